@@ -1,0 +1,398 @@
+//! `launchlint.toml`, `.launchlint.toml` or `[workspace.metadata.launchlint]` /
+//! `[package.metadata.launchlint]` in the root `Cargo.toml`, or `--config PATH`.
+//!
+//! Read with spans, then validated: an unknown key, a bad value or an unknown rule id is an
+//! error with a label on the offending line, and the run stops with exit code 2.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use launchlint_rules::finding::Level;
+use launchlint_rules::rules;
+use miette::{Diagnostic, NamedSource, SourceSpan};
+use serde::Deserialize;
+use toml::Spanned;
+
+/// A config problem, shown by miette with the file and the offending span.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("invalid launchlint config: {message}")]
+#[diagnostic(code(launchlint::config))]
+pub struct ConfigError {
+    message: String,
+    #[source_code]
+    source_code: NamedSource<String>,
+    #[label("{label}")]
+    span: SourceSpan,
+    label: String,
+    #[help]
+    help: Option<String>,
+}
+
+// Sections that no implemented rule reads yet (origins, contract, monitoring, the launch
+// record) are still parsed, so a config that uses them is validated today.
+#[derive(Deserialize, Default, Debug)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[allow(dead_code)]
+pub struct Config {
+    #[serde(default)]
+    pub launch: LaunchSection,
+    #[serde(default)]
+    pub origins: OriginsSection,
+    #[serde(default)]
+    pub client: ClientSection,
+    #[serde(default)]
+    pub contract: ContractSection,
+    #[serde(default)]
+    pub monitoring: MonitoringSection,
+    #[serde(default)]
+    pub support: SupportSection,
+    #[serde(default)]
+    pub rules: BTreeMap<Spanned<String>, Spanned<String>>,
+    #[serde(default)]
+    pub ignore: IgnoreSection,
+}
+
+#[derive(Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Environment {
+    Live,
+    Sandbox,
+}
+
+#[derive(Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProductSurface {
+    #[serde(rename = "0gate")]
+    Gate,
+    #[serde(rename = "0pools_approved")]
+    PoolsApproved,
+    #[serde(rename = "0base_review")]
+    BaseReview,
+    #[serde(rename = "0link_review")]
+    LinkReview,
+}
+
+#[derive(Deserialize, Default, Debug)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[allow(dead_code)]
+pub struct LaunchSection {
+    pub environment: Option<Spanned<Environment>>,
+    pub product_surface: Option<Spanned<ProductSurface>>,
+    pub sandbox_evidence_id: Option<Spanned<String>>,
+    pub compliance_approved: Option<Spanned<bool>>,
+    #[serde(default)]
+    pub enabled_products: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default, Debug)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[allow(dead_code)]
+pub struct OriginsSection {
+    #[serde(default)]
+    pub allowed: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default, Debug)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ClientSection {
+    #[serde(default)]
+    pub packages: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub paths: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default, Debug)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[allow(dead_code)]
+pub struct ContractSection {
+    #[serde(default)]
+    pub extend: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default, Debug)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[allow(dead_code)]
+pub struct MonitoringSection {
+    #[serde(default)]
+    pub alerts: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub covers: Covers,
+}
+
+#[derive(Deserialize, Default, Debug)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[allow(dead_code)]
+pub struct Covers {
+    pub session_failures: Option<Spanned<String>>,
+    pub webhook_dead_letters: Option<Spanned<String>>,
+    pub reconciliation_backlog: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default, Debug)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SupportSection {
+    #[serde(default)]
+    pub runbooks: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default, Debug)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct IgnoreSection {
+    #[serde(default)]
+    pub paths: Vec<Spanned<String>>,
+}
+
+/// The config as found, with where it came from (for labels in later findings).
+#[derive(Debug, Default)]
+pub struct LoadedConfig {
+    pub config: Config,
+    /// Rule levels from `[rules]`, validated.
+    pub levels: Vec<(&'static str, Level)>,
+}
+
+/// Finds and reads the config for a project rooted at `root`.
+pub fn load(root: &Path, explicit: Option<&Path>) -> Result<LoadedConfig, Box<ConfigError>> {
+    if let Some(path) = explicit {
+        let text = read(path)?;
+        return parse_standalone(path, text);
+    }
+    for name in ["launchlint.toml", ".launchlint.toml"] {
+        let path = root.join(name);
+        if path.is_file() {
+            let text = read(&path)?;
+            return parse_standalone(&path, text);
+        }
+    }
+    let manifest = root.join("Cargo.toml");
+    if manifest.is_file() {
+        let text = read(&manifest)?;
+        if text.contains("launchlint") {
+            return parse_cargo_metadata(&manifest, text);
+        }
+    }
+    Ok(LoadedConfig::default())
+}
+
+fn read(path: &Path) -> Result<String, Box<ConfigError>> {
+    std::fs::read_to_string(path).map_err(|error| {
+        Box::new(ConfigError {
+            message: format!("cannot read {}: {error}", path.display()),
+            source_code: NamedSource::new(path.display().to_string(), String::new()),
+            span: (0, 0).into(),
+            label: "here".into(),
+            help: None,
+        })
+    })
+}
+
+fn parse_standalone(path: &Path, text: String) -> Result<LoadedConfig, Box<ConfigError>> {
+    match toml::from_str::<Config>(&text) {
+        Ok(config) => validate(path, text, config),
+        Err(error) => Err(toml_error(path, text, &error)),
+    }
+}
+
+fn parse_cargo_metadata(path: &Path, text: String) -> Result<LoadedConfig, Box<ConfigError>> {
+    #[derive(Deserialize)]
+    struct Manifest {
+        workspace: Option<Section>,
+        package: Option<Section>,
+    }
+    #[derive(Deserialize)]
+    struct Section {
+        metadata: Option<Metadata>,
+    }
+    #[derive(Deserialize)]
+    struct Metadata {
+        launchlint: Option<Config>,
+    }
+    let manifest: Manifest =
+        toml::from_str(&text).map_err(|error| toml_error(path, text.clone(), &error))?;
+    let config = [manifest.workspace, manifest.package]
+        .into_iter()
+        .flatten()
+        .find_map(|section| section.metadata?.launchlint);
+    match config {
+        Some(config) => validate(path, text, config),
+        None => Ok(LoadedConfig::default()),
+    }
+}
+
+fn toml_error(path: &Path, text: String, error: &toml::de::Error) -> Box<ConfigError> {
+    let span = error.span().unwrap_or(0..0);
+    let message = error.message().to_string();
+    let help = if message.starts_with("unknown field") {
+        Some("see the configuration section of the README for every key".to_string())
+    } else {
+        None
+    };
+    config_error(path, text, span, message, "here", help)
+}
+
+fn config_error(
+    path: &Path,
+    text: String,
+    span: std::ops::Range<usize>,
+    message: String,
+    label: &str,
+    help: Option<String>,
+) -> Box<ConfigError> {
+    Box::new(ConfigError {
+        message,
+        source_code: NamedSource::new(path.display().to_string(), text),
+        span: (span.start, span.end - span.start).into(),
+        label: label.to_string(),
+        help,
+    })
+}
+
+fn validate(path: &Path, text: String, config: Config) -> Result<LoadedConfig, Box<ConfigError>> {
+    let mut levels = Vec::new();
+    for (id, level) in &config.rules {
+        let Some(rule) = rules::by_id(id.get_ref()) else {
+            let help = Some(unknown_rule_help(id.get_ref()));
+            return Err(config_error(
+                path,
+                text,
+                id.span(),
+                format!("unknown rule `{}`", id.get_ref()),
+                "no such rule",
+                help,
+            ));
+        };
+        let Some(level) = Level::parse(level.get_ref()) else {
+            let message = format!("unknown level `{}` for `{}`", level.get_ref(), rule.id);
+            let help = Some("use one of `allow`, `warn`, `deny`".to_string());
+            return Err(config_error(
+                path,
+                text,
+                level.span(),
+                message,
+                "not a level",
+                help,
+            ));
+        };
+        levels.push((rule.id, level));
+    }
+    let path_lists = [
+        &config.client.paths,
+        &config.support.runbooks,
+        &config.ignore.paths,
+    ];
+    for entry in path_lists.into_iter().flatten() {
+        if let Err(error) = globset::Glob::new(entry.get_ref()) {
+            let message = format!(
+                "invalid path pattern `{}`: {}",
+                entry.get_ref(),
+                error.kind()
+            );
+            return Err(config_error(
+                path,
+                text,
+                entry.span(),
+                message,
+                "here",
+                None,
+            ));
+        }
+    }
+    Ok(LoadedConfig { config, levels })
+}
+
+/// "did you mean" for a misspelt rule id.
+pub fn unknown_rule_help(id: &str) -> String {
+    let closest = rules::ALL
+        .iter()
+        .map(|rule| (edit_distance(id, rule.id), rule.id))
+        .min()
+        .filter(|(distance, _)| *distance <= 3.max(id.len() / 3));
+    match closest {
+        Some((_, suggestion)) => {
+            format!("did you mean `{suggestion}`? `cargo launchlint rules` lists every rule")
+        }
+        None => "`cargo launchlint rules` lists every rule".to_string(),
+    }
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let next = (row[j + 1] + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
+            diagonal = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<LoadedConfig, Box<ConfigError>> {
+        parse_standalone(Path::new("launchlint.toml"), text.to_string())
+    }
+
+    #[test]
+    fn reads_every_section() {
+        let loaded = parse(
+            r#"
+[launch]
+environment = "sandbox"
+product-surface = "0gate"
+sandbox-evidence-id = "gs_test_8fK2"
+compliance-approved = true
+enabled-products = []
+[origins]
+allowed = ["https://shop.example.com"]
+[client]
+packages = ["web"]
+paths = ["frontend/", "web/dist/"]
+[contract]
+extend = ["contracts/our-account.toml"]
+[monitoring]
+alerts = ["ops/alerts.yml"]
+covers = { session-failures = "GateSessionFailures" }
+[support]
+runbooks = ["docs/runbook.md"]
+[rules]
+hardcoded-secret-key = "warn"
+[ignore]
+paths = ["vendor/**"]
+"#,
+        )
+        .expect("valid config");
+        assert_eq!(loaded.levels, [("hardcoded-secret-key", Level::Warn)]);
+        assert_eq!(
+            loaded.config.launch.environment.map(|e| *e.get_ref()),
+            Some(Environment::Sandbox)
+        );
+    }
+
+    #[test]
+    fn errors_point_at_the_bad_span() {
+        let text = "[rules]\nhardcoded-secret = \"deny\"\n";
+        let error = parse(text).unwrap_err();
+        assert_eq!(error.message, "unknown rule `hardcoded-secret`");
+        assert_eq!(
+            &text[error.span.offset()..error.span.offset() + error.span.len()],
+            "hardcoded-secret"
+        );
+        assert!(error
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("hardcoded-secret-key"));
+
+        let error = parse("[launch]\nenvironment = \"prod\"\n").unwrap_err();
+        assert!(error.message.contains("unknown variant `prod`"));
+        let error = parse("[rules]\nsecret-key-in-client = \"error\"\n").unwrap_err();
+        assert!(error.message.contains("unknown level `error`"));
+        assert!(parse("[lanch]\n").is_err());
+    }
+}

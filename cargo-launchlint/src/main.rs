@@ -1,0 +1,149 @@
+//! `cargo launchlint`: a short dispatcher. Arguments are parsed in `cli`, the check runs in
+//! `scan`, output is written by a `report` module. Exit codes: 0 no error-level finding,
+//! 1 at least one (or a warning with `--deny-warnings`), 2 the tool could not run.
+
+mod cli;
+mod config;
+mod report;
+mod scan;
+mod walk;
+mod workspace;
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use cli::{CheckArgs, ColorChoice, Command, Format};
+use launchlint_rules::rules;
+use report::human::Style;
+
+fn main() -> ExitCode {
+    let cli = match cli::parse(std::env::args_os().collect()) {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return if error.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let style = style(cli.color);
+    let result = match &cli.command {
+        Some(Command::Rules) => Ok(print(&list_rules(), ExitCode::SUCCESS)),
+        Some(Command::Explain { rule }) => explain(rule),
+        None => check(&cli.check, style),
+    };
+    result.unwrap_or_else(|error| {
+        let mut rendered = String::new();
+        let _ = report::human::handler(Style {
+            links: false,
+            ..style
+        })
+        .render_report(&mut rendered, error.as_ref());
+        eprint!("{rendered}");
+        ExitCode::from(2)
+    })
+}
+
+fn check(args: &CheckArgs, style: Style) -> Result<ExitCode, Box<dyn miette::Diagnostic>> {
+    let scan = scan::run(args).map_err(|error| Box::new(error) as Box<dyn miette::Diagnostic>)?;
+    for note in &scan.notes {
+        let path = if note.path.is_empty() {
+            String::new()
+        } else {
+            format!("{}: ", note.path)
+        };
+        eprintln!("launchlint: note: {path}{}", note.message);
+    }
+    let report = report::Report::new(&scan);
+    let output = match args.format {
+        Format::Human => report::human::render(&report, style),
+        Format::Short => report::short::render(&report),
+        Format::Json => report::json::render(&report),
+    };
+    let summary = report.summary;
+    let failed = summary.errors > 0 || (args.deny_warnings && summary.warnings > 0);
+    Ok(print(
+        &output,
+        if failed {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        },
+    ))
+}
+
+fn list_rules() -> String {
+    let mut out = String::new();
+    for rule in rules::ALL {
+        let live = if rule.live_only { ", live only" } else { "" };
+        out.push_str(&format!(
+            "{:<28} {:<5} {:<16} {}{live}\n",
+            rule.id,
+            rule.default.as_str(),
+            rule.area,
+            rule.summary()
+        ));
+    }
+    out
+}
+
+fn explain(id: &str) -> Result<ExitCode, Box<dyn miette::Diagnostic>> {
+    let Some(rule) = rules::by_id(id) else {
+        return Err(Box::new(UnknownRule {
+            id: id.to_string(),
+            help: config::unknown_rule_help(id),
+        }));
+    };
+    let live = if rule.live_only { " (live only)" } else { "" };
+    let text = format!(
+        "# {}\n\nDefault level: {}{live}. Area: {}.\n\n{}\n",
+        rule.id,
+        rule.default.as_str(),
+        rule.area,
+        rule.docs().trim_end()
+    );
+    Ok(print(&text, ExitCode::SUCCESS))
+}
+
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("unknown rule `{id}`")]
+#[diagnostic(code(launchlint::unknown_rule), help("{help}"))]
+struct UnknownRule {
+    id: String,
+    help: String,
+}
+
+/// Writes to stdout; a closed pipe (`| head`) ends the program quietly with `code`.
+fn print(text: &str, code: ExitCode) -> ExitCode {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
+    code
+}
+
+/// Colour follows `--color`, then `NO_COLOR` and `CARGO_TERM_COLOR`, then the terminal.
+fn style(choice: ColorChoice) -> Style {
+    let terminal = std::io::stdout().is_terminal();
+    let env_says = match std::env::var("CARGO_TERM_COLOR").as_deref() {
+        Ok("always") => Some(true),
+        Ok("never") => Some(false),
+        _ => None,
+    };
+    let color = match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) => false,
+        ColorChoice::Auto => env_says.unwrap_or(terminal),
+    };
+    let width = terminal_size::terminal_size()
+        .filter(|_| terminal)
+        .map_or(100, |(w, _)| usize::from(w.0));
+    Style {
+        color,
+        links: terminal && color,
+        width,
+    }
+}

@@ -1,0 +1,239 @@
+//! miette's graphical report: the rule id as the code, the masked source with a label on the
+//! exact span, the help, and a link to the rule's docs. Long lines (minified bundles) are cut
+//! to a window around the finding so one finding never prints a megabyte.
+
+use std::fmt::Write;
+use std::ops::Range;
+
+use launchlint_rules::analysis::{rule_of, FileAnalysis};
+use launchlint_rules::finding::{Finding, Severity};
+use launchlint_rules::source::floor_char_boundary;
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
+};
+
+use super::{plural, Report};
+
+/// How the terminal wants to be written to.
+#[derive(Clone, Copy, Debug)]
+pub struct Style {
+    pub color: bool,
+    pub links: bool,
+    pub width: usize,
+}
+
+/// Lines longer than this (in characters) are cut around the finding.
+const LONG_LINE: usize = 160;
+/// Characters kept on each side of a finding on a long line.
+const WINDOW: usize = 60;
+
+pub fn handler(style: Style) -> GraphicalReportHandler {
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(style.links)
+        .with_context_lines(2)
+}
+
+pub fn render(report: &Report, style: Style) -> String {
+    let handler = handler(style);
+    let mut out = String::new();
+    for finding in report.findings {
+        let file = report.files.get(finding.path.as_str()).copied();
+        let diagnostic = FindingDiagnostic::new(finding, file);
+        let _ = handler.render_report(&mut out, &diagnostic);
+    }
+    let summary = report.summary;
+    let _ = writeln!(
+        out,
+        "launchlint: {} scanned: {}, {}, {} suppressed",
+        plural(summary.files_scanned, "file"),
+        plural(summary.errors, "error"),
+        plural(summary.warnings, "warning"),
+        summary.suppressed
+    );
+    out
+}
+
+/// Adapts a finding to miette.
+#[derive(Debug)]
+struct FindingDiagnostic<'a> {
+    finding: &'a Finding,
+    excerpt: Option<Excerpt>,
+    url: Option<String>,
+}
+
+impl<'a> FindingDiagnostic<'a> {
+    fn new(finding: &'a Finding, file: Option<&FileAnalysis>) -> Self {
+        let excerpt = file.and_then(|file| Excerpt::around(finding, file));
+        FindingDiagnostic {
+            finding,
+            excerpt,
+            url: rule_of(finding).map(|rule| rule.url()),
+        }
+    }
+}
+
+impl std::fmt::Display for FindingDiagnostic<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.finding.message)
+    }
+}
+
+impl std::error::Error for FindingDiagnostic<'_> {}
+
+impl Diagnostic for FindingDiagnostic<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+        Some(Box::new(self.finding.rule))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.finding.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+        Some(Box::new(&self.finding.help))
+    }
+
+    fn url<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+        self.url
+            .as_ref()
+            .map(|url| Box::new(url) as Box<dyn std::fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.excerpt
+            .as_ref()
+            .map(|excerpt| excerpt as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let excerpt = self.excerpt.as_ref()?;
+        let span = excerpt.label;
+        Some(Box::new(std::iter::once(
+            LabeledSpan::new_primary_with_span(None, span),
+        )))
+    }
+}
+
+/// A few lines of masked source around a finding, with real line numbers.
+#[derive(Debug)]
+struct Excerpt {
+    name: String,
+    text: String,
+    /// 0-based line number of the excerpt's first line.
+    first_line: usize,
+    /// Per excerpt line, bytes cut from its start less the ellipsis shown instead (miette
+    /// counts header columns in bytes).
+    column_shifts: Vec<usize>,
+    label: SourceSpan,
+}
+
+impl Excerpt {
+    fn around(finding: &Finding, file: &FileAnalysis) -> Option<Excerpt> {
+        let text = file.display.as_deref()?;
+        let first = finding.start.line.saturating_sub(1).max(1);
+        let last = (finding.end.line + 1).min(file.lines.line_count());
+        let mut excerpt = String::new();
+        let mut label = 0..0;
+        let mut column_shifts = Vec::new();
+        for line in first..=last {
+            let range = file.lines.line_range(line)?;
+            let start_here = excerpt.len();
+            let (kept, kept_range) = cut_long_line(text, range.clone(), &finding.span);
+            if line == finding.start.line {
+                label.start = start_here
+                    + (finding.span.start.max(kept_range.start) - kept_range.start)
+                    + kept.prefix;
+            }
+            if line == finding.end.line {
+                label.end = start_here
+                    + (finding.span.end.min(kept_range.end) - kept_range.start)
+                    + kept.prefix;
+            }
+            column_shifts.push(
+                text[range.start..kept_range.start]
+                    .len()
+                    .saturating_sub(kept.prefix),
+            );
+            excerpt.push_str(&kept.text);
+            excerpt.push('\n');
+        }
+        let label = label.start..label.end.max(label.start);
+        Some(Excerpt {
+            name: finding.path.clone(),
+            text: excerpt,
+            first_line: first - 1,
+            column_shifts,
+            label: (label.start, label.end - label.start).into(),
+        })
+    }
+}
+
+struct Kept {
+    text: String,
+    /// Bytes added before the kept part (an ellipsis).
+    prefix: usize,
+}
+
+/// The part of `range` shown: the whole line, or for a long line a window around `span`.
+fn cut_long_line(text: &str, range: Range<usize>, span: &Range<usize>) -> (Kept, Range<usize>) {
+    let line = &text[range.clone()];
+    if line.chars().count() <= LONG_LINE {
+        return (
+            Kept {
+                text: line.to_string(),
+                prefix: 0,
+            },
+            range,
+        );
+    }
+    let center = span.start.clamp(range.start, range.end);
+    let from = floor_char_boundary(text, center.saturating_sub(WINDOW * 4).max(range.start));
+    let from = text[from..center]
+        .char_indices()
+        .rev()
+        .nth(WINDOW)
+        .map_or(from, |(at, _)| from + at);
+    let end_at = span.end.clamp(center, range.end);
+    let to = text[end_at..range.end]
+        .char_indices()
+        .nth(WINDOW)
+        .map_or(range.end, |(at, _)| end_at + at);
+    let prefix = if from > range.start { "…" } else { "" };
+    let suffix = if to < range.end { "…" } else { "" };
+    (
+        Kept {
+            text: format!("{prefix}{}{suffix}", &text[from..to]),
+            prefix: prefix.len(),
+        },
+        from..to,
+    )
+}
+
+impl SourceCode for Excerpt {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self.text.read_span(span, before, after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line() + self.first_line,
+            inner.column() + self.column_shifts.get(inner.line()).copied().unwrap_or(0),
+            inner.line_count(),
+        )))
+    }
+}

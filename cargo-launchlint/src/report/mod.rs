@@ -1,0 +1,57 @@
+//! Reporters turn sorted findings into one output format. They read findings and the files'
+//! masked text; they never see rules. A new format (SARIF, GitHub annotations) is a new
+//! module here and a new `--format` value, nothing else.
+
+use std::collections::BTreeMap;
+
+use launchlint_rules::analysis::FileAnalysis;
+use launchlint_rules::finding::{Finding, Severity};
+use serde::Serialize;
+
+use crate::scan::Scan;
+
+pub mod human;
+pub mod json;
+pub mod short;
+
+#[derive(Serialize, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    pub files_scanned: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub suppressed: usize,
+}
+
+/// What every reporter gets.
+pub struct Report<'a> {
+    pub findings: &'a [Finding],
+    /// Files by path, for their masked text.
+    pub files: BTreeMap<&'a str, &'a FileAnalysis>,
+    pub summary: Summary,
+}
+
+impl<'a> Report<'a> {
+    pub fn new(scan: &'a Scan) -> Self {
+        let findings = &scan.outcome.findings;
+        let count = |severity| findings.iter().filter(|f| f.severity == severity).count();
+        Report {
+            findings,
+            files: scan
+                .files
+                .iter()
+                .map(|file| (file.path.as_str(), file))
+                .collect(),
+            summary: Summary {
+                files_scanned: scan.files.len(),
+                errors: count(Severity::Error),
+                warnings: count(Severity::Warning),
+                suppressed: scan.outcome.suppressed,
+            },
+        }
+    }
+}
+
+/// `1 error`, `2 warnings`.
+pub fn plural(count: usize, noun: &str) -> String {
+    format!("{count} {noun}{}", if count == 1 { "" } else { "s" })
+}

@@ -1,0 +1,281 @@
+//! The check command's pipeline, in data-flow order: settings (config merged with flags),
+//! the project (cargo metadata once, one walk, each file read once), per-file analysis on all
+//! cores, then the cross-file rules. Nothing here knows how findings are printed.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use launchlint_rules::analysis::{self, FileAnalysis, Note, Outcome};
+use launchlint_rules::finding::Levels;
+use launchlint_rules::model::{self, Environment, FrontEnd, Package, ProjectModel};
+use launchlint_rules::rules;
+use miette::Diagnostic;
+use rayon::prelude::*;
+
+use crate::cli::{CheckArgs, EnvironmentArg};
+use crate::config::{self, ConfigError, LoadedConfig};
+use crate::walk;
+use crate::workspace::{self, Source};
+
+/// Larger files are skipped with a note: nothing hand-written is this big, and bundles this
+/// size are better split.
+const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+/// syn recurses on nesting; generated code can nest deeply. Workers get a large stack.
+const WORKER_STACK_BYTES: usize = 64 * 1024 * 1024;
+
+#[derive(Debug, thiserror::Error, Diagnostic)]
+pub enum ScanError {
+    #[error("no project at `{0}`: it is not a folder")]
+    #[diagnostic(
+        code(launchlint::no_project),
+        help("pass the folder of the project to scan, or run inside it")
+    )]
+    NoProject(PathBuf),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Config(#[from] Box<ConfigError>),
+    #[error("unknown rule `{rule}` in `{flag}`")]
+    #[diagnostic(code(launchlint::unknown_rule), help("{help}"))]
+    UnknownRule {
+        rule: String,
+        flag: String,
+        help: String,
+    },
+    #[error("could not start worker threads: {0}")]
+    #[diagnostic(code(launchlint::threads))]
+    Threads(String),
+}
+
+/// Everything a reporter needs.
+pub struct Scan {
+    pub files: Vec<FileAnalysis>,
+    pub outcome: Outcome,
+    pub notes: Vec<Note>,
+}
+
+pub fn run(args: &CheckArgs) -> Result<Scan, ScanError> {
+    let root = project_root(args)?;
+    let loaded = config::load(&root, args.config.as_deref())?;
+    let levels = levels(&loaded, args)?;
+    let environment = match (
+        args.environment,
+        loaded
+            .config
+            .launch
+            .environment
+            .as_ref()
+            .map(|e| *e.get_ref()),
+    ) {
+        (Some(EnvironmentArg::Sandbox), _) | (None, Some(config::Environment::Sandbox)) => {
+            Environment::Sandbox
+        }
+        _ => Environment::Live,
+    };
+    let mut model = ProjectModel::new(environment);
+    let strings = |list: &[toml::Spanned<String>]| {
+        list.iter().map(|s| s.get_ref().clone()).collect::<Vec<_>>()
+    };
+    // Patterns were validated with the config; these cannot fail.
+    let _ = model.set_client_paths(&strings(&loaded.config.client.paths));
+    let _ = model.set_runbook_paths(&strings(&loaded.config.support.runbooks));
+    let ignored = glob_set(&strings(&loaded.config.ignore.paths));
+
+    let mut notes = Vec::new();
+    let cargo = workspace::load(&root, args.manifest_path.as_deref());
+    if let Some(reason) = &cargo.fallback_reason {
+        notes.push(Note {
+            path: "Cargo.toml".into(),
+            message: format!("`cargo metadata` failed ({reason}); read the manifests directly"),
+        });
+    }
+    let walked = walk::walk(&root, &model, ignored.as_ref());
+    notes.extend(walked.errors.into_iter().map(|message| Note {
+        path: String::new(),
+        message,
+    }));
+
+    // Manifests decide sides before any file is analyzed; their bytes are kept for analysis
+    // so no file is read twice.
+    let mut preread: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    for path in &walked.files {
+        let name = model::file_name(path);
+        if matches!(name, "Cargo.toml" | "package.json" | "Trunk.toml") {
+            if let Ok(bytes) = read_file(&root, path) {
+                preread.insert(path.clone(), bytes);
+            }
+        }
+    }
+    let mut manifests = cargo.packages;
+    let known: BTreeSet<String> = manifests.iter().map(|p| p.dir.clone()).collect();
+    let root_deps = preread
+        .get("Cargo.toml")
+        .map(|bytes| workspace::workspace_dependencies(&String::from_utf8_lossy(bytes)))
+        .unwrap_or_default();
+    for (path, bytes) in &preread {
+        let dir = path
+            .strip_suffix("Cargo.toml")
+            .unwrap_or("")
+            .trim_end_matches('/');
+        if model::file_name(path) == "Cargo.toml"
+            && !known.contains(dir)
+            && (cargo.source == Source::Manifests || !dir.is_empty())
+        {
+            manifests.extend(workspace::read_manifest(
+                dir,
+                &String::from_utf8_lossy(bytes),
+                &root_deps,
+            ));
+        }
+    }
+    let client_packages: BTreeSet<&str> = loaded
+        .config
+        .client
+        .packages
+        .iter()
+        .map(|p| p.get_ref().as_str())
+        .collect();
+    model.packages = manifests
+        .iter()
+        .map(|manifest| {
+            let (side, reason) = manifest.side(client_packages.contains(manifest.name.as_str()));
+            Package {
+                name: manifest.name.clone(),
+                dir: manifest.dir.clone(),
+                side,
+                reason,
+            }
+        })
+        .collect();
+    model.frontends = preread
+        .iter()
+        .filter(|(path, _)| matches!(model::file_name(path), "package.json" | "Trunk.toml"))
+        .map(|(path, bytes)| FrontEnd {
+            dir: path.rsplit_once('/').map_or("", |(dir, _)| dir).to_string(),
+            server_only: model::file_name(path) == "package.json"
+                && model::package_json_is_server_only(&String::from_utf8_lossy(bytes)),
+        })
+        .collect();
+
+    let (mut files, unread) = analyze_all(&root, &model, &walked.files, preread)?;
+    notes.extend(unread);
+    let outcome = analysis::check(&model, &mut files, &levels);
+    notes.extend(files.iter().flat_map(|file| file.notes.iter().cloned()));
+    Ok(Scan {
+        files,
+        outcome,
+        notes,
+    })
+}
+
+fn project_root(args: &CheckArgs) -> Result<PathBuf, ScanError> {
+    let root = match (&args.path, &args.manifest_path) {
+        (Some(path), _) => path.clone(),
+        (None, Some(manifest)) => manifest
+            .parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+        (None, None) => PathBuf::from("."),
+    };
+    let root = if root.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        root
+    };
+    if !root.is_dir() {
+        return Err(ScanError::NoProject(root));
+    }
+    Ok(root)
+}
+
+/// Defaults, then `[rules]`, then `-A/-W/-D` in command-line order.
+fn levels(loaded: &LoadedConfig, args: &CheckArgs) -> Result<Levels, ScanError> {
+    let mut levels = Levels::default();
+    for (rule, level) in &loaded.levels {
+        levels.set(rule, *level);
+    }
+    for (id, level) in &args.level_flags {
+        let Some(rule) = rules::by_id(id) else {
+            let flag = format!("-{} {id}", &level.as_str()[..1].to_uppercase());
+            return Err(ScanError::UnknownRule {
+                rule: id.clone(),
+                flag,
+                help: config::unknown_rule_help(id),
+            });
+        };
+        levels.set(rule.id, *level);
+    }
+    Ok(levels)
+}
+
+fn glob_set(patterns: &[String]) -> Option<globset::GlobSet> {
+    if patterns.is_empty() {
+        return None;
+    }
+    let mut builder = globset::GlobSetBuilder::new();
+    for pattern in patterns {
+        builder.add(globset::Glob::new(pattern).ok()?);
+    }
+    builder.build().ok()
+}
+
+fn read_file(root: &Path, relative: &str) -> Result<Vec<u8>, String> {
+    let file = std::fs::File::open(root.join(relative)).map_err(|e| e.to_string())?;
+    let size = file.metadata().map_err(|e| e.to_string())?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(format!(
+            "larger than {} MiB ({} bytes), skipped",
+            MAX_FILE_BYTES >> 20,
+            size
+        ));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    Ok(bytes)
+}
+
+/// Reads and analyzes every file on all cores. Results keep the walk's (sorted) order, so
+/// output does not depend on thread timing. Files that cannot be read become notes.
+fn analyze_all(
+    root: &Path,
+    model: &ProjectModel,
+    paths: &[String],
+    mut preread: BTreeMap<String, Vec<u8>>,
+) -> Result<(Vec<FileAnalysis>, Vec<Note>), ScanError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .stack_size(WORKER_STACK_BYTES)
+        .build()
+        .map_err(|error| ScanError::Threads(error.to_string()))?;
+    let inputs: Vec<(&String, Option<Vec<u8>>)> = paths
+        .iter()
+        .map(|path| (path, preread.remove(path)))
+        .collect();
+    let results: Vec<Result<FileAnalysis, Note>> = pool.install(|| {
+        inputs
+            .into_par_iter()
+            .map(|(path, bytes)| {
+                let note = |message: String| Note {
+                    path: path.clone(),
+                    message,
+                };
+                let bytes = bytes
+                    .map_or_else(|| read_file(root, path), Ok)
+                    .map_err(|e| note(format!("could not read: {e}")))?;
+                // A bug in one rule must not end the run: the file is reported and skipped.
+                std::panic::catch_unwind(|| analysis::analyze_file(model, path, &bytes)).map_err(
+                    |_| note("internal error while analyzing; skipped (please report this)".into()),
+                )
+            })
+            .collect()
+    });
+    let mut files = Vec::with_capacity(results.len());
+    let mut notes = Vec::new();
+    for result in results {
+        match result {
+            Ok(file) => files.push(file),
+            Err(note) => notes.push(note),
+        }
+    }
+    Ok((files, notes))
+}

@@ -1,0 +1,553 @@
+//! The pipeline of the analysis library, in the order data flows through it:
+//!
+//! 1. [`analyze_file`] reads one file's bytes once (parsing Rust once with syn) and returns a
+//!    [`FileAnalysis`]: plain facts with byte spans. It runs on any thread.
+//! 2. [`check`] takes every file's facts, resolves what needs the whole project (module gating
+//!    across files, which variables hold secrets), runs the rules, applies suppressions and
+//!    returns sorted findings.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+use std::sync::Arc;
+
+use crate::credential::{self, Credential};
+use crate::env_file::{self, Assignment};
+use crate::finding::{self, Context, Finding, Levels};
+use crate::model::{self, FileClass, FileKind, PackageSide, ProjectModel, Side};
+use crate::rules::{self, Rule};
+use crate::rust_source::{self, Gate, ModDecl};
+use crate::source::LineIndex;
+use crate::suppression::{self, Suppression};
+use crate::{bundle, js};
+
+/// Something about a file that the user should know but that is not a finding: it could not
+/// be parsed, it is not UTF-8, it was skipped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Note {
+    pub path: String,
+    pub message: String,
+}
+
+/// Where a value sits inside its file, beyond the file's own class.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HitContext {
+    /// Gates of the enclosing Rust item.
+    pub gate: Gate,
+    /// Compiled into the program (a Rust string literal) rather than in a comment.
+    pub compiled: bool,
+    /// In an env file: the variable that holds the value.
+    pub variable: Option<String>,
+    /// Where a built artefact says the value came from (`src/config.ts` line 3).
+    pub origin: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct CredentialHit {
+    pub credential: Credential,
+    pub context: HitContext,
+}
+
+/// A read of an environment variable: `env!("X")` in Rust, `import.meta.env.X` in JS.
+#[derive(Clone, Debug)]
+pub struct EnvRead {
+    pub span: Range<usize>,
+    pub variable: String,
+    /// How the code reads it, for messages: `env!`, `import.meta.env`, …
+    pub how: String,
+    pub context: HitContext,
+}
+
+/// Where a finding ends up running, and in which scope.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Place {
+    pub side: Side,
+    pub test_code: bool,
+    pub live: bool,
+    pub runbook: bool,
+    pub kind: FileKind,
+}
+
+/// Everything one file contributes, as plain data.
+#[derive(Clone, Debug)]
+pub struct FileAnalysis {
+    pub path: String,
+    pub class: FileClass,
+    pub lines: LineIndex,
+    /// The text with every credential masked, kept only when something here may be reported.
+    pub display: Option<Arc<str>>,
+    pub credentials: Vec<CredentialHit>,
+    pub env_reads: Vec<EnvRead>,
+    pub env_assignments: Vec<Assignment>,
+    pub mod_decls: Vec<ModDecl>,
+    pub suppressions: Vec<Suppression>,
+    pub notes: Vec<Note>,
+    /// Gates inherited from the `mod` declaration of this file; set by [`check`].
+    pub inherited: Gate,
+}
+
+impl FileAnalysis {
+    fn new(path: &str, class: FileClass) -> Self {
+        FileAnalysis {
+            path: path.to_string(),
+            class,
+            lines: LineIndex::binary(),
+            display: None,
+            credentials: Vec::new(),
+            env_reads: Vec::new(),
+            env_assignments: Vec::new(),
+            mod_decls: Vec::new(),
+            suppressions: Vec::new(),
+            notes: Vec::new(),
+            inherited: Gate::default(),
+        }
+    }
+
+    fn note(&mut self, message: impl Into<String>) {
+        self.notes.push(Note {
+            path: self.path.clone(),
+            message: message.into(),
+        });
+    }
+
+    /// Where a value with `context` runs and in which scope.
+    pub fn place(&self, context: &HitContext) -> Place {
+        let gate = context.gate.or(self.inherited);
+        let test_code = self.class.test_code || gate.test;
+        let kind = self.class.kind;
+        let side = match kind {
+            FileKind::Env => match &context.variable {
+                Some(name) if env_file::is_public(name) => Side::Client,
+                _ => Side::Server,
+            },
+            // Tests and comments are never compiled into a bundle.
+            FileKind::Rust if test_code || !context.compiled => Side::Server,
+            FileKind::FrontEnd if test_code => Side::Server,
+            _ => match self.class.package_side {
+                PackageSide::Client => Side::Client,
+                PackageSide::Server => Side::Server,
+                PackageSide::Shared if gate.server => Side::Server,
+                PackageSide::Shared => Side::Client,
+            },
+        };
+        Place {
+            side,
+            test_code,
+            live: self.class.live && !gate.test,
+            runbook: self.class.runbook,
+            kind,
+        }
+    }
+}
+
+/// Files with a NUL byte in their first 8 KiB are binary; only `.wasm` binaries are read.
+fn looks_binary(bytes: &[u8]) -> bool {
+    bytes[..bytes.len().min(8192)].contains(&0)
+}
+
+/// Analyzes one file. `path` is relative to the scanned root, with `/`.
+pub fn analyze_file(model: &ProjectModel, path: &str, bytes: &[u8]) -> FileAnalysis {
+    let mut class = model.classify(path);
+    let mut analysis = FileAnalysis::new(path, class.clone());
+    if class.kind == FileKind::Wasm {
+        analyze_wasm(&mut analysis, bytes);
+        return analysis;
+    }
+    if looks_binary(bytes) {
+        analysis.note("binary file, skipped");
+        return analysis;
+    }
+    let text: Arc<str> = match std::str::from_utf8(bytes) {
+        Ok(text) => text.into(),
+        Err(_) => {
+            analysis.note("not valid UTF-8; scanned with invalid bytes replaced");
+            String::from_utf8_lossy(bytes).into()
+        }
+    };
+    if class.kind == FileKind::FrontEnd && model::declares_server_only(&text) {
+        class.package_side = PackageSide::Server;
+        analysis.class = class;
+    }
+    analysis.lines = LineIndex::new(text.clone());
+    analysis.suppressions = suppression::parse(&text);
+    match analysis.class.kind {
+        FileKind::Rust => analyze_rust(&mut analysis, &text),
+        FileKind::Env => analyze_env(&mut analysis, &text),
+        FileKind::SourceMap => analyze_source_map(&mut analysis, &text),
+        FileKind::FrontEnd => {
+            scan_text(&mut analysis, &text);
+            analysis.env_reads = js::env_reads(&text)
+                .into_iter()
+                .map(|read| {
+                    let how = text[read.span.clone()]
+                        .trim_end_matches(|c: char| c != '.' && c != '[')
+                        .trim_end_matches(['.', '['])
+                        .to_string();
+                    EnvRead {
+                        span: read.span,
+                        variable: read.variable,
+                        how,
+                        context: HitContext::default(),
+                    }
+                })
+                .collect();
+        }
+        FileKind::Doc | FileKind::Other | FileKind::Wasm => scan_text(&mut analysis, &text),
+    }
+    let reportable = !analysis.credentials.is_empty()
+        || !analysis.env_reads.is_empty()
+        || analysis.env_assignments.iter().any(Assignment::is_public)
+        || !analysis.suppressions.is_empty();
+    if reportable {
+        let found: Vec<Credential> = analysis
+            .credentials
+            .iter()
+            .map(|h| h.credential.clone())
+            .collect();
+        analysis.display = Some(credential::mask(&text, &found).into());
+    }
+    analysis
+}
+
+fn scan_text(analysis: &mut FileAnalysis, text: &str) {
+    if !credential::may_contain(text.as_bytes()) {
+        return;
+    }
+    analysis.credentials = credential::find_all(text)
+        .into_iter()
+        .map(|credential| CredentialHit {
+            credential,
+            context: HitContext::default(),
+        })
+        .collect();
+}
+
+fn analyze_rust(analysis: &mut FileAnalysis, text: &str) {
+    match rust_source::analyze(text) {
+        Ok(facts) => {
+            if credential::may_contain(text.as_bytes()) {
+                analysis.credentials = credential::find_all(text)
+                    .into_iter()
+                    .map(|credential| {
+                        let at = credential.span.start;
+                        let context = HitContext {
+                            gate: facts.gate_at(at),
+                            compiled: facts.in_literal(at),
+                            ..HitContext::default()
+                        };
+                        CredentialHit {
+                            credential,
+                            context,
+                        }
+                    })
+                    .collect();
+            }
+            analysis.env_reads = facts
+                .env_macros
+                .iter()
+                .map(|read| EnvRead {
+                    span: read.span.clone(),
+                    variable: read.variable.clone(),
+                    how: format!("{}!", read.macro_name),
+                    context: HitContext {
+                        gate: read.gate,
+                        compiled: true,
+                        ..HitContext::default()
+                    },
+                })
+                .collect();
+            analysis.mod_decls = facts.mod_decls;
+        }
+        Err((message, span)) => {
+            let line = analysis.lines.position(span.start).line;
+            analysis.note(format!(
+                "could not parse as Rust (line {line}: {message}); scanned as text for secrets"
+            ));
+            // Not compiled as it stands, so a secret here counts as committed, not shipped.
+            scan_text(analysis, text);
+        }
+    }
+}
+
+fn analyze_env(analysis: &mut FileAnalysis, text: &str) {
+    analysis.env_assignments = env_file::parse(text);
+    scan_text(analysis, text);
+    for hit in &mut analysis.credentials {
+        let at = hit.credential.span.start;
+        hit.context.variable = analysis
+            .env_assignments
+            .iter()
+            .find(|a| a.value_span.start <= at && at < a.value_span.end)
+            .map(|a| a.name.clone());
+    }
+}
+
+fn analyze_source_map(analysis: &mut FileAnalysis, text: &str) {
+    let Some(sources) = bundle::source_map_contents(text) else {
+        return scan_text(analysis, text);
+    };
+    // Each secret found in an original source is pointed at where it stands in the map file.
+    let mut searched_from: BTreeMap<String, usize> = BTreeMap::new();
+    for source in sources {
+        let lines = LineIndex::new(source.content.as_str().into());
+        for found in credential::find_all(&source.content) {
+            let value = &source.content[found.span.clone()];
+            let from = searched_from.get(value).copied().unwrap_or(0);
+            let Some(at) = text[from..].find(value).map(|n| n + from) else {
+                continue;
+            };
+            searched_from.insert(value.to_string(), at + value.len());
+            let origin = format!(
+                "`{}` line {}",
+                source.name,
+                lines.position(found.span.start).line
+            );
+            let credential = Credential {
+                span: at..at + value.len(),
+                ..found
+            };
+            let context = HitContext {
+                origin: Some(origin),
+                ..HitContext::default()
+            };
+            analysis.credentials.push(CredentialHit {
+                credential,
+                context,
+            });
+        }
+    }
+}
+
+fn analyze_wasm(analysis: &mut FileAnalysis, bytes: &[u8]) {
+    if !credential::may_contain(bytes) {
+        return;
+    }
+    for (range, string) in bundle::wasm_strings(bytes, 16) {
+        for found in credential::find_all(&string) {
+            let span = range.start + found.span.start..range.start + found.span.end;
+            let origin = Some(format!("wasm data at byte offset {}", span.start));
+            let context = HitContext {
+                origin,
+                ..HitContext::default()
+            };
+            analysis.credentials.push(CredentialHit {
+                credential: Credential { span, ..found },
+                context,
+            });
+        }
+    }
+}
+
+/// The project-wide view the rules read.
+pub struct Facts<'a> {
+    pub model: &'a ProjectModel,
+    pub files: &'a [FileAnalysis],
+    /// Variables some env file assigns a secret-shaped value (`GATE_KEY=sk_test_...`).
+    secret_variables: BTreeSet<String>,
+}
+
+impl Facts<'_> {
+    /// A server secret: named like one, or given a secret value by some env file.
+    pub fn is_secret_variable(&self, name: &str) -> bool {
+        env_file::name_marks_secret(name) || self.secret_variables.contains(name)
+    }
+}
+
+/// The outcome of a whole check.
+pub struct Outcome {
+    pub findings: Vec<Finding>,
+    pub suppressed: usize,
+}
+
+/// Runs every enabled rule over the analyzed files.
+pub fn check(model: &ProjectModel, files: &mut [FileAnalysis], levels: &Levels) -> Outcome {
+    resolve_module_gates(files);
+    let secret_variables = files
+        .iter()
+        .flat_map(|file| &file.env_assignments)
+        .filter(|a| {
+            env_file::name_marks_secret(&a.name) || credential::secret_prefix(&a.value).is_some()
+        })
+        .map(|a| a.name.clone())
+        .collect();
+    let facts = Facts {
+        model,
+        files,
+        secret_variables,
+    };
+    let mut cx = Context::new(levels);
+    for rule in rules::ALL {
+        if cx.is_enabled(rule) && !(rule.live_only && model.environment != model::Environment::Live)
+        {
+            (rule.check)(&facts, &mut cx);
+        }
+    }
+    let (mut findings, suppressed) = apply_suppressions(files, cx.into_findings(), levels);
+    finding::finalize(&mut findings);
+    Outcome {
+        findings,
+        suppressed,
+    }
+}
+
+/// Gives each Rust file the gates of the `mod` item that declares it, transitively, so
+/// `#[cfg(feature = "ssr")] mod server;` makes all of `server.rs` server-side.
+fn resolve_module_gates(files: &mut [FileAnalysis]) {
+    let index: BTreeMap<&str, usize> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.path.as_str(), i))
+        .collect();
+    let mut parent: BTreeMap<usize, (usize, Gate)> = BTreeMap::new();
+    for (at, file) in files.iter().enumerate() {
+        for decl in &file.mod_decls {
+            for candidate in module_file_candidates(&file.path, decl) {
+                if let Some(&child) = index.get(candidate.as_str()) {
+                    parent.entry(child).or_insert((at, decl.gate));
+                    break;
+                }
+            }
+        }
+    }
+    let inherited: Vec<Gate> = (0..files.len())
+        .map(|mut at| {
+            let mut gate = Gate::default();
+            // Bounded: `#[path]` can make cycles.
+            for _ in 0..64 {
+                let Some(&(up, decl_gate)) = parent.get(&at) else {
+                    break;
+                };
+                gate = gate.or(decl_gate);
+                at = up;
+            }
+            gate
+        })
+        .collect();
+    for (file, gate) in files.iter_mut().zip(inherited) {
+        file.inherited = gate;
+    }
+}
+
+/// Where the file of `mod name;` declared in `parent` can be.
+fn module_file_candidates(parent: &str, decl: &ModDecl) -> Vec<String> {
+    let (dir, name) = parent.rsplit_once('/').unwrap_or(("", parent));
+    let join = |a: &str, b: &str| {
+        if a.is_empty() {
+            b.to_string()
+        } else {
+            format!("{a}/{b}")
+        }
+    };
+    if let Some(path) = &decl.path {
+        return vec![normalize(&join(dir, path))];
+    }
+    let parent_dir = dir.rsplit('/').next().unwrap_or(dir);
+    let owns_dir = matches!(name, "lib.rs" | "main.rs" | "mod.rs")
+        || matches!(parent_dir, "bin" | "tests" | "examples" | "benches");
+    let module_dir = if owns_dir {
+        dir.to_string()
+    } else {
+        join(dir, name.trim_end_matches(".rs"))
+    };
+    vec![
+        join(&module_dir, &format!("{}.rs", decl.name)),
+        join(&module_dir, &format!("{}/mod.rs", decl.name)),
+    ]
+}
+
+fn normalize(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            _ => parts.push(part),
+        }
+    }
+    parts.join("/")
+}
+
+/// Drops findings silenced by a suppression comment and reports bad or unused suppressions.
+fn apply_suppressions(
+    files: &[FileAnalysis],
+    findings: Vec<Finding>,
+    levels: &Levels,
+) -> (Vec<Finding>, usize) {
+    let by_path: BTreeMap<&str, &FileAnalysis> =
+        files.iter().map(|f| (f.path.as_str(), f)).collect();
+    let mut used: BTreeSet<(String, usize)> = BTreeSet::new();
+    let mut kept = Vec::with_capacity(findings.len());
+    let mut suppressed = 0;
+    for finding in findings {
+        let silenced_by = by_path.get(finding.path.as_str()).and_then(|file| {
+            file.suppressions.iter().position(|s| {
+                s.covers(finding.start.line)
+                    && !s.reason.is_empty()
+                    && s.rules.iter().any(|r| r == finding.rule)
+            })
+        });
+        match silenced_by {
+            Some(at) => {
+                used.insert((finding.path.clone(), at));
+                suppressed += 1;
+            }
+            None => kept.push(finding),
+        }
+    }
+    let mut cx = Context::new(levels);
+    for file in files {
+        for (at, suppression) in file.suppressions.iter().enumerate() {
+            let unknown: Vec<&str> = suppression
+                .rules
+                .iter()
+                .map(String::as_str)
+                .filter(|id| rules::by_id(id).is_none())
+                .collect();
+            if suppression.rules.is_empty() || !unknown.is_empty() || suppression.reason.is_empty()
+            {
+                rules::invalid_suppression::report(&mut cx, file, suppression, &unknown);
+            } else if !used.contains(&(file.path.clone(), at))
+                && suppression
+                    .rules
+                    .iter()
+                    .all(|id| rules::by_id(id).is_some_and(|rule| cx.is_enabled(rule)))
+            {
+                rules::unused_suppression::report(&mut cx, file, suppression);
+            }
+        }
+    }
+    kept.extend(cx.into_findings());
+    (kept, suppressed)
+}
+
+/// The rule a finding was made by.
+pub fn rule_of(finding: &Finding) -> Option<&'static Rule> {
+    rules::by_id(finding.rule)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn module_candidates() {
+        let decl = |name: &str, path: Option<&str>| ModDecl {
+            name: name.into(),
+            path: path.map(Into::into),
+            gate: Gate::default(),
+        };
+        assert_eq!(
+            module_file_candidates("app/src/lib.rs", &decl("server", None)),
+            ["app/src/server.rs", "app/src/server/mod.rs"]
+        );
+        assert_eq!(
+            module_file_candidates("src/api.rs", &decl("keys", None)),
+            ["src/api/keys.rs", "src/api/keys/mod.rs"]
+        );
+        assert_eq!(
+            module_file_candidates("src/lib.rs", &decl("x", Some("../gen/x.rs"))),
+            ["gen/x.rs"]
+        );
+    }
+}

@@ -1,0 +1,95 @@
+use super::{declare_rule, describe};
+use crate::analysis::{CredentialHit, Facts};
+use crate::credential::Mode;
+use crate::finding::{Context, Draft};
+use crate::model::Side;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds 0Bit secret credentials written into server-side code or committed config:
+    /// Rust string literals and comments, TOML/YAML/JSON config, server env variables and
+    /// any other scanned text file that does not reach a browser.
+    ///
+    /// Live-mode credentials (`sk_live_`, `whsec_live_`, and a bare `whsec_`, whose mode is
+    /// unknown) are errors everywhere, tests included. Test-mode credentials (`sk_test_`,
+    /// `whsec_test_`) are warnings in live-scope code, and are not reported in test code
+    /// (`tests/`, `#[cfg(test)]`, `#[test]`) or in files that name another environment
+    /// (`.env.development`, `config/sandbox.toml`).
+    ///
+    /// ## Why is this bad?
+    /// A committed key is in every clone and in the history forever; rotating it is the only
+    /// fix. 0Bit asks that live keys are never used in tests, demos or examples, and that
+    /// keys are read at runtime from the environment or a secret manager.
+    ///
+    /// ## Example
+    /// ```rust,ignore
+    /// let client = GateClient::new("sk_live_51NzQ8vLr3TgHk2Wm9XpA7bCd");
+    /// ```
+    ///
+    /// Use instead:
+    /// ```rust,ignore
+    /// let client = GateClient::new(std::env::var("OBIT_SECRET_KEY")?);
+    /// ```
+    ///
+    /// ## Configuration
+    /// `[launch] environment = "sandbox"` makes nothing live scope, so test-mode keys are not
+    /// reported; live-mode keys still are. Credentials in runbooks and support docs are left
+    /// to `runbook-leak`, and those shipped to browsers to `secret-key-in-client`.
+    pub static HARDCODED_SECRET_KEY = {
+        id: "hardcoded-secret-key",
+        default: Deny,
+        area: "Credentials",
+        live_only: false,
+        check: check,
+    }
+}
+
+fn message(hit: &CredentialHit, test_code: bool) -> String {
+    let what = format!(
+        "{} `{}`",
+        describe(&hit.credential),
+        hit.credential.redacted
+    );
+    match (&hit.context.variable, test_code) {
+        (Some(variable), _) => format!("{what} is committed in `{variable}`"),
+        (None, true) => format!("{what} is hard-coded in test code"),
+        (None, false) => format!("{what} is hard-coded"),
+    }
+}
+
+fn help(hit: &CredentialHit, test_code: bool) -> String {
+    match hit.credential.mode {
+        Mode::Live if test_code => {
+            "never use live keys in tests or demos: use a sandbox key read from the environment, and rotate this one in Partner Hub".into()
+        }
+        Mode::Live => "read the key at runtime from the environment or a secret manager (`std::env::var(\"OBIT_SECRET_KEY\")`), keep it out of the repository, and rotate this one in Partner Hub".into(),
+        Mode::Test => "read the key at runtime from the environment (`std::env::var(\"OBIT_SECRET_KEY\")`) so the same code can run with the live key without a live key in the repository".into(),
+    }
+}
+
+fn check(facts: &Facts, cx: &mut Context) {
+    for file in facts.files {
+        for hit in &file.credentials {
+            let place = file.place(&hit.context);
+            if place.side != Side::Server || place.runbook || hit.credential.placeholder {
+                continue;
+            }
+            let test_mode = hit.credential.mode == Mode::Test;
+            if test_mode && (place.test_code || !place.live) {
+                continue;
+            }
+            cx.report(
+                &HARDCODED_SECRET_KEY,
+                Draft {
+                    path: &file.path,
+                    lines: &file.lines,
+                    span: hit.credential.span.clone(),
+                    message: message(hit, place.test_code),
+                    help: help(hit, place.test_code),
+                    evidence: hit.credential.redacted.clone(),
+                    at_most_warning: test_mode,
+                },
+            );
+        }
+    }
+}

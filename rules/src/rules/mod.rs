@@ -1,0 +1,107 @@
+//! The rules, one file each. Every file reads top to bottom: the user docs and declaration
+//! (through [`declare_rule!`]), the wording of its message and help, then the check.
+//!
+//! [`ALL`] is the one registry; its order is the order of `cargo launchlint rules` and of the
+//! docs.
+
+use crate::analysis::Facts;
+use crate::finding::{Context, Level};
+
+pub mod hardcoded_secret_key;
+pub mod invalid_suppression;
+pub mod secret_env_in_client;
+pub mod secret_key_in_client;
+pub mod unused_suppression;
+
+/// A rule's declaration: what `rules`, `explain`, config validation and reporters know of it.
+pub struct Rule {
+    /// Stable kebab-case id naming the flagged pattern.
+    pub id: &'static str,
+    pub default: Level,
+    /// The launch gate area (spec §1) the rule belongs to.
+    pub area: &'static str,
+    /// Reports nothing when `[launch] environment = "sandbox"`.
+    pub live_only: bool,
+    /// The user docs: What it does / Why is this bad? / Example / Use instead.
+    docs: &'static str,
+    pub check: fn(&Facts, &mut Context),
+}
+
+impl Rule {
+    /// The docs as Markdown, without the one space `///` leaves at the start of each line.
+    pub fn docs(&self) -> String {
+        self.docs
+            .lines()
+            .map(|line| line.strip_prefix(' ').unwrap_or(line))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// The first sentence of "What it does", for listings.
+    pub fn summary(&self) -> String {
+        let docs = self.docs();
+        let body = docs.split("## What it does").nth(1).unwrap_or("");
+        let paragraph = body.trim_start().split("\n\n").next().unwrap_or("");
+        let sentence = paragraph.split(". ").next().unwrap_or(paragraph);
+        sentence
+            .replace('\n', " ")
+            .trim_end_matches('.')
+            .to_string()
+    }
+
+    /// Where the rule's docs are published.
+    pub fn url(&self) -> String {
+        format!(
+            "https://docs.rs/launchlint-rules/{}/launchlint_rules/rules/{}/static.{}.html",
+            env!("CARGO_PKG_VERSION"),
+            self.id.replace('-', "_"),
+            self.id.replace('-', "_").to_uppercase()
+        )
+    }
+}
+
+/// Declares a rule: its doc comment becomes its published docs (`cargo launchlint explain`).
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        pub static $name:ident = {
+            id: $id:literal,
+            default: $level:ident,
+            area: $area:literal,
+            live_only: $live_only:literal,
+            check: $check:path $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        pub static $name: $crate::rules::Rule = $crate::rules::Rule {
+            id: $id,
+            default: $crate::finding::Level::$level,
+            area: $area,
+            live_only: $live_only,
+            docs: concat!($($doc, "\n"),*),
+            check: $check,
+        };
+    };
+}
+pub(crate) use declare_rule;
+
+/// Every rule, in docs order.
+pub static ALL: &[&Rule] = &[
+    &secret_key_in_client::SECRET_KEY_IN_CLIENT,
+    &secret_env_in_client::SECRET_ENV_IN_CLIENT,
+    &hardcoded_secret_key::HARDCODED_SECRET_KEY,
+    &invalid_suppression::INVALID_SUPPRESSION,
+    &unused_suppression::UNUSED_SUPPRESSION,
+];
+
+pub fn by_id(id: &str) -> Option<&'static Rule> {
+    ALL.iter().copied().find(|rule| rule.id == id)
+}
+
+/// Rules that only report through the suppression pass, never from facts.
+fn reported_elsewhere(_: &Facts, _: &mut Context) {}
+
+/// Words for a credential in messages: `live secret key`, `test webhook signing secret`.
+fn describe(credential: &crate::credential::Credential) -> String {
+    format!("{} {}", credential.mode.as_str(), credential.kind.noun())
+}

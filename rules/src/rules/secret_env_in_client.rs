@@ -1,0 +1,128 @@
+use super::declare_rule;
+use crate::analysis::{EnvRead, Facts};
+use crate::credential;
+use crate::env_file::{self, Assignment};
+use crate::finding::{Context, Draft};
+use crate::model::{FileKind, Side};
+
+declare_rule! {
+    /// ## What it does
+    /// Finds client-side code that reads a server secret from the environment, and env
+    /// variables that would hand one to the browser:
+    ///
+    /// - `env!("X")` or `option_env!("X")` in client-side Rust: the value is compiled into
+    ///   the wasm bundle;
+    /// - `import.meta.env.X` or `process.env.X` in client JavaScript or TypeScript;
+    /// - a public-prefixed variable (`VITE_`, `NEXT_PUBLIC_`, `PUBLIC_`, …) whose name marks a
+    ///   secret (`SECRET`, `WHSEC`, `PRIVATE`) or whose value is a secret-key placeholder.
+    ///
+    /// A variable is a server secret when its name marks one, or when any env file of the
+    /// project assigns it a secret credential or placeholder (`GATE_KEY=sk_test_...`). Names
+    /// containing `PUBLISHABLE` are never secrets. A public variable whose value is a real
+    /// credential is reported by `secret-key-in-client` instead.
+    ///
+    /// ## Why is this bad?
+    /// The build inlines the value: whatever the variable holds at build time is shipped to
+    /// every visitor. Even while it is empty, the code is one deploy away from leaking the key.
+    ///
+    /// ## Example
+    /// ```rust,ignore
+    /// // web/src/api.rs, compiled to wasm
+    /// let key = env!("OBIT_SECRET_KEY");
+    /// ```
+    ///
+    /// Use instead:
+    /// ```rust,ignore
+    /// // Create the session on the server; the browser gets the client secret from it.
+    /// let publishable_key = env!("OBIT_PUBLISHABLE_KEY");
+    /// ```
+    pub static SECRET_ENV_IN_CLIENT = {
+        id: "secret-env-in-client",
+        default: Deny,
+        area: "Browser values",
+        live_only: false,
+        check: check,
+    }
+}
+
+fn read_message(read: &EnvRead, kind: FileKind) -> String {
+    if kind == FileKind::Rust {
+        format!(
+            "`{}(\"{}\")` compiles a server secret into the browser bundle",
+            read.how, read.variable
+        )
+    } else {
+        format!(
+            "client code reads the server secret `{}` through `{}`",
+            read.variable, read.how
+        )
+    }
+}
+
+fn variable_message(assignment: &Assignment) -> String {
+    format!(
+        "public variable `{}` hands a server secret to the browser",
+        assignment.name
+    )
+}
+
+const READ_HELP: &str = "read secrets only on the server (an API route, a `#[server]` function) and give the browser the publishable key and the session client secret";
+
+fn variable_help(assignment: &Assignment) -> String {
+    let prefix = env_file::PUBLIC_PREFIXES
+        .iter()
+        .find(|prefix| assignment.name.starts_with(*prefix))
+        .copied()
+        .unwrap_or_default();
+    format!(
+        "bundlers inline every `{prefix}` variable into client code: rename it to `{}` and read it on the server",
+        &assignment.name[prefix.len()..]
+    )
+}
+
+fn check(facts: &Facts, cx: &mut Context) {
+    for file in facts.files {
+        for read in &file.env_reads {
+            let place = file.place(&read.context);
+            if place.side != Side::Client || !facts.is_secret_variable(&read.variable) {
+                continue;
+            }
+            cx.report(
+                &SECRET_ENV_IN_CLIENT,
+                Draft {
+                    path: &file.path,
+                    lines: &file.lines,
+                    span: read.span.clone(),
+                    message: read_message(read, file.class.kind),
+                    help: READ_HELP.into(),
+                    evidence: read.variable.clone(),
+                    at_most_warning: false,
+                },
+            );
+        }
+        for assignment in &file.env_assignments {
+            let secret_like = env_file::name_marks_secret(&assignment.name)
+                || credential::secret_prefix(&assignment.value).is_some();
+            // A real credential in the value is `secret-key-in-client`'s finding alone.
+            let holds_credential = file.credentials.iter().any(|hit| {
+                !hit.credential.placeholder
+                    && assignment.value_span.contains(&hit.credential.span.start)
+            });
+            if !assignment.is_public() || !secret_like || holds_credential {
+                continue;
+            }
+            cx.report(
+                &SECRET_ENV_IN_CLIENT,
+                Draft {
+                    path: &file.path,
+                    lines: &file.lines,
+                    span: assignment.name_span.clone(),
+                    message: variable_message(assignment),
+                    help: variable_help(assignment),
+                    evidence: assignment.name.clone(),
+                    at_most_warning: false,
+                },
+            );
+        }
+    }
+}

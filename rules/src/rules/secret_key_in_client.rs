@@ -1,0 +1,108 @@
+use super::{declare_rule, describe};
+use crate::analysis::{CredentialHit, Facts, FileAnalysis};
+use crate::credential::Kind;
+use crate::finding::{Context, Draft};
+use crate::model::{FileKind, Side};
+
+declare_rule! {
+    /// ## What it does
+    /// Finds 0Bit secret credentials (`sk_live_`, `sk_test_`, `whsec_…`) in any place that
+    /// reaches a browser: client-side Rust (wasm crates, and the parts of leptos or dioxus
+    /// full-stack crates that are not behind a server-only gate), front-end sources, built
+    /// bundles (`.js`, `.html`, the `sourcesContent` of `.map` files, data strings of `.wasm`
+    /// files) and public-prefixed env variables (`VITE_`, `NEXT_PUBLIC_`, `PUBLIC_`, …).
+    ///
+    /// ## Why is this bad?
+    /// Anything shipped to a browser is public. A secret key there lets anyone create
+    /// sessions, lock quotes and move money as you; a webhook signing secret lets anyone
+    /// forge events. Test keys are reported too: no `sk_` or `whsec_` value may reach a
+    /// browser, and a leaked test key is one config change away from a leaked live key.
+    ///
+    /// Publishable keys (`pk_live_`, `pk_test_`) and session client secrets (`gsec_`) are
+    /// browser-safe and never reported. Placeholders (`sk_test_xxxx…`, `sk_live_<your key>`)
+    /// are not credentials.
+    ///
+    /// ## Example
+    /// ```rust,ignore
+    /// // web/src/lib.rs, compiled to wasm
+    /// const GATE_KEY: &str = "sk_live_51NzQ8vLr3TgHk2Wm9XpA7bCd";
+    /// ```
+    ///
+    /// Use instead:
+    /// ```rust,ignore
+    /// // The server creates the session with the secret key and hands the browser only
+    /// // the publishable key and the session's client secret.
+    /// const PUBLISHABLE_KEY: &str = "pk_live_51NzQ8vLr3TgHk2Wm9XpA7bCd";
+    /// ```
+    ///
+    /// ## Configuration
+    /// `[client] packages` and `[client] paths` mark more crates and folders as shipped to
+    /// browsers. Env files always follow the public-prefix rule.
+    pub static SECRET_KEY_IN_CLIENT = {
+        id: "secret-key-in-client",
+        default: Deny,
+        area: "Credentials",
+        live_only: false,
+        check: check,
+    }
+}
+
+fn message(file: &FileAnalysis, hit: &CredentialHit) -> String {
+    let what = format!(
+        "{} `{}`",
+        describe(&hit.credential),
+        hit.credential.redacted
+    );
+    match (&hit.context.variable, &hit.context.origin, file.class.kind) {
+        (Some(variable), _, _) => {
+            format!("{what} is exposed to the browser by the public variable `{variable}`")
+        }
+        (_, Some(origin), FileKind::SourceMap) => {
+            format!("{what} is shipped in this source map (original source {origin})")
+        }
+        (_, Some(origin), _) => {
+            format!("{what} is shipped to the browser in a wasm binary ({origin})")
+        }
+        (_, None, FileKind::Rust) => format!("{what} is compiled into the browser bundle"),
+        _ => format!("{what} is in code shipped to the browser"),
+    }
+}
+
+fn help(hit: &CredentialHit) -> String {
+    let fix = match hit.credential.kind {
+        Kind::SecretKey => {
+            "create sessions on the server and pass only the publishable key (`pk_…`) and the session client secret (`gsec_…`) to the browser"
+        }
+        Kind::WebhookSecret => "verify webhook signatures on the server only; the signing secret never belongs in a browser",
+    };
+    let variable = match &hit.context.variable {
+        Some(name) => {
+            format!("; rename `{name}` without its public prefix so only the server can read it")
+        }
+        None => String::new(),
+    };
+    format!("{fix}{variable}; rotate this credential in Partner Hub, it has been exposed")
+}
+
+fn check(facts: &Facts, cx: &mut Context) {
+    for file in facts.files {
+        for hit in &file.credentials {
+            let place = file.place(&hit.context);
+            if place.side != Side::Client || place.runbook || hit.credential.placeholder {
+                continue;
+            }
+            cx.report(
+                &SECRET_KEY_IN_CLIENT,
+                Draft {
+                    path: &file.path,
+                    lines: &file.lines,
+                    span: hit.credential.span.clone(),
+                    message: message(file, hit),
+                    help: help(hit),
+                    evidence: hit.credential.redacted.clone(),
+                    at_most_warning: false,
+                },
+            );
+        }
+    }
+}

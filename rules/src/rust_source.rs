@@ -1,0 +1,494 @@
+//! What one Rust file says about where its code runs, read with `syn` once.
+//!
+//! The result is plain data: byte ranges of items behind a server-only or test gate, byte
+//! ranges of string literals (inside macro bodies too), `env!`/`option_env!` reads and
+//! out-of-line `mod` declarations with their gates, so module gating can be resolved across
+//! files later. The syn tree is dropped before this function returns.
+
+use std::ops::Range;
+
+use proc_macro2::{Span, TokenStream, TokenTree};
+use syn::visit::{self, Visit};
+use syn::{Attribute, Meta};
+
+/// The gates in force at a point of a file (or inherited by a whole file from its `mod`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Gate {
+    /// Behind `#[server]`, `#[cfg(feature = "ssr")]`, `#[cfg(not(target_arch = "wasm32"))]`, …
+    pub server: bool,
+    /// Behind `#[cfg(test)]`, `#[test]`, `#[tokio::test]`, …
+    pub test: bool,
+}
+
+impl Gate {
+    pub fn or(self, other: Gate) -> Gate {
+        Gate {
+            server: self.server || other.server,
+            test: self.test || other.test,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnvMacro {
+    pub span: Range<usize>,
+    /// `env` or `option_env`.
+    pub macro_name: String,
+    pub variable: String,
+    pub gate: Gate,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ModDecl {
+    pub name: String,
+    /// `#[path = "…"]`
+    pub path: Option<String>,
+    pub gate: Gate,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct RustFacts {
+    /// Gated regions, in source order; nested regions carry their parents' gates.
+    regions: Vec<(Range<usize>, Gate)>,
+    /// String literal tokens, in source order.
+    literals: Vec<Range<usize>>,
+    pub env_macros: Vec<EnvMacro>,
+    pub mod_decls: Vec<ModDecl>,
+}
+
+impl RustFacts {
+    /// The gate at `offset`: the innermost gated region holding it.
+    pub fn gate_at(&self, offset: usize) -> Gate {
+        self.regions
+            .iter()
+            .filter(|(range, _)| range.contains(&offset))
+            .map(|(_, gate)| *gate)
+            .next_back()
+            .unwrap_or_default()
+    }
+
+    /// True when `offset` is inside a string literal, i.e. compiled into the program rather
+    /// than sitting in a comment.
+    pub fn in_literal(&self, offset: usize) -> bool {
+        let at = self.literals.partition_point(|range| range.start <= offset);
+        at > 0 && self.literals[at - 1].contains(&offset)
+    }
+}
+
+/// Parses `text` and extracts its facts, or returns the parse error's message and byte range.
+pub fn analyze(text: &str) -> Result<RustFacts, (String, Range<usize>)> {
+    let file = syn::parse_file(text).map_err(|error| {
+        let span = error.span().byte_range();
+        (error.to_string(), span)
+    })?;
+    let mut collector = Collector {
+        facts: RustFacts::default(),
+        gates: vec![Gate::default()],
+    };
+    collector.visit_file(&file);
+    let mut facts = collector.facts;
+    facts.literals.sort_by_key(|range| range.start);
+    Ok(facts)
+}
+
+struct Collector {
+    facts: RustFacts,
+    gates: Vec<Gate>,
+}
+
+impl Collector {
+    fn current(&self) -> Gate {
+        *self
+            .gates
+            .last()
+            .expect("the gate stack starts with the file's gate")
+    }
+
+    /// Runs `inner` with the gates of `attrs` pushed, recording the gated region.
+    fn gated(&mut self, attrs: &[Attribute], span: Span, inner: impl FnOnce(&mut Self)) {
+        let own = gate_of(attrs);
+        if own == Gate::default() {
+            return inner(self);
+        }
+        let gate = self.current().or(own);
+        // Attributes sit before the item's own span; the region starts at the first one.
+        let start = attrs.first().map_or(span.byte_range().start, |a| {
+            a.pound_token.span.byte_range().start
+        });
+        self.facts
+            .regions
+            .push((start..span.byte_range().end, gate));
+        self.gates.push(gate);
+        inner(self);
+        self.gates.pop();
+    }
+
+    fn scan_tokens(&mut self, tokens: TokenStream) {
+        let trees: Vec<TokenTree> = tokens.into_iter().collect();
+        for (at, tree) in trees.iter().enumerate() {
+            match tree {
+                TokenTree::Literal(literal) => {
+                    self.facts.literals.push(literal.span().byte_range())
+                }
+                TokenTree::Group(group) => self.scan_tokens(group.stream()),
+                TokenTree::Ident(ident) => {
+                    // `env!("X")` nested inside another macro's tokens.
+                    if let (Some(TokenTree::Punct(bang)), Some(TokenTree::Group(args))) =
+                        (trees.get(at + 1), trees.get(at + 2))
+                    {
+                        if bang.as_char() == '!' {
+                            let span =
+                                ident.span().byte_range().start..args.span().byte_range().end;
+                            self.env_macro(&ident.to_string(), args.stream(), span);
+                        }
+                    }
+                }
+                TokenTree::Punct(_) => {}
+            }
+        }
+    }
+
+    fn env_macro(&mut self, name: &str, args: TokenStream, span: Range<usize>) {
+        if name != "env" && name != "option_env" {
+            return;
+        }
+        let Some(TokenTree::Literal(literal)) = args.into_iter().next() else {
+            return;
+        };
+        let Ok(syn::Lit::Str(variable)) = syn::parse_str::<syn::Lit>(&literal.to_string()) else {
+            return;
+        };
+        self.facts.env_macros.push(EnvMacro {
+            span,
+            macro_name: name.to_string(),
+            variable: variable.value(),
+            gate: self.current(),
+        });
+    }
+}
+
+impl<'ast> Visit<'ast> for Collector {
+    fn visit_item(&mut self, item: &'ast syn::Item) {
+        let attrs = item_attrs(item);
+        self.gated(attrs, syn::spanned::Spanned::span(item), |this| {
+            if let syn::Item::Mod(module) = item {
+                if module.content.is_none() {
+                    let path = module.attrs.iter().find_map(|attr| match &attr.meta {
+                        Meta::NameValue(nv) if nv.path.is_ident("path") => match &nv.value {
+                            syn::Expr::Lit(syn::ExprLit {
+                                lit: syn::Lit::Str(s),
+                                ..
+                            }) => Some(s.value()),
+                            _ => None,
+                        },
+                        _ => None,
+                    });
+                    let gate = this.current();
+                    this.facts.mod_decls.push(ModDecl {
+                        name: module.ident.to_string(),
+                        path,
+                        gate,
+                    });
+                }
+            }
+            visit::visit_item(this, item)
+        });
+    }
+
+    fn visit_impl_item(&mut self, item: &'ast syn::ImplItem) {
+        let attrs: &[Attribute] = match item {
+            syn::ImplItem::Const(i) => &i.attrs,
+            syn::ImplItem::Fn(i) => &i.attrs,
+            syn::ImplItem::Type(i) => &i.attrs,
+            syn::ImplItem::Macro(i) => &i.attrs,
+            _ => &[],
+        };
+        self.gated(attrs, syn::spanned::Spanned::span(item), |this| {
+            visit::visit_impl_item(this, item)
+        });
+    }
+
+    fn visit_trait_item(&mut self, item: &'ast syn::TraitItem) {
+        let attrs: &[Attribute] = match item {
+            syn::TraitItem::Const(i) => &i.attrs,
+            syn::TraitItem::Fn(i) => &i.attrs,
+            syn::TraitItem::Type(i) => &i.attrs,
+            syn::TraitItem::Macro(i) => &i.attrs,
+            _ => &[],
+        };
+        self.gated(attrs, syn::spanned::Spanned::span(item), |this| {
+            visit::visit_trait_item(this, item)
+        });
+    }
+
+    fn visit_stmt(&mut self, stmt: &'ast syn::Stmt) {
+        let attrs: &[Attribute] = match stmt {
+            syn::Stmt::Local(local) => &local.attrs,
+            syn::Stmt::Macro(mac) => &mac.attrs,
+            _ => &[],
+        };
+        self.gated(attrs, syn::spanned::Spanned::span(stmt), |this| {
+            visit::visit_stmt(this, stmt)
+        });
+    }
+
+    // Attribute arguments (`#[server(endpoint = "…")]`, doc comments) are not program values.
+    fn visit_attribute(&mut self, _: &'ast Attribute) {}
+
+    fn visit_lit(&mut self, literal: &'ast syn::Lit) {
+        if matches!(
+            literal,
+            syn::Lit::Str(_) | syn::Lit::ByteStr(_) | syn::Lit::CStr(_)
+        ) {
+            self.facts.literals.push(literal.span().byte_range());
+        }
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        if let Some(last) = mac.path.segments.last() {
+            let span = mac
+                .path
+                .segments
+                .first()
+                .map_or(last.ident.span(), |s| s.ident.span());
+            let end = mac.delimiter_span().byte_range().end;
+            self.env_macro(
+                &last.ident.to_string(),
+                mac.tokens.clone(),
+                span.byte_range().start..end,
+            );
+        }
+        self.scan_tokens(mac.tokens.clone());
+    }
+}
+
+trait DelimiterSpan {
+    fn delimiter_span(&self) -> Span;
+}
+
+impl DelimiterSpan for syn::Macro {
+    fn delimiter_span(&self) -> Span {
+        match &self.delimiter {
+            syn::MacroDelimiter::Paren(p) => p.span.join(),
+            syn::MacroDelimiter::Brace(b) => b.span.join(),
+            syn::MacroDelimiter::Bracket(b) => b.span.join(),
+        }
+    }
+}
+
+fn item_attrs(item: &syn::Item) -> &[Attribute] {
+    match item {
+        syn::Item::Const(i) => &i.attrs,
+        syn::Item::Enum(i) => &i.attrs,
+        syn::Item::ExternCrate(i) => &i.attrs,
+        syn::Item::Fn(i) => &i.attrs,
+        syn::Item::ForeignMod(i) => &i.attrs,
+        syn::Item::Impl(i) => &i.attrs,
+        syn::Item::Macro(i) => &i.attrs,
+        syn::Item::Mod(i) => &i.attrs,
+        syn::Item::Static(i) => &i.attrs,
+        syn::Item::Struct(i) => &i.attrs,
+        syn::Item::Trait(i) => &i.attrs,
+        syn::Item::TraitAlias(i) => &i.attrs,
+        syn::Item::Type(i) => &i.attrs,
+        syn::Item::Union(i) => &i.attrs,
+        syn::Item::Use(i) => &i.attrs,
+        _ => &[],
+    }
+}
+
+/// The gates that an item's own attributes put it behind.
+fn gate_of(attrs: &[Attribute]) -> Gate {
+    let mut gate = Gate::default();
+    for attr in attrs {
+        let path = attr.path();
+        let last = path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
+        if path.is_ident("cfg") {
+            if let Ok(predicate) = attr.parse_args::<Meta>() {
+                // A server-only gate is one that is off in the browser build
+                // (hydrate/csr features on, ssr/server off, target wasm32).
+                gate.server |= eval_cfg(&predicate, &CLIENT_BUILD) == Some(false);
+                gate.test |= eval_cfg(&predicate, &RELEASE_BUILD) == Some(false);
+            }
+        } else if last == "server" && path.segments.len() <= 2 {
+            // leptos `#[server]`, dioxus `#[server]`, `#[leptos::server]`.
+            gate.server = true;
+        } else if last == "test" || last == "bench" {
+            // `#[test]`, `#[tokio::test]`, `#[actix_web::test]`, `#[wasm_bindgen_test]` is below.
+            gate.test = true;
+        } else if last == "wasm_bindgen_test" {
+            gate.test = true;
+        }
+    }
+    gate
+}
+
+/// What is known of one build configuration, for evaluating `cfg` predicates.
+struct Build {
+    /// Features known to be on (`Some(true)`) or off (`Some(false)`); others are unknown.
+    feature: fn(&str) -> Option<bool>,
+    test: Option<bool>,
+    wasm32: Option<bool>,
+}
+
+/// The browser build of a full-stack crate.
+const CLIENT_BUILD: Build = Build {
+    feature: |name| match name {
+        "ssr" | "server" => Some(false),
+        "hydrate" | "csr" | "web" => Some(true),
+        _ => None,
+    },
+    test: Some(false),
+    wasm32: Some(true),
+};
+
+/// A production build, either side.
+const RELEASE_BUILD: Build = Build {
+    feature: |_| None,
+    test: Some(false),
+    wasm32: None,
+};
+
+/// Three-valued evaluation of a `cfg` predicate: `None` when it depends on unknowns.
+fn eval_cfg(meta: &Meta, build: &Build) -> Option<bool> {
+    match meta {
+        Meta::Path(path) if path.is_ident("test") => build.test,
+        Meta::NameValue(nv) => {
+            let syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(value),
+                ..
+            }) = &nv.value
+            else {
+                return None;
+            };
+            if nv.path.is_ident("feature") {
+                (build.feature)(&value.value())
+            } else if nv.path.is_ident("target_arch") || nv.path.is_ident("target_family") {
+                let wasm = matches!(value.value().as_str(), "wasm32" | "wasm");
+                build.wasm32.map(|is_wasm| is_wasm == wasm)
+            } else {
+                None
+            }
+        }
+        Meta::List(list) => {
+            let args = list
+                .parse_args_with(
+                    syn::punctuated::Punctuated::<Meta, syn::Token![,]>::parse_terminated,
+                )
+                .ok()?;
+            let values: Vec<Option<bool>> = args.iter().map(|m| eval_cfg(m, build)).collect();
+            if list.path.is_ident("not") {
+                values.first().copied().flatten().map(|v| !v)
+            } else if list.path.is_ident("all") {
+                if values.contains(&Some(false)) {
+                    Some(false)
+                } else if values.iter().all(|v| *v == Some(true)) {
+                    Some(true)
+                } else {
+                    None
+                }
+            } else if list.path.is_ident("any") {
+                if values.contains(&Some(true)) {
+                    Some(true)
+                } else if values.iter().all(|v| *v == Some(false)) {
+                    Some(false)
+                } else {
+                    None
+                }
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gate_of_marker(source: &str, marker: &str) -> Gate {
+        let facts = analyze(source).expect("test source parses");
+        facts.gate_at(source.find(marker).expect("marker present"))
+    }
+
+    #[test]
+    fn server_gates() {
+        let source = r#"
+            #[server(CreateSession, "/api")]
+            pub async fn create() -> Result<(), ServerFnError> { let k = "A"; Ok(()) }
+            #[cfg(feature = "ssr")]
+            mod backend { fn f() { let k = "B"; } }
+            #[cfg(not(target_arch = "wasm32"))]
+            fn native() { let k = "C"; }
+            #[cfg(all(feature = "ssr", not(feature = "hydrate")))]
+            fn both() { let k = "D"; }
+            #[cfg(any(feature = "ssr", feature = "other"))]
+            fn maybe() { let k = "E"; }
+            #[component]
+            fn view() { let k = "F"; }
+        "#;
+        for (marker, server) in [
+            ("\"A\"", true),
+            ("\"B\"", true),
+            ("\"C\"", true),
+            ("\"D\"", true),
+            ("\"E\"", false),
+            ("\"F\"", false),
+        ] {
+            assert_eq!(gate_of_marker(source, marker).server, server, "{marker}");
+        }
+    }
+
+    #[test]
+    fn test_gates_and_literals() {
+        let source = r#"
+            // comment "sk"
+            fn live() { println!("{}", "X"); }
+            #[cfg(test)]
+            mod tests { #[test] fn t() { let k = "Y"; } }
+            #[tokio::test]
+            async fn t2() { let k = "Z"; }
+        "#;
+        let facts = analyze(source).unwrap();
+        assert!(
+            facts.in_literal(source.find("\"X\"").unwrap()),
+            "macro tokens count"
+        );
+        assert!(
+            !facts.in_literal(source.find("\"sk\"").unwrap()),
+            "comments do not"
+        );
+        assert!(gate_of_marker(source, "\"Y\"").test);
+        assert!(gate_of_marker(source, "\"Z\"").test);
+        assert!(!gate_of_marker(source, "\"X\"").test);
+    }
+
+    #[test]
+    fn env_macros_and_mods() {
+        let source = r#"
+            const A: &str = env!("GATE_SECRET_KEY");
+            fn f() { let b = format!("{}", option_env!("WEBHOOK_SECRET").unwrap_or("")); }
+            #[cfg(feature = "ssr")]
+            mod server;
+            #[path = "other.rs"] mod shared;
+        "#;
+        let facts = analyze(source).unwrap();
+        let names: Vec<_> = facts
+            .env_macros
+            .iter()
+            .map(|m| m.variable.as_str())
+            .collect();
+        assert_eq!(names, ["GATE_SECRET_KEY", "WEBHOOK_SECRET"]);
+        assert_eq!(
+            &source[facts.env_macros[0].span.clone()],
+            r#"env!("GATE_SECRET_KEY")"#
+        );
+        assert!(facts.mod_decls[0].gate.server);
+        assert_eq!(facts.mod_decls[1].path.as_deref(), Some("other.rs"));
+    }
+}
