@@ -1,0 +1,227 @@
+//! The binary as users meet it: subcommands, formats, exit codes, config errors, and input
+//! that must never stop a run (non-UTF-8, binary, huge and unparsable files, link loops).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const LIVE_KEY: &str = "sk_live_51NzQ8vLr3TgHk2Wm9XpA7bCd";
+const TEST_KEY: &str = "sk_test_4eC39HqLyjWDarjtT1zdp7dc";
+
+fn launchlint(args: &[&str], dir: Option<&Path>) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-launchlint"));
+    command.args(args).env_remove("CARGO_TERM_COLOR").env_remove("NO_COLOR");
+    if let Some(dir) = dir {
+        command.current_dir(dir);
+    }
+    command.output().expect("the binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// A throwaway project: `files` are (relative path, contents).
+fn project(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (path, contents) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().expect("has a parent")).expect("mkdir");
+        std::fs::write(path, contents).expect("write");
+    }
+    dir
+}
+
+fn server_crate(main_rs: &str) -> Vec<(&'static str, Vec<u8>)> {
+    vec![
+        ("Cargo.toml", b"[package]\nname = \"shop\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\naxum = \"0.7\"\n\n[workspace]\n".to_vec()),
+        ("src/main.rs", main_rs.as_bytes().to_vec()),
+    ]
+}
+
+fn project_of(files: &[(&'static str, Vec<u8>)]) -> tempfile::TempDir {
+    let borrowed: Vec<(&str, &[u8])> = files.iter().map(|(p, c)| (*p, c.as_slice())).collect();
+    project(&borrowed)
+}
+
+fn fixture(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures").join(path)
+}
+
+#[test]
+fn rules_lists_every_rule() {
+    let output = launchlint(&["rules"], None);
+    assert!(output.status.success());
+    for rule in launchlint_rules::rules::ALL {
+        assert!(stdout(&output).contains(rule.id), "{} missing", rule.id);
+    }
+}
+
+#[test]
+fn cargo_passes_its_subcommand_word() {
+    let output = launchlint(&["launchlint", "rules"], None);
+    assert!(output.status.success());
+    assert!(stdout(&output).contains("secret-key-in-client"));
+}
+
+#[test]
+fn explain_prints_docs_and_rejects_unknown_rules() {
+    let output = launchlint(&["explain", "secret-key-in-client"], None);
+    assert!(output.status.success());
+    let docs = stdout(&output);
+    assert!(docs.starts_with("# secret-key-in-client\n"));
+    assert!(docs.contains("## Why is this bad?") && docs.contains("Use instead:"));
+
+    let output = launchlint(&["explain", "secret-key-in-clent", "--color", "never"], None);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("did you mean `secret-key-in-client`?"));
+}
+
+#[test]
+fn exit_codes_follow_the_worst_finding() {
+    let clean = project_of(&server_crate("fn main() { let _ = std::env::var(\"OBIT_SECRET_KEY\"); }\n"));
+    assert_eq!(launchlint(&[], Some(clean.path())).status.code(), Some(0));
+
+    let leak = project_of(&server_crate(&format!("const KEY: &str = \"{LIVE_KEY}\";\nfn main() {{}}\n")));
+    assert_eq!(launchlint(&[], Some(leak.path())).status.code(), Some(1));
+    // -A silences, -W downgrades, later flags win.
+    assert_eq!(launchlint(&["-A", "hardcoded-secret-key"], Some(leak.path())).status.code(), Some(0));
+    assert_eq!(launchlint(&["-W", "hardcoded-secret-key"], Some(leak.path())).status.code(), Some(0));
+    assert_eq!(launchlint(&["-W", "hardcoded-secret-key", "--deny-warnings"], Some(leak.path())).status.code(), Some(1));
+    assert_eq!(launchlint(&["-A", "hardcoded-secret-key", "-D", "hardcoded-secret-key"], Some(leak.path())).status.code(), Some(1));
+
+    // A test-mode key in live code is a warning: exit 0 unless warnings are denied.
+    let warning = project_of(&server_crate(&format!("const KEY: &str = \"{TEST_KEY}\";\nfn main() {{}}\n")));
+    let output = launchlint(&["--format", "short"], Some(warning.path()));
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stdout(&output).contains("src/main.rs:1:20: warning[hardcoded-secret-key]: test secret key `sk_test_…p7dc` is hard-coded"));
+    assert_eq!(launchlint(&["--deny-warnings"], Some(warning.path())).status.code(), Some(1));
+    // In sandbox, test keys are expected.
+    let output = launchlint(&["--environment", "sandbox", "--format", "short"], Some(warning.path()));
+    assert!(stdout(&output).contains("0 errors, 0 warnings"), "{}", stdout(&output));
+}
+
+#[test]
+fn tool_errors_exit_2() {
+    let output = launchlint(&["/definitely/not/here"], None);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("no project at"));
+
+    let output = launchlint(&["-D", "no-such-rule"], None);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("unknown rule `no-such-rule`"));
+
+    let output = launchlint(&["--format", "xml"], None);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn broken_config_is_a_labelled_error() {
+    let dir = project(&[("launchlint.toml", b"[launch]\nenvironment = \"live\"\n\n[rules]\nsecret-key-in-clien = \"deny\"\n")]);
+    let output = launchlint(&[".", "--color", "never"], Some(dir.path()));
+    assert_eq!(output.status.code(), Some(2));
+    insta::assert_snapshot!("config_unknown_rule", stderr(&output));
+
+    let dir = project(&[("launchlint.toml", b"[launch]\nenviroment = \"live\"\n")]);
+    let output = launchlint(&[".", "--color", "never"], Some(dir.path()));
+    assert_eq!(output.status.code(), Some(2));
+    insta::assert_snapshot!("config_unknown_key", stderr(&output));
+
+    let dir = project(&[("Cargo.toml", b"[package]\nname = \"shop\"\nversion = \"0.1.0\"\n\n[package.metadata.launchlint]\nlaunch = { environment = \"prod\" }\n\n[workspace]\n")]);
+    let output = launchlint(&[".", "--color", "never"], Some(dir.path()));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("unknown variant `prod`, expected `live` or `sandbox`"), "{}", stderr(&output));
+}
+
+#[test]
+fn bad_files_are_noted_and_the_run_goes_on() {
+    let mut files = server_crate(&format!("fn main() {{ let key = \"{LIVE_KEY}\"; \n"));
+    files.push(("src/latin1.rs", b"// caf\xe9\nconst K: &str = \"sk_live_Zq81VbT4mN0pLs7dKf2hW9cR\";\n".to_vec()));
+    files.push(("assets/logo.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR sk_live_Zq81VbT4mN0pLs7dKf2hW9cR".to_vec()));
+    files.push(("data/huge.json", vec![b' '; 33 * 1024 * 1024]));
+    let dir = project_of(&files);
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("..", dir.path().join("src/loop")).expect("symlink");
+
+    let output = launchlint(&["--format", "short"], Some(dir.path()));
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let notes = stderr(&output);
+    assert!(notes.contains("src/main.rs: could not parse as Rust"), "{notes}");
+    assert!(notes.contains("src/latin1.rs: not valid UTF-8"), "{notes}");
+    assert!(notes.contains("assets/logo.png: binary file, skipped"), "{notes}");
+    assert!(notes.contains("data/huge.json: could not read: larger than 32 MiB"), "{notes}");
+    let report = stdout(&output);
+    // The unparsable file is still scanned for secrets, and so is the non-UTF-8 one.
+    assert!(report.contains("src/main.rs:1:24: error[hardcoded-secret-key]"), "{report}");
+    assert!(report.contains("src/latin1.rs:2:18: error[hardcoded-secret-key]"), "{report}");
+}
+
+#[test]
+fn output_is_identical_from_run_to_run() {
+    let demo = fixture("demo");
+    let first = launchlint(&[demo.to_str().unwrap(), "--format", "json"], None);
+    for _ in 0..3 {
+        assert_eq!(first.stdout, launchlint(&[demo.to_str().unwrap(), "--format", "json"], None).stdout);
+    }
+}
+
+#[test]
+fn manifests_are_read_when_cargo_is_missing() {
+    let demo = fixture("demo");
+    let with_cargo = launchlint(&[demo.to_str().unwrap(), "--format", "json"], None);
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-launchlint"));
+    let without = command.args([demo.to_str().unwrap(), "--format", "json"]).env("CARGO", "/nonexistent/cargo").output().unwrap();
+    assert!(stderr(&without).contains("`cargo metadata` failed"), "{}", stderr(&without));
+    assert_eq!(with_cargo.stdout, without.stdout);
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let demo = fixture("demo");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cargo-launchlint"))
+        .arg(&demo)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
+}
+
+#[test]
+fn secrets_never_appear_in_full() {
+    let demo = fixture("demo");
+    let secrets = demo_secrets(&demo);
+    assert!(!secrets.is_empty());
+    for format in ["human", "short", "json"] {
+        let output = launchlint(&[demo.to_str().unwrap(), "--format", format, "--color", "never"], None);
+        let all = format!("{}{}", stdout(&output), stderr(&output));
+        for secret in &secrets {
+            assert!(!all.contains(secret.as_str()), "{format} output shows {secret}");
+        }
+    }
+}
+
+/// Every non-placeholder credential in the demo's text files.
+fn demo_secrets(dir: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().filter_map(Result::ok) {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(demo_secrets(&path));
+        } else if let Ok(text) = std::fs::read_to_string(&path) {
+            found.extend(
+                launchlint_rules::credential::find_all(&text)
+                    .into_iter()
+                    .filter(|c| !c.placeholder)
+                    .map(|c| text[c.span].to_string()),
+            );
+        }
+    }
+    found
+}
