@@ -122,11 +122,11 @@ impl FileAnalysis {
             // Tests and comments are never compiled into a bundle.
             FileKind::Rust if test_code || !context.compiled => Side::Server,
             FileKind::FrontEnd if test_code => Side::Server,
+            // Server-gated code is not compiled into the browser build of any package.
+            _ if gate.server => Side::Server,
             _ => match self.class.package_side {
-                PackageSide::Client => Side::Client,
+                PackageSide::Client | PackageSide::Shared => Side::Client,
                 PackageSide::Server => Side::Server,
-                PackageSide::Shared if gate.server => Side::Server,
-                PackageSide::Shared => Side::Client,
             },
         };
         Place {

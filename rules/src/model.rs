@@ -278,6 +278,14 @@ fn split_paths(entries: &[String]) -> Result<(Vec<String>, Option<GlobSet>), Str
     Ok((prefixes, globs))
 }
 
+fn join(dir: &str, name: &str) -> String {
+    if dir.is_empty() {
+        name.to_string()
+    } else {
+        format!("{dir}/{name}")
+    }
+}
+
 fn under_any(path: &str, prefixes: &[String], globs: &Option<GlobSet>) -> bool {
     prefixes.iter().any(|prefix| {
         prefix.is_empty()
@@ -353,9 +361,12 @@ impl ProjectModel {
                 .any(|word| NON_LIVE_WORDS.contains(&word.to_ascii_lowercase().as_str()));
         let runbook = kind == FileKind::Doc && self.is_runbook(path, dirs, name);
         let package_side = match kind {
-            FileKind::Rust => self
-                .package_of(path)
-                .map_or(PackageSide::Server, |p| p.side),
+            FileKind::Rust => match self.package_of(path) {
+                // A build script runs on the build host, whatever the package targets.
+                Some(package) if path == join(&package.dir, "build.rs") => PackageSide::Server,
+                Some(package) => package.side,
+                None => PackageSide::Server,
+            },
             // Env files follow the public-prefix rule, variable by variable.
             FileKind::Env => PackageSide::Server,
             _ if self.is_shipped_path(path) => PackageSide::Client,
@@ -539,6 +550,15 @@ mod tests {
         );
         assert!(model.classify("tests/api.rs").test_code);
         assert!(model.classify("docs/runbook.md").runbook);
+        model.packages.push(Package {
+            name: "web".into(),
+            dir: "web".into(),
+            side: PackageSide::Client,
+            reason: String::new(),
+        });
+        let side = |path: &str| model.classify(path).package_side;
+        assert_eq!(side("web/src/main.rs"), PackageSide::Client);
+        assert_eq!(side("web/build.rs"), PackageSide::Server);
     }
 
     #[test]

@@ -105,11 +105,18 @@ impl Collector {
     }
 
     /// Runs `inner` with the gates of `attrs` pushed, recording the gated region.
-    fn gated(&mut self, attrs: &[Attribute], span: Span, inner: impl FnOnce(&mut Self)) {
+    /// `span` is only computed for gated items: `Spanned` re-prints the item to find it.
+    fn gated(
+        &mut self,
+        attrs: &[Attribute],
+        span: impl FnOnce() -> Span,
+        inner: impl FnOnce(&mut Self),
+    ) {
         let own = gate_of(attrs);
         if own == Gate::default() {
             return inner(self);
         }
+        let span = span();
         let gate = self.current().or(own);
         // Attributes sit before the item's own span; the region starts at the first one.
         let start = attrs.first().map_or(span.byte_range().start, |a| {
@@ -170,29 +177,33 @@ impl Collector {
 impl<'ast> Visit<'ast> for Collector {
     fn visit_item(&mut self, item: &'ast syn::Item) {
         let attrs = item_attrs(item);
-        self.gated(attrs, syn::spanned::Spanned::span(item), |this| {
-            if let syn::Item::Mod(module) = item {
-                if module.content.is_none() {
-                    let path = module.attrs.iter().find_map(|attr| match &attr.meta {
-                        Meta::NameValue(nv) if nv.path.is_ident("path") => match &nv.value {
-                            syn::Expr::Lit(syn::ExprLit {
-                                lit: syn::Lit::Str(s),
-                                ..
-                            }) => Some(s.value()),
+        self.gated(
+            attrs,
+            || syn::spanned::Spanned::span(item),
+            |this| {
+                if let syn::Item::Mod(module) = item {
+                    if module.content.is_none() {
+                        let path = module.attrs.iter().find_map(|attr| match &attr.meta {
+                            Meta::NameValue(nv) if nv.path.is_ident("path") => match &nv.value {
+                                syn::Expr::Lit(syn::ExprLit {
+                                    lit: syn::Lit::Str(s),
+                                    ..
+                                }) => Some(s.value()),
+                                _ => None,
+                            },
                             _ => None,
-                        },
-                        _ => None,
-                    });
-                    let gate = this.current();
-                    this.facts.mod_decls.push(ModDecl {
-                        name: module.ident.to_string(),
-                        path,
-                        gate,
-                    });
+                        });
+                        let gate = this.current();
+                        this.facts.mod_decls.push(ModDecl {
+                            name: module.ident.to_string(),
+                            path,
+                            gate,
+                        });
+                    }
                 }
-            }
-            visit::visit_item(this, item)
-        });
+                visit::visit_item(this, item)
+            },
+        );
     }
 
     fn visit_impl_item(&mut self, item: &'ast syn::ImplItem) {
@@ -203,9 +214,11 @@ impl<'ast> Visit<'ast> for Collector {
             syn::ImplItem::Macro(i) => &i.attrs,
             _ => &[],
         };
-        self.gated(attrs, syn::spanned::Spanned::span(item), |this| {
-            visit::visit_impl_item(this, item)
-        });
+        self.gated(
+            attrs,
+            || syn::spanned::Spanned::span(item),
+            |this| visit::visit_impl_item(this, item),
+        );
     }
 
     fn visit_trait_item(&mut self, item: &'ast syn::TraitItem) {
@@ -216,9 +229,11 @@ impl<'ast> Visit<'ast> for Collector {
             syn::TraitItem::Macro(i) => &i.attrs,
             _ => &[],
         };
-        self.gated(attrs, syn::spanned::Spanned::span(item), |this| {
-            visit::visit_trait_item(this, item)
-        });
+        self.gated(
+            attrs,
+            || syn::spanned::Spanned::span(item),
+            |this| visit::visit_trait_item(this, item),
+        );
     }
 
     fn visit_stmt(&mut self, stmt: &'ast syn::Stmt) {
@@ -227,9 +242,11 @@ impl<'ast> Visit<'ast> for Collector {
             syn::Stmt::Macro(mac) => &mac.attrs,
             _ => &[],
         };
-        self.gated(attrs, syn::spanned::Spanned::span(stmt), |this| {
-            visit::visit_stmt(this, stmt)
-        });
+        self.gated(
+            attrs,
+            || syn::spanned::Spanned::span(stmt),
+            |this| visit::visit_stmt(this, stmt),
+        );
     }
 
     // Attribute arguments (`#[server(endpoint = "…")]`, doc comments) are not program values.
