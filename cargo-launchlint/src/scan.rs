@@ -150,10 +150,12 @@ pub fn run(args: &CheckArgs) -> Result<Scan, ScanError> {
     model.frontends = preread
         .iter()
         .filter(|(path, _)| matches!(model::file_name(path), "package.json" | "Trunk.toml"))
-        .map(|(path, bytes)| FrontEnd {
-            dir: path.rsplit_once('/').map_or("", |(dir, _)| dir).to_string(),
-            server_only: model::file_name(path) == "package.json"
-                && model::package_json_is_server_only(&String::from_utf8_lossy(bytes)),
+        .map(|(path, bytes)| {
+            let dir = path.rsplit_once('/').map_or("", |(dir, _)| dir);
+            match model::file_name(path) {
+                "package.json" => FrontEnd::from_package_json(dir, &String::from_utf8_lossy(bytes)),
+                _ => FrontEnd::trunk(dir),
+            }
         })
         .collect();
 

@@ -163,7 +163,10 @@ pub fn analyze_file(model: &ProjectModel, path: &str, bytes: &[u8]) -> FileAnaly
             String::from_utf8_lossy(bytes).into()
         }
     };
-    if class.kind == FileKind::FrontEnd && model::declares_server_only(&text) {
+    if class.kind == FileKind::FrontEnd
+        && class.package_side == PackageSide::Client
+        && model.runs_on_server(path, &text)
+    {
         class.package_side = PackageSide::Server;
         analysis.class = class;
     }
@@ -173,24 +176,7 @@ pub fn analyze_file(model: &ProjectModel, path: &str, bytes: &[u8]) -> FileAnaly
         FileKind::Rust => analyze_rust(&mut analysis, &text),
         FileKind::Env => analyze_env(&mut analysis, &text),
         FileKind::SourceMap => analyze_source_map(&mut analysis, &text),
-        FileKind::FrontEnd => {
-            scan_text(&mut analysis, &text);
-            analysis.env_reads = js::env_reads(&text)
-                .into_iter()
-                .map(|read| {
-                    let how = text[read.span.clone()]
-                        .trim_end_matches(|c: char| c != '.' && c != '[')
-                        .trim_end_matches(['.', '['])
-                        .to_string();
-                    EnvRead {
-                        span: read.span,
-                        variable: read.variable,
-                        how,
-                        context: HitContext::default(),
-                    }
-                })
-                .collect();
-        }
+        FileKind::FrontEnd => analyze_front_end(&mut analysis, &text),
         FileKind::Doc | FileKind::Other | FileKind::Wasm => scan_text(&mut analysis, &text),
     }
     let reportable = !analysis.credentials.is_empty()
@@ -219,6 +205,47 @@ fn scan_text(analysis: &mut FileAnalysis, text: &str) {
             context: HitContext::default(),
         })
         .collect();
+}
+
+fn analyze_front_end(analysis: &mut FileAnalysis, text: &str) {
+    scan_text(analysis, text);
+    analysis.env_reads = js::env_reads(text)
+        .into_iter()
+        .map(|read| {
+            let how = text[read.span.clone()]
+                .trim_end_matches(|c: char| c != '.' && c != '[')
+                .trim_end_matches(['.', '['])
+                .to_string();
+            EnvRead {
+                span: read.span,
+                variable: read.variable,
+                how,
+                context: HitContext::default(),
+            }
+        })
+        .collect();
+    // An Astro component's frontmatter runs on the server only.
+    if let Some(frontmatter) = analysis
+        .path
+        .ends_with(".astro")
+        .then(|| model::astro_frontmatter(text))
+        .flatten()
+    {
+        let server = Gate {
+            server: true,
+            test: false,
+        };
+        for hit in &mut analysis.credentials {
+            if frontmatter.contains(&hit.credential.span.start) {
+                hit.context.gate = server;
+            }
+        }
+        for read in &mut analysis.env_reads {
+            if frontmatter.contains(&read.span.start) {
+                read.context.gate = server;
+            }
+        }
+    }
 }
 
 fn analyze_rust(analysis: &mut FileAnalysis, text: &str) {

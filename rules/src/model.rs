@@ -76,6 +76,8 @@ pub struct FrontEnd {
     pub dir: String,
     /// A Node back end (express, fastify, …) with no front-end framework: all server.
     pub server_only: bool,
+    /// A Next.js app: files under `app/` are server components unless they say "use client".
+    pub next: bool,
 }
 
 /// Crates that only make sense in a browser.
@@ -415,7 +417,8 @@ impl ProjectModel {
 }
 
 /// Server paths of a front-end package (spec §2): API routes, route handlers, server folders,
-/// `*.server.*` files, and build tool config that runs in Node (`vite.config.ts`).
+/// `*.server.*` files, build tool config that runs in Node (`vite.config.ts`), and Next.js
+/// `middleware`/`instrumentation`, which run on the server.
 fn is_server_path(inner: &str) -> bool {
     let name = file_name(inner);
     let dirs: Vec<&str> = inner.split('/').collect();
@@ -428,56 +431,124 @@ fn is_server_path(inner: &str) -> bool {
         || dirs.contains(&"server")
         || name.contains(".server.")
         || (dirs.is_empty() && name.contains(".config."))
+        || ((dirs.is_empty() || dirs == ["src"])
+            && (name.starts_with("middleware.") || name.starts_with("instrumentation.")))
 }
 
-/// Files that declare themselves server-only (Next.js, React server components).
-pub fn declares_server_only(text: &str) -> bool {
-    let head = &text[..crate::source::floor_char_boundary(text, text.len().min(2048))];
-    [
-        "\"use server\"",
-        "'use server'",
-        "\"server-only\"",
-        "'server-only'",
-    ]
-    .iter()
-    .any(|marker| head.contains(marker))
+/// The directive prologue of a JS module: the string statements (`"use client";`) before
+/// any other code, after comments.
+fn directives(text: &str) -> Vec<&str> {
+    let mut found = Vec::new();
+    let mut rest = text.trim_start_matches('\u{feff}');
+    loop {
+        rest = rest.trim_start();
+        if let Some(comment) = rest.strip_prefix("//") {
+            rest = comment.split_once('\n').map_or("", |(_, after)| after);
+        } else if let Some(comment) = rest.strip_prefix("/*") {
+            rest = comment.split_once("*/").map_or("", |(_, after)| after);
+        } else if let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') {
+            let Some((directive, after)) = rest[1..].split_once(quote) else {
+                break;
+            };
+            found.push(directive);
+            rest = after.trim_start().trim_start_matches(';');
+        } else {
+            break;
+        }
+    }
+    found
 }
 
-/// Node packages whose `package.json` names only server frameworks are back ends.
-pub fn package_json_is_server_only(package_json: &str) -> bool {
-    const FRONT_END: [&str; 14] = [
-        "react",
-        "react-dom",
-        "vue",
-        "svelte",
-        "@sveltejs/kit",
-        "solid-js",
-        "preact",
-        "next",
-        "nuxt",
-        "astro",
-        "vite",
-        "@angular/core",
-        "lit",
-        "@0bit/gate-js",
-    ];
-    const BACK_END: [&str; 6] = [
-        "express",
-        "fastify",
-        "koa",
-        "@hapi/hapi",
-        "@nestjs/core",
-        "hono",
-    ];
-    let Ok(value) = serde_json::from_str::<serde_json::Value>(package_json) else {
-        return false;
-    };
-    let names: Vec<&str> = ["dependencies", "devDependencies"]
-        .iter()
-        .filter_map(|section| value.get(section)?.as_object())
-        .flat_map(|deps| deps.keys().map(String::as_str))
-        .collect();
-    names.iter().any(|n| BACK_END.contains(n)) && !names.iter().any(|n| FRONT_END.contains(n))
+/// `import "server-only"`: the module refuses to be bundled for the browser.
+fn imports_server_only(text: &str) -> bool {
+    text.contains("import \"server-only\"") || text.contains("import 'server-only'")
+}
+
+impl ProjectModel {
+    /// Whether a front-end file that its path calls client runs on the server after all, as
+    /// its text says: `"use server"`, `import "server-only"`, or a Next.js server component
+    /// (a file under `app/` without `"use client"`).
+    pub fn runs_on_server(&self, path: &str, text: &str) -> bool {
+        let directives = directives(text);
+        if directives.contains(&"use server") || imports_server_only(text) {
+            return true;
+        }
+        let Some(frontend) = self.frontend_of(path).filter(|f| f.next) else {
+            return false;
+        };
+        let inner = path
+            .strip_prefix(frontend.dir.as_str())
+            .unwrap_or(path)
+            .trim_start_matches('/');
+        let in_app_dir = inner.starts_with("app/") || inner.starts_with("src/app/");
+        in_app_dir && !directives.contains(&"use client")
+    }
+}
+
+/// The byte range of an Astro component's frontmatter (the `---` fenced script at the top),
+/// which runs on the server and is never shipped.
+pub fn astro_frontmatter(text: &str) -> Option<std::ops::Range<usize>> {
+    let start = text.len() - text.trim_start().len();
+    if !text[start..].starts_with("---") {
+        return None;
+    }
+    let body = start + 3;
+    let end = text[body..]
+        .find("\n---")
+        .map_or(text.len(), |at| body + at + 4);
+    Some(start..end)
+}
+
+impl FrontEnd {
+    /// A trunk front end (`Trunk.toml`): all its sources are client.
+    pub fn trunk(dir: &str) -> FrontEnd {
+        FrontEnd {
+            dir: dir.to_string(),
+            server_only: false,
+            next: false,
+        }
+    }
+
+    /// Reads what matters of a `package.json`: Node packages that name only server
+    /// frameworks are back ends; Next.js apps have server components.
+    pub fn from_package_json(dir: &str, package_json: &str) -> FrontEnd {
+        const FRONT_END: [&str; 14] = [
+            "react",
+            "react-dom",
+            "vue",
+            "svelte",
+            "@sveltejs/kit",
+            "solid-js",
+            "preact",
+            "next",
+            "nuxt",
+            "astro",
+            "vite",
+            "@angular/core",
+            "lit",
+            "@0bit/gate-js",
+        ];
+        const BACK_END: [&str; 6] = [
+            "express",
+            "fastify",
+            "koa",
+            "@hapi/hapi",
+            "@nestjs/core",
+            "hono",
+        ];
+        let value = serde_json::from_str::<serde_json::Value>(package_json).unwrap_or_default();
+        let names: Vec<&str> = ["dependencies", "devDependencies"]
+            .iter()
+            .filter_map(|section| value.get(section)?.as_object())
+            .flat_map(|deps| deps.keys().map(String::as_str))
+            .collect();
+        FrontEnd {
+            dir: dir.to_string(),
+            server_only: names.iter().any(|n| BACK_END.contains(n))
+                && !names.iter().any(|n| FRONT_END.contains(n)),
+            next: names.contains(&"next"),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -528,10 +599,7 @@ mod tests {
     #[test]
     fn classifies_places() {
         let mut model = ProjectModel::new(Environment::Live);
-        model.frontends.push(FrontEnd {
-            dir: "web".into(),
-            server_only: false,
-        });
+        model.frontends.push(FrontEnd::trunk("web"));
         model.set_client_paths(&["assets/".into()]).unwrap();
         let side = |path: &str| model.classify(path).package_side;
         assert_eq!(side("web/src/main.ts"), PackageSide::Client);
@@ -562,15 +630,49 @@ mod tests {
     }
 
     #[test]
-    fn node_back_ends_are_server_only() {
-        assert!(package_json_is_server_only(
-            r#"{"dependencies":{"express":"4"}}"#
+    fn package_json_kinds() {
+        let read = |json: &str| FrontEnd::from_package_json("web", json);
+        assert!(read(r#"{"dependencies":{"express":"4"}}"#).server_only);
+        assert!(!read(r#"{"dependencies":{"next":"14","express":"4"}}"#).server_only);
+        assert!(!read(r#"{"dependencies":{"react":"18"}}"#).server_only);
+        assert!(read(r#"{"dependencies":{"next":"14"}}"#).next);
+        assert!(!read("not json").server_only);
+    }
+
+    #[test]
+    fn text_decides_some_front_end_files() {
+        let mut model = ProjectModel::new(Environment::Live);
+        model.frontends.push(FrontEnd::from_package_json(
+            "shop",
+            r#"{"dependencies":{"next":"14"}}"#,
         ));
-        assert!(!package_json_is_server_only(
-            r#"{"dependencies":{"next":"14","express":"4"}}"#
+        assert!(model.runs_on_server(
+            "shop/app/checkout/page.tsx",
+            "export default function Page() {}"
         ));
-        assert!(!package_json_is_server_only(
-            r#"{"dependencies":{"react":"18"}}"#
+        assert!(!model.runs_on_server(
+            "shop/app/checkout/Pay.tsx",
+            "\"use client\";\nexport function Pay() {}"
         ));
+        assert!(!model.runs_on_server("shop/components/Pay.tsx", "export function Pay() {}"));
+        assert!(model.runs_on_server("shop/lib/keys.ts", "import 'server-only';"));
+        let mentions =
+            "// A server component (no \"use client\")\nexport default function Page() {}";
+        assert!(model.runs_on_server("shop/app/page.tsx", mentions));
+        assert!(!model.runs_on_server(
+            "shop/app/Pay.tsx",
+            "/* pay */\n'use client'\nexport function Pay() {}"
+        ));
+        assert!(model.runs_on_server(
+            "shop/components/act.ts",
+            "\"use server\";\nexport async function act() {}"
+        ));
+        assert_eq!(
+            model.classify("shop/middleware.ts").package_side,
+            PackageSide::Server
+        );
+        let astro = "---\nconst k = import.meta.env.SECRET;\n---\n<p>{k}</p>";
+        assert_eq!(astro_frontmatter(astro), Some(0..41));
+        assert_eq!(astro_frontmatter("<p>hi</p>"), None);
     }
 }

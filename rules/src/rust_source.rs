@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use proc_macro2::{Span, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
 use syn::visit::{self, Visit};
 use syn::{Attribute, Meta};
 
@@ -130,28 +130,54 @@ impl Collector {
         self.gates.pop();
     }
 
+    /// Literals, `env!` reads and `cfg`-gated blocks inside macro tokens, which syn leaves
+    /// unparsed: `cfg_if! { if #[cfg(feature = "ssr")] { … } else { … } }` gates its blocks.
     fn scan_tokens(&mut self, tokens: TokenStream) {
         let trees: Vec<TokenTree> = tokens.into_iter().collect();
-        for (at, tree) in trees.iter().enumerate() {
-            match tree {
-                TokenTree::Literal(literal) => {
+        let mut at = 0;
+        while at < trees.len() {
+            match (&trees[at], trees.get(at + 1), trees.get(at + 2)) {
+                (TokenTree::Literal(literal), _, _) => {
                     self.facts.literals.push(literal.span().byte_range())
                 }
-                TokenTree::Group(group) => self.scan_tokens(group.stream()),
-                TokenTree::Ident(ident) => {
-                    // `env!("X")` nested inside another macro's tokens.
-                    if let (Some(TokenTree::Punct(bang)), Some(TokenTree::Group(args))) =
-                        (trees.get(at + 1), trees.get(at + 2))
-                    {
-                        if bang.as_char() == '!' {
-                            let span =
-                                ident.span().byte_range().start..args.span().byte_range().end;
-                            self.env_macro(&ident.to_string(), args.stream(), span);
-                        }
+                (
+                    TokenTree::Punct(pound),
+                    Some(TokenTree::Group(attr)),
+                    Some(TokenTree::Group(block)),
+                ) if pound.as_char() == '#'
+                    && attr.delimiter() == Delimiter::Bracket
+                    && block.delimiter() == Delimiter::Brace =>
+                {
+                    let own = syn::parse2::<Meta>(attr.stream()).map(|meta| match &meta {
+                        Meta::List(list) if list.path.is_ident("cfg") => list
+                            .parse_args::<Meta>()
+                            .map(|p| cfg_gate(&p))
+                            .unwrap_or_default(),
+                        _ => Gate::default(),
+                    });
+                    let gate = self.current().or(own.unwrap_or_default());
+                    if gate != self.current() {
+                        self.facts.regions.push((block.span().byte_range(), gate));
                     }
+                    self.gates.push(gate);
+                    self.scan_tokens(block.stream());
+                    self.gates.pop();
+                    at += 3;
+                    continue;
                 }
-                TokenTree::Punct(_) => {}
+                (TokenTree::Group(group), _, _) => self.scan_tokens(group.stream()),
+                (
+                    TokenTree::Ident(ident),
+                    Some(TokenTree::Punct(bang)),
+                    Some(TokenTree::Group(args)),
+                ) if bang.as_char() == '!' => {
+                    // `env!("X")` nested inside another macro's tokens.
+                    let span = ident.span().byte_range().start..args.span().byte_range().end;
+                    self.env_macro(&ident.to_string(), args.stream(), span);
+                }
+                _ => {}
             }
+            at += 1;
         }
     }
 
@@ -326,10 +352,7 @@ fn gate_of(attrs: &[Attribute]) -> Gate {
             .unwrap_or_default();
         if path.is_ident("cfg") {
             if let Ok(predicate) = attr.parse_args::<Meta>() {
-                // A server-only gate is one that is off in the browser build
-                // (hydrate/csr features on, ssr/server off, target wasm32).
-                gate.server |= eval_cfg(&predicate, &CLIENT_BUILD) == Some(false);
-                gate.test |= eval_cfg(&predicate, &RELEASE_BUILD) == Some(false);
+                gate = gate.or(cfg_gate(&predicate));
             }
         } else if last == "server" && path.segments.len() <= 2 {
             // leptos `#[server]`, dioxus `#[server]`, `#[leptos::server]`.
@@ -342,6 +365,16 @@ fn gate_of(attrs: &[Attribute]) -> Gate {
         }
     }
     gate
+}
+
+/// The gates a `cfg` predicate puts code behind. A server-only gate is one that is off in the
+/// browser build (hydrate/csr features on, ssr/server off, target wasm32); a test gate is off
+/// in a release build.
+fn cfg_gate(predicate: &Meta) -> Gate {
+    Gate {
+        server: eval_cfg(predicate, &CLIENT_BUILD) == Some(false),
+        test: eval_cfg(predicate, &RELEASE_BUILD) == Some(false),
+    }
 }
 
 /// What is known of one build configuration, for evaluating `cfg` predicates.
@@ -459,6 +492,25 @@ mod tests {
         ] {
             assert_eq!(gate_of_marker(source, marker).server, server, "{marker}");
         }
+    }
+
+    #[test]
+    fn cfg_if_blocks() {
+        let source = r#"
+            cfg_if::cfg_if! {
+                if #[cfg(feature = "ssr")] {
+                    const K: &str = "A";
+                    fn f() { let _ = env!("SECRET"); }
+                } else {
+                    const K: &str = "B";
+                }
+            }
+        "#;
+        assert!(gate_of_marker(source, "\"A\"").server);
+        assert!(!gate_of_marker(source, "\"B\"").server);
+        let facts = analyze(source).unwrap();
+        assert!(facts.env_macros[0].gate.server);
+        assert!(facts.in_literal(source.find("\"A\"").unwrap()));
     }
 
     #[test]
