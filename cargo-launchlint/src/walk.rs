@@ -32,7 +32,7 @@ pub fn walk(root: &Path, model: &ProjectModel, ignored: Option<&GlobSet>) -> Wal
         .git_exclude(false)
         .require_git(false)
         .follow_links(false)
-        .filter_entry(|entry| !is_skipped_dir(entry) && entry.file_name() != "target")
+        .filter_entry(|entry| !is_skipped_dir(entry) && !is_dir_named(entry, "target"))
         .build();
     collect(root, respecting, &mut files, &mut errors, |relative| {
         !excluded(relative)
@@ -76,10 +76,12 @@ fn collect(
     }
 }
 
+fn is_dir_named(entry: &DirEntry, name: &str) -> bool {
+    entry.depth() > 0 && entry.file_name() == name && entry.file_type().is_some_and(|t| t.is_dir())
+}
+
 fn is_skipped_dir(entry: &DirEntry) -> bool {
-    entry.depth() > 0
-        && entry.file_type().is_some_and(|t| t.is_dir())
-        && SKIP_DIRS.iter().any(|dir| entry.file_name() == *dir)
+    SKIP_DIRS.iter().any(|dir| is_dir_named(entry, dir))
 }
 
 /// `target/debug`, `target/release`, …: everything in `target/` except `site/`.

@@ -50,17 +50,6 @@ impl LineIndex {
         Position { line, column }
     }
 
-    /// The 1-based line holding `offset`.
-    pub fn line_of(&self, offset: usize) -> usize {
-        self.position_line(offset)
-    }
-
-    fn position_line(&self, offset: usize) -> usize {
-        self.line_starts
-            .partition_point(|&start| start <= offset)
-            .max(1)
-    }
-
     /// Byte range of 1-based `line`, without its line break.
     pub fn line_range(&self, line: usize) -> Option<std::ops::Range<usize>> {
         let text = self.text.as_ref()?;
