@@ -9,7 +9,10 @@ const TEST_KEY: &str = "sk_test_4eC39HqLyjWDarjtT1zdp7dc";
 
 fn launchlint(args: &[&str], dir: Option<&Path>) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-launchlint"));
-    command.args(args).env_remove("CARGO_TERM_COLOR").env_remove("NO_COLOR");
+    command
+        .args(args)
+        .env_remove("CARGO_TERM_COLOR")
+        .env_remove("NO_COLOR");
     if let Some(dir) = dir {
         command.current_dir(dir);
     }
@@ -48,7 +51,9 @@ fn project_of(files: &[(&'static str, Vec<u8>)]) -> tempfile::TempDir {
 }
 
 fn fixture(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures").join(path)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../fixtures")
+        .join(path)
 }
 
 #[test]
@@ -75,33 +80,80 @@ fn explain_prints_docs_and_rejects_unknown_rules() {
     assert!(docs.starts_with("# secret-key-in-client\n"));
     assert!(docs.contains("## Why is this bad?") && docs.contains("Use instead:"));
 
-    let output = launchlint(&["explain", "secret-key-in-clent", "--color", "never"], None);
+    let output = launchlint(
+        &["explain", "secret-key-in-clent", "--color", "never"],
+        None,
+    );
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("did you mean `secret-key-in-client`?"));
 }
 
 #[test]
 fn exit_codes_follow_the_worst_finding() {
-    let clean = project_of(&server_crate("fn main() { let _ = std::env::var(\"OBIT_SECRET_KEY\"); }\n"));
+    let clean = project_of(&server_crate(
+        "fn main() { let _ = std::env::var(\"OBIT_SECRET_KEY\"); }\n",
+    ));
     assert_eq!(launchlint(&[], Some(clean.path())).status.code(), Some(0));
 
-    let leak = project_of(&server_crate(&format!("const KEY: &str = \"{LIVE_KEY}\";\nfn main() {{}}\n")));
+    let leak = project_of(&server_crate(&format!(
+        "const KEY: &str = \"{LIVE_KEY}\";\nfn main() {{}}\n"
+    )));
     assert_eq!(launchlint(&[], Some(leak.path())).status.code(), Some(1));
     // -A silences, -W downgrades, later flags win.
-    assert_eq!(launchlint(&["-A", "hardcoded-secret-key"], Some(leak.path())).status.code(), Some(0));
-    assert_eq!(launchlint(&["-W", "hardcoded-secret-key"], Some(leak.path())).status.code(), Some(0));
-    assert_eq!(launchlint(&["-W", "hardcoded-secret-key", "--deny-warnings"], Some(leak.path())).status.code(), Some(1));
-    assert_eq!(launchlint(&["-A", "hardcoded-secret-key", "-D", "hardcoded-secret-key"], Some(leak.path())).status.code(), Some(1));
+    assert_eq!(
+        launchlint(&["-A", "hardcoded-secret-key"], Some(leak.path()))
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        launchlint(&["-W", "hardcoded-secret-key"], Some(leak.path()))
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        launchlint(
+            &["-W", "hardcoded-secret-key", "--deny-warnings"],
+            Some(leak.path())
+        )
+        .status
+        .code(),
+        Some(1)
+    );
+    assert_eq!(
+        launchlint(
+            &["-A", "hardcoded-secret-key", "-D", "hardcoded-secret-key"],
+            Some(leak.path())
+        )
+        .status
+        .code(),
+        Some(1)
+    );
 
     // A test-mode key in live code is a warning: exit 0 unless warnings are denied.
-    let warning = project_of(&server_crate(&format!("const KEY: &str = \"{TEST_KEY}\";\nfn main() {{}}\n")));
+    let warning = project_of(&server_crate(&format!(
+        "const KEY: &str = \"{TEST_KEY}\";\nfn main() {{}}\n"
+    )));
     let output = launchlint(&["--format", "short"], Some(warning.path()));
     assert_eq!(output.status.code(), Some(0));
     assert!(stdout(&output).contains("src/main.rs:1:20: warning[hardcoded-secret-key]: test secret key `sk_test_…p7dc` is hard-coded"));
-    assert_eq!(launchlint(&["--deny-warnings"], Some(warning.path())).status.code(), Some(1));
+    assert_eq!(
+        launchlint(&["--deny-warnings"], Some(warning.path()))
+            .status
+            .code(),
+        Some(1)
+    );
     // In sandbox, test keys are expected.
-    let output = launchlint(&["--environment", "sandbox", "--format", "short"], Some(warning.path()));
-    assert!(stdout(&output).contains("0 errors, 0 warnings"), "{}", stdout(&output));
+    let output = launchlint(
+        &["--environment", "sandbox", "--format", "short"],
+        Some(warning.path()),
+    );
+    assert!(
+        stdout(&output).contains("0 errors, 0 warnings"),
+        "{}",
+        stdout(&output)
+    );
 }
 
 #[test]
@@ -120,7 +172,10 @@ fn tool_errors_exit_2() {
 
 #[test]
 fn broken_config_is_a_labelled_error() {
-    let dir = project(&[("launchlint.toml", b"[launch]\nenvironment = \"live\"\n\n[rules]\nsecret-key-in-clien = \"deny\"\n")]);
+    let dir = project(&[(
+        "launchlint.toml",
+        b"[launch]\nenvironment = \"live\"\n\n[rules]\nsecret-key-in-clien = \"deny\"\n",
+    )]);
     let output = launchlint(&[".", "--color", "never"], Some(dir.path()));
     assert_eq!(output.status.code(), Some(2));
     insta::assert_snapshot!("config_unknown_rule", stderr(&output));
@@ -133,14 +188,24 @@ fn broken_config_is_a_labelled_error() {
     let dir = project(&[("Cargo.toml", b"[package]\nname = \"shop\"\nversion = \"0.1.0\"\n\n[package.metadata.launchlint]\nlaunch = { environment = \"prod\" }\n\n[workspace]\n")]);
     let output = launchlint(&[".", "--color", "never"], Some(dir.path()));
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("unknown variant `prod`, expected `live` or `sandbox`"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("unknown variant `prod`, expected `live` or `sandbox`"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
 fn bad_files_are_noted_and_the_run_goes_on() {
     let mut files = server_crate(&format!("fn main() {{ let key = \"{LIVE_KEY}\"; \n"));
-    files.push(("src/latin1.rs", b"// caf\xe9\nconst K: &str = \"sk_live_Zq81VbT4mN0pLs7dKf2hW9cR\";\n".to_vec()));
-    files.push(("assets/logo.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR sk_live_Zq81VbT4mN0pLs7dKf2hW9cR".to_vec()));
+    files.push((
+        "src/latin1.rs",
+        b"// caf\xe9\nconst K: &str = \"sk_live_Zq81VbT4mN0pLs7dKf2hW9cR\";\n".to_vec(),
+    ));
+    files.push((
+        "assets/logo.png",
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR sk_live_Zq81VbT4mN0pLs7dKf2hW9cR".to_vec(),
+    ));
     files.push(("data/huge.json", vec![b' '; 33 * 1024 * 1024]));
     let dir = project_of(&files);
     #[cfg(unix)]
@@ -149,14 +214,29 @@ fn bad_files_are_noted_and_the_run_goes_on() {
     let output = launchlint(&["--format", "short"], Some(dir.path()));
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let notes = stderr(&output);
-    assert!(notes.contains("src/main.rs: could not parse as Rust"), "{notes}");
+    assert!(
+        notes.contains("src/main.rs: could not parse as Rust"),
+        "{notes}"
+    );
     assert!(notes.contains("src/latin1.rs: not valid UTF-8"), "{notes}");
-    assert!(notes.contains("assets/logo.png: binary file, skipped"), "{notes}");
-    assert!(notes.contains("data/huge.json: could not read: larger than 32 MiB"), "{notes}");
+    assert!(
+        notes.contains("assets/logo.png: binary file, skipped"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("data/huge.json: could not read: larger than 32 MiB"),
+        "{notes}"
+    );
     let report = stdout(&output);
     // The unparsable file is still scanned for secrets, and so is the non-UTF-8 one.
-    assert!(report.contains("src/main.rs:1:24: error[hardcoded-secret-key]"), "{report}");
-    assert!(report.contains("src/latin1.rs:2:18: error[hardcoded-secret-key]"), "{report}");
+    assert!(
+        report.contains("src/main.rs:1:24: error[hardcoded-secret-key]"),
+        "{report}"
+    );
+    assert!(
+        report.contains("src/latin1.rs:2:18: error[hardcoded-secret-key]"),
+        "{report}"
+    );
 }
 
 #[test]
@@ -164,7 +244,10 @@ fn output_is_identical_from_run_to_run() {
     let demo = fixture("demo");
     let first = launchlint(&[demo.to_str().unwrap(), "--format", "json"], None);
     for _ in 0..3 {
-        assert_eq!(first.stdout, launchlint(&[demo.to_str().unwrap(), "--format", "json"], None).stdout);
+        assert_eq!(
+            first.stdout,
+            launchlint(&[demo.to_str().unwrap(), "--format", "json"], None).stdout
+        );
     }
 }
 
@@ -173,8 +256,16 @@ fn manifests_are_read_when_cargo_is_missing() {
     let demo = fixture("demo");
     let with_cargo = launchlint(&[demo.to_str().unwrap(), "--format", "json"], None);
     let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-launchlint"));
-    let without = command.args([demo.to_str().unwrap(), "--format", "json"]).env("CARGO", "/nonexistent/cargo").output().unwrap();
-    assert!(stderr(&without).contains("`cargo metadata` failed"), "{}", stderr(&without));
+    let without = command
+        .args([demo.to_str().unwrap(), "--format", "json"])
+        .env("CARGO", "/nonexistent/cargo")
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&without).contains("`cargo metadata` failed"),
+        "{}",
+        stderr(&without)
+    );
     assert_eq!(with_cargo.stdout, without.stdout);
 }
 
@@ -199,10 +290,22 @@ fn secrets_never_appear_in_full() {
     let secrets = demo_secrets(&demo);
     assert!(!secrets.is_empty());
     for format in ["human", "short", "json"] {
-        let output = launchlint(&[demo.to_str().unwrap(), "--format", format, "--color", "never"], None);
+        let output = launchlint(
+            &[
+                demo.to_str().unwrap(),
+                "--format",
+                format,
+                "--color",
+                "never",
+            ],
+            None,
+        );
         let all = format!("{}{}", stdout(&output), stderr(&output));
         for secret in &secrets {
-            assert!(!all.contains(secret.as_str()), "{format} output shows {secret}");
+            assert!(
+                !all.contains(secret.as_str()),
+                "{format} output shows {secret}"
+            );
         }
     }
 }
@@ -224,4 +327,25 @@ fn demo_secrets(dir: &Path) -> Vec<String> {
         }
     }
     found
+}
+
+/// Human output, pinned: run inside the fixture so paths are relative.
+fn human(fixture_path: &str) -> String {
+    let output = launchlint(&[".", "--color", "never"], Some(&fixture(fixture_path)));
+    stdout(&output)
+}
+
+#[test]
+fn human_output_of_a_shared_crate() {
+    insta::assert_snapshot!("human_leptos_fullstack", human("secret-key-in-client/fail_leptos_fullstack"));
+}
+
+#[test]
+fn human_output_cuts_minified_lines() {
+    insta::assert_snapshot!("human_minified_bundle", human("secret-key-in-client/fail_gitignored_dist_bundle"));
+}
+
+#[test]
+fn human_output_of_a_binary_finding() {
+    insta::assert_snapshot!("human_wasm", human("secret-key-in-client/fail_wasm_data"));
 }

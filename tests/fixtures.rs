@@ -37,18 +37,30 @@ fn fixture_dirs() -> Vec<PathBuf> {
 
 fn sorted_dirs(dir: &Path) -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|entries| entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_dir()).collect())
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .collect()
+        })
         .unwrap_or_default();
     dirs.sort();
     dirs
 }
 
 fn file_name(path: &Path) -> String {
-    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 fn files_below(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).into_iter().flatten().filter_map(Result::ok) {
+    for entry in std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+    {
         let path = entry.path();
         if path.is_dir() {
             files_below(&path, out);
@@ -64,21 +76,44 @@ fn expected(fixture: &Path) -> Expected {
     let mut files = Vec::new();
     files_below(fixture, &mut files);
     for file in files {
-        let relative = file.strip_prefix(fixture).expect("below the fixture").to_string_lossy().replace('\\', "/");
-        let Ok(text) = std::fs::read_to_string(&file) else { continue };
+        let relative = file
+            .strip_prefix(fixture)
+            .expect("below the fixture")
+            .to_string_lossy()
+            .replace('\\', "/");
+        let Ok(text) = std::fs::read_to_string(&file) else {
+            continue;
+        };
         if relative == "launchlint-expect.txt" {
-            for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
-                let (place, rule) = line.split_once(' ').unwrap_or_else(|| panic!("bad expectation `{line}`"));
-                let (path, number) = place.rsplit_once(':').unwrap_or_else(|| panic!("bad expectation `{line}`"));
-                let number = number.parse().unwrap_or_else(|_| panic!("bad line in `{line}`"));
+            for line in text
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            {
+                let (place, rule) = line
+                    .split_once(' ')
+                    .unwrap_or_else(|| panic!("bad expectation `{line}`"));
+                let (path, number) = place
+                    .rsplit_once(':')
+                    .unwrap_or_else(|| panic!("bad expectation `{line}`"));
+                let number = number
+                    .parse()
+                    .unwrap_or_else(|_| panic!("bad line in `{line}`"));
                 expected.insert((path.to_string(), number, rule.trim().to_string()));
             }
             continue;
         }
         for (index, line) in text.lines().enumerate() {
-            let Some(at) = line.find(MARKER) else { continue };
+            let Some(at) = line.find(MARKER) else {
+                continue;
+            };
             let rest = &line[at + MARKER.len()..];
-            for rule in rest.split(',').map(|r| r.trim().trim_end_matches("*/").trim_end_matches("-->").trim()) {
+            for rule in rest.split(',').map(|r| {
+                r.trim()
+                    .trim_end_matches("*/")
+                    .trim_end_matches("-->")
+                    .trim()
+            }) {
                 let rule = rule.split_whitespace().next().unwrap_or("");
                 if !rule.is_empty() {
                     expected.insert((relative.clone(), index + 1, rule.to_string()));
@@ -97,13 +132,19 @@ fn actual(fixture: &Path) -> Result<(Expected, serde_json::Value), String> {
         .env_remove("CARGO_TERM_COLOR")
         .output()
         .map_err(|e| e.to_string())?;
-    let json: serde_json::Value = serde_json::from_slice(&output.stdout)
-        .map_err(|e| format!("no JSON ({e}); stderr: {}", String::from_utf8_lossy(&output.stderr)))?;
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).map_err(|e| {
+        format!(
+            "no JSON ({e}); stderr: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })?;
     let findings = json["findings"].as_array().cloned().unwrap_or_default();
     let has_error = findings.iter().any(|f| f["severity"] == "error");
     let code = output.status.code();
     if code != Some(i32::from(has_error)) {
-        return Err(format!("exit code {code:?} does not match the findings (error present: {has_error})"));
+        return Err(format!(
+            "exit code {code:?} does not match the findings (error present: {has_error})"
+        ));
     }
     let set = findings
         .iter()
@@ -143,20 +184,33 @@ fn every_fixture_produces_exactly_what_it_states() {
             .chunks(fixtures.len().div_ceil(4))
             .map(|chunk| {
                 scope.spawn(move || {
-                    chunk.iter().map(|fixture| (fixture.clone(), check_fixture(fixture))).collect::<Vec<_>>()
+                    chunk
+                        .iter()
+                        .map(|fixture| (fixture.clone(), check_fixture(fixture)))
+                        .collect::<Vec<_>>()
                 })
             })
             .collect();
-        handles.into_iter().flat_map(|h| h.join().expect("fixture thread")).collect()
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("fixture thread"))
+            .collect()
     });
     let mut report = String::new();
     for (fixture, problems) in &results {
         if !problems.is_empty() {
-            let name = fixture.strip_prefix(fixtures_root()).unwrap_or(fixture).display();
+            let name = fixture
+                .strip_prefix(fixtures_root())
+                .unwrap_or(fixture)
+                .display();
             report.push_str(&format!("\n{name}:\n  {}\n", problems.join("\n  ")));
         }
     }
-    assert!(report.is_empty(), "{} fixtures checked; mismatches:{report}", results.len());
+    assert!(
+        report.is_empty(),
+        "{} fixtures checked; mismatches:{report}",
+        results.len()
+    );
 }
 
 fn check_fixture(fixture: &Path) -> Vec<String> {
@@ -171,15 +225,23 @@ fn check_fixture(fixture: &Path) -> Vec<String> {
     }
     let rule_dir = file_name(fixture.parent().expect("fixture has a rule folder"));
     if !is_pass && !expected.iter().any(|(_, _, rule)| *rule == rule_dir) {
-        problems.push(format!("a fail fixture of `{rule_dir}` must expect a `{rule_dir}` finding"));
+        problems.push(format!(
+            "a fail fixture of `{rule_dir}` must expect a `{rule_dir}` finding"
+        ));
     }
     match actual(fixture) {
         Ok((actual, json)) => {
             for missing in expected.difference(&actual) {
-                problems.push(format!("expected but not reported: {}:{} {}", missing.0, missing.1, missing.2));
+                problems.push(format!(
+                    "expected but not reported: {}:{} {}",
+                    missing.0, missing.1, missing.2
+                ));
             }
             for extra in actual.difference(&expected) {
-                problems.push(format!("reported but not expected: {}:{} {}", extra.0, extra.1, extra.2));
+                problems.push(format!(
+                    "reported but not expected: {}:{} {}",
+                    extra.0, extra.1, extra.2
+                ));
             }
             problems.extend(style_problems(&json));
         }

@@ -13,7 +13,12 @@ fn ids_are_unique_kebab_case() {
     for rule in rules::ALL {
         assert!(seen.insert(rule.id), "duplicate id `{}`", rule.id);
         let kebab = !rule.id.is_empty()
-            && rule.id.split('-').all(|word| !word.is_empty() && word.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()));
+            && rule.id.split('-').all(|word| {
+                !word.is_empty()
+                    && word
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+            });
         assert!(kebab, "`{}` is not kebab-case", rule.id);
     }
 }
@@ -23,8 +28,14 @@ fn each_rule_has_its_own_file() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../rules/src/rules");
     for rule in rules::ALL {
         let file = dir.join(format!("{}.rs", rule.id.replace('-', "_")));
-        let text = std::fs::read_to_string(&file).unwrap_or_else(|_| panic!("missing {}", file.display()));
-        assert!(text.contains(&format!("id: \"{}\"", rule.id)), "{} does not declare `{}`", file.display(), rule.id);
+        let text =
+            std::fs::read_to_string(&file).unwrap_or_else(|_| panic!("missing {}", file.display()));
+        assert!(
+            text.contains(&format!("id: \"{}\"", rule.id)),
+            "{} does not declare `{}`",
+            file.display(),
+            rule.id
+        );
     }
 }
 
@@ -32,8 +43,17 @@ fn each_rule_has_its_own_file() {
 fn docs_have_the_required_sections() {
     for rule in rules::ALL {
         let docs = rule.docs();
-        for heading in ["## What it does", "## Why is this bad?", "## Example", "Use instead:"] {
-            assert!(docs.contains(heading), "`{}` docs lack `{heading}`", rule.id);
+        for heading in [
+            "## What it does",
+            "## Why is this bad?",
+            "## Example",
+            "Use instead:",
+        ] {
+            assert!(
+                docs.contains(heading),
+                "`{}` docs lack `{heading}`",
+                rule.id
+            );
         }
         assert!(!rule.summary().is_empty(), "`{}` has no summary", rule.id);
     }
