@@ -15,7 +15,7 @@ use crate::env_file::{self, Assignment};
 use crate::finding::{self, Context, Finding, Levels};
 use crate::model::{self, FileClass, FileKind, PackageSide, ProjectModel, Side};
 use crate::rules::{self, Rule};
-use crate::rust_source::{self, Gate, ModDecl};
+use crate::rust_source::{self, Gate, Include, ModDecl};
 use crate::source::LineIndex;
 use crate::suppression::{self, Suppression};
 use crate::{bundle, js};
@@ -79,10 +79,18 @@ pub struct FileAnalysis {
     pub env_reads: Vec<EnvRead>,
     pub env_assignments: Vec<Assignment>,
     pub mod_decls: Vec<ModDecl>,
+    /// `include_str!`/`include_bytes!` in this Rust file.
+    pub includes: Vec<Include>,
+    /// Local modules this JS/TS file imports, as written.
+    pub imports: Vec<String>,
+    /// The JS/TS module starts with `"use client"`.
+    pub use_client: bool,
     pub suppressions: Vec<Suppression>,
     pub notes: Vec<Note>,
     /// Gates inherited from the `mod` declaration of this file; set by [`check`].
     pub inherited: Gate,
+    /// The client-side Rust file that compiles this file in with `include_str!`/`include_bytes!`.
+    pub shipped_by: Option<String>,
 }
 
 impl FileAnalysis {
@@ -96,9 +104,13 @@ impl FileAnalysis {
             env_reads: Vec::new(),
             env_assignments: Vec::new(),
             mod_decls: Vec::new(),
+            includes: Vec::new(),
+            imports: Vec::new(),
+            use_client: false,
             suppressions: Vec::new(),
             notes: Vec::new(),
             inherited: Gate::default(),
+            shipped_by: None,
         }
     }
 
@@ -115,6 +127,7 @@ impl FileAnalysis {
         let test_code = self.class.test_code || gate.test;
         let kind = self.class.kind;
         let side = match kind {
+            _ if self.shipped_by.is_some() => Side::Client,
             FileKind::Env => match &context.variable {
                 Some(name) if env_file::is_public(name) => Side::Client,
                 _ => Side::Server,
@@ -165,13 +178,13 @@ pub fn analyze_file(model: &ProjectModel, path: &str, bytes: &[u8]) -> FileAnaly
     };
     if class.kind == FileKind::FrontEnd
         && class.package_side == PackageSide::Client
-        && model.runs_on_server(path, &text)
+        && model.runs_on_server(&text)
     {
         class.package_side = PackageSide::Server;
         analysis.class = class;
     }
     analysis.lines = LineIndex::new(text.clone());
-    analysis.suppressions = suppression::parse(&text);
+    analysis.suppressions = suppression::parse(&text, analysis.class.kind);
     match analysis.class.kind {
         FileKind::Rust => analyze_rust(&mut analysis, &text),
         FileKind::Env => analyze_env(&mut analysis, &text),
@@ -224,26 +237,27 @@ fn analyze_front_end(analysis: &mut FileAnalysis, text: &str) {
             }
         })
         .collect();
-    // An Astro component's frontmatter runs on the server only.
-    if let Some(frontmatter) = analysis
-        .path
-        .ends_with(".astro")
-        .then(|| model::astro_frontmatter(text))
-        .flatten()
-    {
-        let server = Gate {
-            server: true,
-            test: false,
-        };
-        for hit in &mut analysis.credentials {
-            if frontmatter.contains(&hit.credential.span.start) {
-                hit.context.gate = server;
-            }
+    analysis.imports = js::local_imports(text);
+    analysis.use_client = model::declares_use_client(text);
+    // An Astro component's frontmatter, and the functions frameworks run before rendering
+    // (`getServerSideProps`, Remix `loader`/`action`), run on the server only.
+    let mut server_ranges = js::server_function_ranges(text);
+    if analysis.path.ends_with(".astro") {
+        server_ranges.extend(model::astro_frontmatter(text));
+    }
+    let on_server = |at: usize| server_ranges.iter().any(|range| range.contains(&at));
+    let server = Gate {
+        server: true,
+        test: false,
+    };
+    for hit in &mut analysis.credentials {
+        if on_server(hit.credential.span.start) {
+            hit.context.gate = server;
         }
-        for read in &mut analysis.env_reads {
-            if frontmatter.contains(&read.span.start) {
-                read.context.gate = server;
-            }
+    }
+    for read in &mut analysis.env_reads {
+        if on_server(read.span.start) {
+            read.context.gate = server;
         }
     }
 }
@@ -283,6 +297,7 @@ fn analyze_rust(analysis: &mut FileAnalysis, text: &str) {
                 })
                 .collect();
             analysis.mod_decls = facts.mod_decls;
+            analysis.includes = facts.includes;
         }
         Err((message, span)) => {
             let line = analysis.lines.position(span.start).line;
@@ -388,6 +403,8 @@ pub struct Outcome {
 /// Runs every enabled rule over the analyzed files.
 pub fn check(model: &ProjectModel, files: &mut [FileAnalysis], levels: &Levels) -> Outcome {
     resolve_module_gates(files);
+    resolve_includes(files);
+    resolve_next_client_modules(model, files);
     let secret_variables = files
         .iter()
         .flat_map(|file| &file.env_assignments)
@@ -451,6 +468,130 @@ fn resolve_module_gates(files: &mut [FileAnalysis]) {
         .collect();
     for (file, gate) in files.iter_mut().zip(inherited) {
         file.inherited = gate;
+    }
+}
+
+/// Marks files that client-side Rust compiles in with `include_str!`/`include_bytes!`.
+fn resolve_includes(files: &mut [FileAnalysis]) {
+    let index: BTreeMap<String, usize> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.path.clone(), i))
+        .collect();
+    let mut shipped = Vec::new();
+    for file in files.iter() {
+        for include in &file.includes {
+            let context = HitContext {
+                gate: include.gate,
+                compiled: true,
+                ..HitContext::default()
+            };
+            if file.place(&context).side != Side::Client {
+                continue;
+            }
+            let dir = file.path.rsplit_once('/').map_or("", |(dir, _)| dir);
+            if let Some(&target) = index.get(&normalize(&join(dir, &include.path))) {
+                shipped.push((target, file.path.clone()));
+            }
+        }
+    }
+    for (target, by) in shipped {
+        files[target].shipped_by.get_or_insert(by);
+    }
+}
+
+/// In a Next.js app, modules are server components unless a client entry reaches them: a
+/// `"use client"` module or a `pages/` page, and whatever they import, transitively.
+fn resolve_next_client_modules(model: &ProjectModel, files: &mut [FileAnalysis]) {
+    let is_candidate = |file: &FileAnalysis| {
+        file.class.kind == FileKind::FrontEnd
+            && file.class.package_side == PackageSide::Client
+            && !model.is_shipped_path(&file.path)
+            && model.next_app_of(&file.path).is_some()
+    };
+    let index: BTreeMap<&str, usize> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.path.as_str(), i))
+        .collect();
+    let mut reached: BTreeSet<usize> = BTreeSet::new();
+    let mut queue: Vec<usize> = files
+        .iter()
+        .enumerate()
+        .filter(|(_, file)| is_candidate(file))
+        .filter(|(_, file)| {
+            let app = model
+                .next_app_of(&file.path)
+                .map_or("", |app| app.dir.as_str());
+            let inner = file
+                .path
+                .strip_prefix(app)
+                .unwrap_or(&file.path)
+                .trim_start_matches('/');
+            file.use_client || inner.starts_with("pages/") || inner.starts_with("src/pages/")
+        })
+        .map(|(at, _)| at)
+        .collect();
+    while let Some(at) = queue.pop() {
+        if !reached.insert(at) {
+            continue;
+        }
+        let file = &files[at];
+        let app = model
+            .next_app_of(&file.path)
+            .map_or("", |app| app.dir.as_str());
+        for import in &file.imports {
+            let found = module_candidates(&file.path, app, import)
+                .into_iter()
+                .find_map(|c| index.get(c.as_str()).copied());
+            queue.extend(found);
+        }
+    }
+    for (at, file) in files.iter_mut().enumerate() {
+        if is_candidate(file) && !reached.contains(&at) {
+            file.class.package_side = PackageSide::Server;
+        }
+    }
+}
+
+/// Files an import specifier can resolve to, in the bundler's order.
+fn module_candidates(importer: &str, app_dir: &str, specifier: &str) -> Vec<String> {
+    const SUFFIXES: [&str; 11] = [
+        "",
+        ".ts",
+        ".tsx",
+        ".js",
+        ".jsx",
+        ".mjs",
+        ".cjs",
+        "/index.ts",
+        "/index.tsx",
+        "/index.js",
+        "/index.jsx",
+    ];
+    let dir = importer.rsplit_once('/').map_or("", |(dir, _)| dir);
+    let bases = match specifier
+        .strip_prefix("@/")
+        .or_else(|| specifier.strip_prefix("~/"))
+    {
+        Some(rest) => vec![join(app_dir, rest), join(&join(app_dir, "src"), rest)],
+        None => vec![join(dir, specifier)],
+    };
+    bases
+        .iter()
+        .flat_map(|base| {
+            SUFFIXES
+                .iter()
+                .map(move |suffix| normalize(&format!("{base}{suffix}")))
+        })
+        .collect()
+}
+
+fn join(dir: &str, path: &str) -> String {
+    if dir.is_empty() {
+        path.to_string()
+    } else {
+        format!("{dir}/{path}")
     }
 }
 

@@ -76,6 +76,12 @@ fn parse_line(line: &str, offset: usize) -> Option<Assignment> {
     let value_offset = name_start + rest.len() - value_part.len();
     let lead = value_part.len() - value_part.trim_start().len();
     let raw = &value_part[lead..];
+    // `NAME= # note`: a comment after blanks leaves the value empty, as dotenv reads it.
+    let raw = if lead > 0 && raw.starts_with('#') {
+        ""
+    } else {
+        raw
+    };
     let (value, start) = match raw.chars().next() {
         Some(quote @ ('"' | '\'' | '`')) => {
             let inner = &raw[1..];

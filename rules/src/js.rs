@@ -42,6 +42,100 @@ pub fn env_reads(text: &str) -> Vec<EnvRead> {
         .collect()
 }
 
+/// Local module specifiers a file imports (`./x`, `../x`, `@/x`, `~/x`): what the bundler
+/// follows. Package imports are left out.
+pub fn local_imports(text: &str) -> Vec<String> {
+    static PATTERN: OnceLock<Regex> = OnceLock::new();
+    let pattern = PATTERN.get_or_init(|| {
+        Regex::new(r#"(?:\bfrom|\bimport|\brequire\s*\(|\bimport\s*\()\s*["']((?:\.{1,2}/|@/|~/)[^"'\n]*)["']"#)
+            .expect("the import pattern is valid")
+    });
+    let skip = comment_ranges(text);
+    pattern
+        .captures_iter(text)
+        .filter(|c| {
+            !skip
+                .iter()
+                .any(|range| range.contains(&c.get(0).map_or(0, |m| m.start())))
+        })
+        .filter_map(|c| Some(c.get(1)?.as_str().to_string()))
+        .collect()
+}
+
+/// Exported functions that frameworks run on the server only and strip from client bundles:
+/// Next.js `getServerSideProps`/`getStaticProps`/`getStaticPaths`, Remix `loader`/`action`.
+const SERVER_FUNCTIONS: &str = "getServerSideProps|getStaticProps|getStaticPaths|loader|action";
+
+/// Byte ranges of the server-only functions of a page or route module.
+pub fn server_function_ranges(text: &str) -> Vec<Range<usize>> {
+    static PATTERN: OnceLock<Regex> = OnceLock::new();
+    let pattern = PATTERN.get_or_init(|| {
+        Regex::new(&format!(
+            r"export\s+(?:async\s+)?(?:function\s+|const\s+)(?:{SERVER_FUNCTIONS})\b"
+        ))
+        .expect("the server function pattern is valid")
+    });
+    if !text.contains("export") {
+        return Vec::new();
+    }
+    let skip = comment_ranges(text);
+    pattern
+        .find_iter(text)
+        .filter(|found| !skip.iter().any(|range| range.contains(&found.start())))
+        .filter_map(|found| function_body_end(text, found.end()).map(|end| found.start()..end))
+        .collect()
+}
+
+/// The end of a function's body: after its parameter list (`(…)`), the first `{ … }` block.
+/// Strings, template literals and comments are skipped while matching brackets.
+fn function_body_end(text: &str, from: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut seen_parameters = false;
+    let mut body_started = false;
+    let mut at = from;
+    while at < bytes.len() {
+        match bytes[at] {
+            quote @ (b'"' | b'\'' | b'`') => at = skip_string(bytes, at, quote),
+            b'/' if bytes.get(at + 1) == Some(&b'/') => {
+                at = text[at..].find('\n').map_or(bytes.len(), |n| at + n)
+            }
+            b'/' if bytes.get(at + 1) == Some(&b'*') => {
+                at = text[at + 2..]
+                    .find("*/")
+                    .map_or(bytes.len(), |n| at + n + 4)
+            }
+            b'(' | b'[' => depth += 1,
+            b')' | b']' => {
+                depth = depth.checked_sub(1)?;
+                seen_parameters |= depth == 0;
+            }
+            b'{' => {
+                body_started |= depth == 0 && seen_parameters;
+                depth += 1;
+            }
+            b'}' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 && body_started {
+                    return Some(at + 1);
+                }
+            }
+            _ => {}
+        }
+        at += 1;
+    }
+    None
+}
+
+/// The index of the closing quote of the string starting at `at` (or the end of the text).
+fn skip_string(bytes: &[u8], mut at: usize, quote: u8) -> usize {
+    at += 1;
+    while at < bytes.len() && bytes[at] != quote {
+        at += if bytes[at] == b'\\' { 2 } else { 1 };
+    }
+    at.min(bytes.len())
+}
+
 /// Byte ranges of `//` and `/* */` comments, skipping over string and template literals.
 /// Regex literals are not recognized; a `//` inside one can only hide a read, never invent one.
 fn comment_ranges(text: &str) -> Vec<Range<usize>> {
@@ -50,13 +144,7 @@ fn comment_ranges(text: &str) -> Vec<Range<usize>> {
     let mut at = 0;
     while at < bytes.len() {
         match bytes[at] {
-            quote @ (b'"' | b'\'' | b'`') => {
-                at += 1;
-                while at < bytes.len() && bytes[at] != quote {
-                    at += if bytes[at] == b'\\' { 2 } else { 1 };
-                }
-                at += 1;
-            }
+            quote @ (b'"' | b'\'' | b'`') => at = skip_string(bytes, at, quote) + 1,
             b'/' if bytes.get(at + 1) == Some(&b'/') => {
                 let end = text[at..].find('\n').map_or(bytes.len(), |n| at + n);
                 ranges.push(at..end);
@@ -84,5 +172,26 @@ mod tests {
         let text = "const a = import.meta.env.VITE_KEY;\n// process.env.OLD\nconst b = process.env[\"GATE_SECRET_KEY\"]; const u = \"http://x//y\"; process.env.Z";
         let names: Vec<_> = env_reads(text).into_iter().map(|r| r.variable).collect();
         assert_eq!(names, ["VITE_KEY", "GATE_SECRET_KEY", "Z"]);
+    }
+
+    #[test]
+    fn imports() {
+        let text = "import { A } from \"./a\";\nimport type { B } from '../lib/b';\nimport 'react';\nimport \"./side-effect.css\";\nconst c = await import(\"@/c\");\n// import { d } from './d';\nexport { e } from \"~/e\";";
+        assert_eq!(
+            local_imports(text),
+            ["./a", "../lib/b", "./side-effect.css", "@/c", "~/e"]
+        );
+    }
+
+    #[test]
+    fn server_functions() {
+        let text = "export const getServerSideProps: GetServerSideProps<P> = async ({ query }) => {\n  const k = process.env.SECRET; // }\n  return { props: { a: `${\"}\"}` } };\n};\nexport default function Page() { return process.env.X; }\nexport async function loader({ params }: Args) { return json(\"{\"); }\n";
+        let ranges = server_function_ranges(text);
+        assert_eq!(ranges.len(), 2);
+        assert!(text[ranges[0].clone()].ends_with("} };\n}"));
+        assert!(text[ranges[1].clone()].starts_with("export async function loader"));
+        assert!(text[ranges[1].clone()].ends_with("json(\"{\"); }"));
+        let page = text.find("function Page").unwrap();
+        assert!(!ranges.iter().any(|r| r.contains(&page)));
     }
 }

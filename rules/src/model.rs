@@ -164,7 +164,8 @@ pub enum FileKind {
     Rust,
     /// `.env`, `.env.*`
     Env,
-    /// `.js .mjs .cjs .ts .jsx .tsx .vue .svelte .astro .html`
+    /// `.js .mjs .cjs .ts .jsx .tsx .vue .svelte .astro .html`, and page templates
+    /// (`.hbs .tera .jinja .j2 .njk .liquid`)
     FrontEnd,
     SourceMap,
     Wasm,
@@ -183,7 +184,8 @@ impl FileKind {
         match extension(name) {
             "rs" => FileKind::Rust,
             "js" | "mjs" | "cjs" | "ts" | "mts" | "cts" | "jsx" | "tsx" | "vue" | "svelte"
-            | "astro" | "html" | "htm" => FileKind::FrontEnd,
+            | "astro" | "html" | "htm" | "hbs" | "handlebars" | "tera" | "jinja" | "j2" | "njk"
+            | "liquid" => FileKind::FrontEnd,
             "map" => FileKind::SourceMap,
             "wasm" => FileKind::Wasm,
             "md" | "markdown" | "txt" | "rst" | "adoc" => FileKind::Doc,
@@ -373,6 +375,8 @@ impl ProjectModel {
             FileKind::Env => PackageSide::Server,
             _ if self.is_shipped_path(path) => PackageSide::Client,
             FileKind::FrontEnd if self.is_front_end_source(path) => PackageSide::Client,
+            // Server-rendered templates (askama, tera, handlebars) become the pages browsers get.
+            FileKind::FrontEnd if dirs.contains(&"templates") => PackageSide::Client,
             _ => PackageSide::Server,
         };
         FileClass {
@@ -417,8 +421,8 @@ impl ProjectModel {
 }
 
 /// Server paths of a front-end package (spec §2): API routes, route handlers, server folders,
-/// `*.server.*` files, build tool config that runs in Node (`vite.config.ts`), and Next.js
-/// `middleware`/`instrumentation`, which run on the server.
+/// `*.server.*` files, SvelteKit `+server.*` endpoints, build tool config that runs in Node
+/// (`vite.config.ts`), and Next.js `middleware`/`instrumentation`, which run on the server.
 fn is_server_path(inner: &str) -> bool {
     let name = file_name(inner);
     let dirs: Vec<&str> = inner.split('/').collect();
@@ -431,6 +435,7 @@ fn is_server_path(inner: &str) -> bool {
         || dirs.contains(&"server")
         || name.contains(".server.")
         || (dirs.is_empty() && name.contains(".config."))
+        || name.starts_with("+server.")
         || ((dirs.is_empty() || dirs == ["src"])
             && (name.starts_with("middleware.") || name.starts_with("instrumentation.")))
 }
@@ -465,24 +470,21 @@ fn imports_server_only(text: &str) -> bool {
 }
 
 impl ProjectModel {
-    /// Whether a front-end file that its path calls client runs on the server after all, as
-    /// its text says: `"use server"`, `import "server-only"`, or a Next.js server component
-    /// (a file under `app/` without `"use client"`).
-    pub fn runs_on_server(&self, path: &str, text: &str) -> bool {
-        let directives = directives(text);
-        if directives.contains(&"use server") || imports_server_only(text) {
-            return true;
-        }
-        let Some(frontend) = self.frontend_of(path).filter(|f| f.next) else {
-            return false;
-        };
-        let inner = path
-            .strip_prefix(frontend.dir.as_str())
-            .unwrap_or(path)
-            .trim_start_matches('/');
-        let in_app_dir = inner.starts_with("app/") || inner.starts_with("src/app/");
-        in_app_dir && !directives.contains(&"use client")
+    /// Whether a front-end file that its path calls client declares that it runs on the
+    /// server: a `"use server"` directive or `import "server-only"`.
+    pub fn runs_on_server(&self, text: &str) -> bool {
+        directives(text).contains(&"use server") || imports_server_only(text)
     }
+
+    /// The Next.js app holding `path`, if any.
+    pub fn next_app_of(&self, path: &str) -> Option<&FrontEnd> {
+        self.frontend_of(path).filter(|frontend| frontend.next)
+    }
+}
+
+/// `"use client"` in a module's directive prologue.
+pub fn declares_use_client(text: &str) -> bool {
+    directives(text).contains(&"use client")
 }
 
 /// The byte range of an Astro component's frontmatter (the `---` fenced script at the top),
@@ -646,27 +648,26 @@ mod tests {
             "shop",
             r#"{"dependencies":{"next":"14"}}"#,
         ));
-        assert!(model.runs_on_server(
-            "shop/app/checkout/page.tsx",
-            "export default function Page() {}"
-        ));
-        assert!(!model.runs_on_server(
-            "shop/app/checkout/Pay.tsx",
+        assert!(model.next_app_of("shop/app/checkout/page.tsx").is_some());
+        assert!(model.next_app_of("web/src/main.ts").is_none());
+        assert!(declares_use_client(
             "\"use client\";\nexport function Pay() {}"
         ));
-        assert!(!model.runs_on_server("shop/components/Pay.tsx", "export function Pay() {}"));
-        assert!(model.runs_on_server("shop/lib/keys.ts", "import 'server-only';"));
-        let mentions =
-            "// A server component (no \"use client\")\nexport default function Page() {}";
-        assert!(model.runs_on_server("shop/app/page.tsx", mentions));
-        assert!(!model.runs_on_server(
-            "shop/app/Pay.tsx",
+        assert!(declares_use_client(
             "/* pay */\n'use client'\nexport function Pay() {}"
         ));
-        assert!(model.runs_on_server(
-            "shop/components/act.ts",
-            "\"use server\";\nexport async function act() {}"
-        ));
+        let mentions =
+            "// A server component (no \"use client\")\nexport default function Page() {}";
+        assert!(!declares_use_client(mentions));
+        assert!(!model.runs_on_server("export function Pay() {}"));
+        assert!(model.runs_on_server("import 'server-only';"));
+        assert!(model.runs_on_server("\"use server\";\nexport async function act() {}"));
+        assert_eq!(
+            model
+                .classify("shop/src/routes/api/+server.ts")
+                .package_side,
+            PackageSide::Server
+        );
         assert_eq!(
             model.classify("shop/middleware.ts").package_side,
             PackageSide::Server

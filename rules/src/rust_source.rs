@@ -38,6 +38,15 @@ pub struct EnvMacro {
     pub gate: Gate,
 }
 
+/// `include_str!("…")` or `include_bytes!("…")`: the file is compiled into the program.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Include {
+    pub span: Range<usize>,
+    /// As written, relative to the including file's folder.
+    pub path: String,
+    pub gate: Gate,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ModDecl {
     pub name: String,
@@ -53,6 +62,7 @@ pub struct RustFacts {
     /// String literal tokens, in source order.
     literals: Vec<Range<usize>>,
     pub env_macros: Vec<EnvMacro>,
+    pub includes: Vec<Include>,
     pub mod_decls: Vec<ModDecl>,
 }
 
@@ -131,15 +141,14 @@ impl Collector {
     }
 
     /// Literals, `env!` reads and `cfg`-gated blocks inside macro tokens, which syn leaves
-    /// unparsed: `cfg_if! { if #[cfg(feature = "ssr")] { … } else { … } }` gates its blocks.
+    /// unparsed. `cfg_if! { if #[cfg(a)] { … } else if #[cfg(b)] { … } else { … } }` gates each
+    /// block: a branch runs when its own predicate holds and every earlier one failed.
     fn scan_tokens(&mut self, tokens: TokenStream) {
         let trees: Vec<TokenTree> = tokens.into_iter().collect();
+        let mut chain: Vec<Meta> = Vec::new();
         let mut at = 0;
         while at < trees.len() {
             match (&trees[at], trees.get(at + 1), trees.get(at + 2)) {
-                (TokenTree::Literal(literal), _, _) => {
-                    self.facts.literals.push(literal.span().byte_range())
-                }
                 (
                     TokenTree::Punct(pound),
                     Some(TokenTree::Group(attr)),
@@ -148,55 +157,91 @@ impl Collector {
                     && attr.delimiter() == Delimiter::Bracket
                     && block.delimiter() == Delimiter::Brace =>
                 {
-                    let own = syn::parse2::<Meta>(attr.stream()).map(|meta| match &meta {
-                        Meta::List(list) if list.path.is_ident("cfg") => list
-                            .parse_args::<Meta>()
-                            .map(|p| cfg_gate(&p))
-                            .unwrap_or_default(),
-                        _ => Gate::default(),
-                    });
-                    let gate = self.current().or(own.unwrap_or_default());
-                    if gate != self.current() {
-                        self.facts.regions.push((block.span().byte_range(), gate));
-                    }
-                    self.gates.push(gate);
-                    self.scan_tokens(block.stream());
-                    self.gates.pop();
+                    let predicate =
+                        syn::parse2::<Meta>(attr.stream())
+                            .ok()
+                            .and_then(|meta| match meta {
+                                Meta::List(list) if list.path.is_ident("cfg") => {
+                                    list.parse_args::<Meta>().ok()
+                                }
+                                _ => None,
+                            });
+                    self.scan_block(block, branch_gate(predicate.as_ref(), &chain));
+                    chain.extend(predicate);
                     at += 3;
                     continue;
                 }
-                (TokenTree::Group(group), _, _) => self.scan_tokens(group.stream()),
+                (TokenTree::Ident(word), Some(TokenTree::Group(block)), _)
+                    if word == "else"
+                        && block.delimiter() == Delimiter::Brace
+                        && !chain.is_empty() =>
+                {
+                    self.scan_block(block, branch_gate(None, &chain));
+                    chain.clear();
+                    at += 2;
+                    continue;
+                }
+                (TokenTree::Ident(word), _, _) if word == "if" || word == "else" => {}
+                (TokenTree::Literal(literal), _, _) => {
+                    chain.clear();
+                    self.facts.literals.push(literal.span().byte_range())
+                }
+                (TokenTree::Group(group), _, _) => {
+                    chain.clear();
+                    self.scan_tokens(group.stream())
+                }
                 (
                     TokenTree::Ident(ident),
                     Some(TokenTree::Punct(bang)),
                     Some(TokenTree::Group(args)),
                 ) if bang.as_char() == '!' => {
+                    chain.clear();
                     // `env!("X")` nested inside another macro's tokens.
                     let span = ident.span().byte_range().start..args.span().byte_range().end;
-                    self.env_macro(&ident.to_string(), args.stream(), span);
+                    self.macro_call(&ident.to_string(), args.stream(), span);
                 }
-                _ => {}
+                _ => chain.clear(),
             }
             at += 1;
         }
     }
 
-    fn env_macro(&mut self, name: &str, args: TokenStream, span: Range<usize>) {
-        if name != "env" && name != "option_env" {
+    fn scan_block(&mut self, block: &proc_macro2::Group, own: Gate) {
+        let gate = self.current().or(own);
+        if gate != self.current() {
+            self.facts.regions.push((block.span().byte_range(), gate));
+        }
+        self.gates.push(gate);
+        self.scan_tokens(block.stream());
+        self.gates.pop();
+    }
+
+    /// `env!`/`option_env!` reads and `include_str!`/`include_bytes!` embeds.
+    fn macro_call(&mut self, name: &str, args: TokenStream, span: Range<usize>) {
+        if !matches!(name, "env" | "option_env" | "include_str" | "include_bytes") {
             return;
         }
         let Some(TokenTree::Literal(literal)) = args.into_iter().next() else {
             return;
         };
-        let Ok(syn::Lit::Str(variable)) = syn::parse_str::<syn::Lit>(&literal.to_string()) else {
+        let Ok(syn::Lit::Str(argument)) = syn::parse_str::<syn::Lit>(&literal.to_string()) else {
             return;
         };
-        self.facts.env_macros.push(EnvMacro {
-            span,
-            macro_name: name.to_string(),
-            variable: variable.value(),
-            gate: self.current(),
-        });
+        let gate = self.current();
+        if name.starts_with("include") {
+            self.facts.includes.push(Include {
+                span,
+                path: argument.value(),
+                gate,
+            });
+        } else {
+            self.facts.env_macros.push(EnvMacro {
+                span,
+                macro_name: name.to_string(),
+                variable: argument.value(),
+                gate,
+            });
+        }
     }
 }
 
@@ -295,7 +340,7 @@ impl<'ast> Visit<'ast> for Collector {
                 .first()
                 .map_or(last.ident.span(), |s| s.ident.span());
             let end = mac.delimiter_span().byte_range().end;
-            self.env_macro(
+            self.macro_call(
                 &last.ident.to_string(),
                 mac.tokens.clone(),
                 span.byte_range().start..end,
@@ -365,6 +410,16 @@ fn gate_of(attrs: &[Attribute]) -> Gate {
         }
     }
     gate
+}
+
+/// The gates of one `cfg_if!` branch: its own predicate holds and every earlier one failed.
+fn branch_gate(own: Option<&Meta>, earlier: &[Meta]) -> Gate {
+    let earlier_holds = |build: &Build| earlier.iter().any(|p| eval_cfg(p, build) == Some(true));
+    let own = own.map(cfg_gate).unwrap_or_default();
+    Gate {
+        server: own.server || earlier_holds(&CLIENT_BUILD),
+        test: own.test || earlier_holds(&RELEASE_BUILD),
+    }
 }
 
 /// The gates a `cfg` predicate puts code behind. A server-only gate is one that is off in the
@@ -511,6 +566,28 @@ mod tests {
         let facts = analyze(source).unwrap();
         assert!(facts.env_macros[0].gate.server);
         assert!(facts.in_literal(source.find("\"A\"").unwrap()));
+
+        let source = r#"
+            cfg_if::cfg_if! {
+                if #[cfg(target_arch = "wasm32")] { const K: &str = "A"; }
+                else if #[cfg(test)] { const K: &str = "B"; }
+                else { const K: &str = "C"; }
+            }
+        "#;
+        assert!(!gate_of_marker(source, "\"A\"").server);
+        assert!(
+            gate_of_marker(source, "\"B\"").server,
+            "not wasm32 is native"
+        );
+        assert!(gate_of_marker(source, "\"C\"").server);
+        assert!(!gate_of_marker(source, "\"C\"").test);
+    }
+
+    #[test]
+    fn includes() {
+        let source = r#"const CONFIG: &str = include_str!("../config/app.toml");"#;
+        let facts = analyze(source).unwrap();
+        assert_eq!(facts.includes[0].path, "../config/app.toml");
     }
 
     #[test]

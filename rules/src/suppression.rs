@@ -4,8 +4,21 @@
 
 use std::ops::Range;
 
+use crate::model::FileKind;
+
 const MARKER: &str = "launchlint: allow(";
-const COMMENT_OPENERS: [&str; 4] = ["//", "/*", "#", "<!--"];
+
+/// The comment syntaxes of a kind of file: `//` in Markdown is text, not a comment.
+fn comment_openers(kind: FileKind) -> &'static [&'static str] {
+    match kind {
+        FileKind::Rust => &["//", "/*"],
+        FileKind::FrontEnd => &["//", "/*", "<!--", "{{!", "{#"],
+        FileKind::Doc => &["<!--"],
+        FileKind::Env => &["#"],
+        FileKind::SourceMap | FileKind::Wasm => &[],
+        FileKind::Other => &["#", "//", "/*", "<!--", "--"],
+    }
+}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Suppression {
@@ -23,8 +36,8 @@ impl Suppression {
     }
 }
 
-/// Every suppression comment in `text`.
-pub fn parse(text: &str) -> Vec<Suppression> {
+/// Every suppression comment in `text`, a file of `kind`.
+pub fn parse(text: &str, kind: FileKind) -> Vec<Suppression> {
     if !text.contains(MARKER) {
         return Vec::new();
     }
@@ -33,7 +46,10 @@ pub fn parse(text: &str) -> Vec<Suppression> {
     for (index, line) in text.split_inclusive('\n').enumerate() {
         if let Some(at) = line.find(MARKER) {
             let before = &line[..at];
-            if COMMENT_OPENERS.iter().any(|opener| before.contains(opener)) {
+            if comment_openers(kind)
+                .iter()
+                .any(|opener| before.contains(opener))
+            {
                 let args_start = at + MARKER.len();
                 if let Some(close) = line[args_start..].find(')') {
                     let rules = line[args_start..args_start + close]
@@ -70,7 +86,7 @@ mod tests {
     #[test]
     fn parses_each_comment_syntax() {
         let text = "a // launchlint: allow(secret-key-in-client) demo key, rotated\n# launchlint: allow(a, b)\n<!-- launchlint: allow(x) docs -->\nlet s = \"launchlint: allow(no)\";\n";
-        let parsed = parse(text);
+        let parsed = parse(text, FileKind::Other);
         assert_eq!(parsed.len(), 3);
         assert_eq!(parsed[0].rules, ["secret-key-in-client"]);
         assert_eq!(parsed[0].reason, "demo key, rotated");
@@ -78,5 +94,13 @@ mod tests {
         assert_eq!(parsed[1].rules, ["a", "b"]);
         assert_eq!(parsed[2].reason, "docs");
         assert!(parsed[0].covers(2) && !parsed[0].covers(3));
+    }
+
+    #[test]
+    fn markdown_code_is_not_a_comment() {
+        let text = "```rust\n// launchlint: allow(secret-key-in-client) demo\n```\n<!-- launchlint: allow(x) y -->\n";
+        let parsed = parse(text, FileKind::Doc);
+        assert_eq!(parsed.len(), 1);
+        assert_eq!(parsed[0].line, 4);
     }
 }

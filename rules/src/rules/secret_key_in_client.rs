@@ -53,6 +53,11 @@ fn message(file: &FileAnalysis, hit: &CredentialHit) -> String {
         describe(&hit.credential),
         hit.credential.redacted
     );
+    if let Some(by) = &file.shipped_by {
+        return format!(
+            "{what} is compiled into the browser bundle by an `include_str!` in `{by}`"
+        );
+    }
     match (&hit.context.variable, &hit.context.origin, file.class.kind) {
         (Some(variable), _, _) => {
             format!("{what} is exposed to the browser by the public variable `{variable}`")
