@@ -337,15 +337,89 @@ fn human(fixture_path: &str) -> String {
 
 #[test]
 fn human_output_of_a_shared_crate() {
-    insta::assert_snapshot!("human_leptos_fullstack", human("secret-key-in-client/fail_leptos_fullstack"));
+    insta::assert_snapshot!(
+        "human_leptos_fullstack",
+        human("secret-key-in-client/fail_leptos_fullstack")
+    );
 }
 
 #[test]
 fn human_output_cuts_minified_lines() {
-    insta::assert_snapshot!("human_minified_bundle", human("secret-key-in-client/fail_gitignored_dist_bundle"));
+    insta::assert_snapshot!(
+        "human_minified_bundle",
+        human("secret-key-in-client/fail_gitignored_dist_bundle")
+    );
 }
 
 #[test]
 fn human_output_of_a_binary_finding() {
     insta::assert_snapshot!("human_wasm", human("secret-key-in-client/fail_wasm_data"));
+}
+
+#[test]
+fn json_output_of_the_demo() {
+    let output = launchlint(&[".", "--format", "json"], Some(&fixture("demo")));
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!("json_demo", stdout(&output));
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("readable").filter_map(Result::ok) {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy");
+        }
+    }
+}
+
+/// Rewrites the lines of `path` that contain `marker`: `None` removes them.
+fn edit_lines(root: &Path, path: &str, marker: &str, replacement: Option<&str>) {
+    let path = root.join(path);
+    let text = std::fs::read_to_string(&path).expect("demo file");
+    assert!(text.contains(marker), "{} has no `{marker}`", path.display());
+    let edited: Vec<String> = text
+        .lines()
+        .filter_map(|line| match (line.contains(marker), replacement) {
+            (false, _) => Some(line.to_string()),
+            (true, Some(new)) => Some(new.to_string()),
+            (true, None) => None,
+        })
+        .collect();
+    std::fs::write(&path, edited.join("\n") + "\n").expect("write");
+}
+
+#[test]
+fn the_demo_passes_once_its_leaks_are_fixed() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = dir.path().join("demo");
+    copy_dir(&fixture("demo"), &demo);
+    // The six fixes of fixtures/demo/FIXES.md.
+    edit_lines(
+        &demo,
+        "server/src/webhooks.rs",
+        "const WEBHOOK_SECRET: &str = \"whsec_live_",
+        Some("static WEBHOOK_SECRET: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| std::env::var(\"OBIT_WEBHOOK_SECRET\").expect(\"OBIT_WEBHOOK_SECRET is set\"));"),
+    );
+    edit_lines(&demo, "web/src/checkout.rs", "data-key=\"sk_live_", Some("                    data-key=PUBLISHABLE_KEY"));
+    edit_lines(&demo, "web/src/api.rs", "env!(\"OBIT_SECRET_KEY\")", None);
+    edit_lines(&demo, "frontend/.env.production", "VITE_GATE_SECRET_KEY=", None);
+    edit_lines(&demo, "frontend/src/config.ts", "VITE_GATE_SECRET_KEY", None);
+    edit_lines(
+        &demo,
+        "frontend/src/main.ts",
+        "\"X-Gate-Key\": config.gateKey",
+        Some("    headers: { \"Content-Type\": \"application/json\" },"),
+    );
+    for stale in ["frontend/dist/assets/index-9e4b2d71.js", "frontend/dist/assets/index-9e4b2d71.js.map"] {
+        std::fs::remove_file(demo.join(stale)).expect("stale build");
+    }
+
+    let before = launchlint(&[fixture("demo").to_str().unwrap(), "--format", "short"], None);
+    assert_eq!(before.status.code(), Some(1));
+    let after = launchlint(&[demo.to_str().unwrap(), "--format", "short"], None);
+    assert_eq!(after.status.code(), Some(0), "{}", stdout(&after));
+    assert!(stdout(&after).ends_with("0 errors, 0 warnings, 0 suppressed\n"), "{}", stdout(&after));
 }
