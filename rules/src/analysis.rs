@@ -183,7 +183,6 @@ pub fn analyze_file(model: &ProjectModel, path: &str, bytes: &[u8]) -> FileAnaly
         class.package_side = PackageSide::Server;
         analysis.class = class;
     }
-    analysis.lines = LineIndex::new(text.clone());
     analysis.suppressions = suppression::parse(&text, analysis.class.kind);
     match analysis.class.kind {
         FileKind::Rust => analyze_rust(&mut analysis, &text),
@@ -196,7 +195,10 @@ pub fn analyze_file(model: &ProjectModel, path: &str, bytes: &[u8]) -> FileAnaly
         || !analysis.env_reads.is_empty()
         || analysis.env_assignments.iter().any(Assignment::is_public)
         || !analysis.suppressions.is_empty();
+    // Only files that may be reported keep line bookkeeping and (masked) text; the rest
+    // are dropped here, so memory does not grow with the size of the project.
     if reportable {
+        analysis.lines = LineIndex::new(text.clone());
         let found: Vec<Credential> = analysis
             .credentials
             .iter()
@@ -300,7 +302,7 @@ fn analyze_rust(analysis: &mut FileAnalysis, text: &str) {
             analysis.includes = facts.includes;
         }
         Err((message, span)) => {
-            let line = analysis.lines.position(span.start).line;
+            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
             analysis.note(format!(
                 "could not parse as Rust (line {line}: {message}); scanned as text for secrets"
             ));

@@ -87,6 +87,15 @@ impl RustFacts {
 
 /// Parses `text` and extracts its facts, or returns the parse error's message and byte range.
 pub fn analyze(text: &str) -> Result<RustFacts, (String, Range<usize>)> {
+    // Literal spans, macro bodies and gated regions only matter to files that hold a
+    // credential, an env read or an embed; most files need only their `mod` declarations.
+    let detailed = crate::credential::may_contain(text.as_bytes())
+        || text.contains("env!")
+        || text.contains("include_");
+    collect(text, detailed)
+}
+
+fn collect(text: &str, detailed: bool) -> Result<RustFacts, (String, Range<usize>)> {
     let file = syn::parse_file(text).map_err(|error| {
         let span = error.span().byte_range();
         (error.to_string(), span)
@@ -94,6 +103,7 @@ pub fn analyze(text: &str) -> Result<RustFacts, (String, Range<usize>)> {
     let mut collector = Collector {
         facts: RustFacts::default(),
         gates: vec![Gate::default()],
+        detailed,
     };
     collector.visit_file(&file);
     let mut facts = collector.facts;
@@ -104,6 +114,7 @@ pub fn analyze(text: &str) -> Result<RustFacts, (String, Range<usize>)> {
 struct Collector {
     facts: RustFacts,
     gates: Vec<Gate>,
+    detailed: bool,
 }
 
 impl Collector {
@@ -128,6 +139,12 @@ impl Collector {
         }
         let span = span();
         let gate = self.current().or(own);
+        if !self.detailed {
+            self.gates.push(gate);
+            inner(self);
+            self.gates.pop();
+            return;
+        }
         // Attributes sit before the item's own span; the region starts at the first one.
         let start = attrs.first().map_or(span.byte_range().start, |a| {
             a.pound_token.span.byte_range().start
@@ -324,15 +341,20 @@ impl<'ast> Visit<'ast> for Collector {
     fn visit_attribute(&mut self, _: &'ast Attribute) {}
 
     fn visit_lit(&mut self, literal: &'ast syn::Lit) {
-        if matches!(
-            literal,
-            syn::Lit::Str(_) | syn::Lit::ByteStr(_) | syn::Lit::CStr(_)
-        ) {
+        if self.detailed
+            && matches!(
+                literal,
+                syn::Lit::Str(_) | syn::Lit::ByteStr(_) | syn::Lit::CStr(_)
+            )
+        {
             self.facts.literals.push(literal.span().byte_range());
         }
     }
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        if !self.detailed {
+            return;
+        }
         if let Some(last) = mac.path.segments.last() {
             let span = mac
                 .path
@@ -517,7 +539,7 @@ mod tests {
     use super::*;
 
     fn gate_of_marker(source: &str, marker: &str) -> Gate {
-        let facts = analyze(source).expect("test source parses");
+        let facts = collect(source, true).expect("test source parses");
         facts.gate_at(source.find(marker).expect("marker present"))
     }
 
@@ -563,7 +585,7 @@ mod tests {
         "#;
         assert!(gate_of_marker(source, "\"A\"").server);
         assert!(!gate_of_marker(source, "\"B\"").server);
-        let facts = analyze(source).unwrap();
+        let facts = collect(source, true).unwrap();
         assert!(facts.env_macros[0].gate.server);
         assert!(facts.in_literal(source.find("\"A\"").unwrap()));
 
@@ -584,9 +606,16 @@ mod tests {
     }
 
     #[test]
+    fn files_without_secrets_still_report_gated_mods() {
+        let facts = analyze("#[cfg(feature = \"ssr\")]\nmod server;\nmod shared;\n").unwrap();
+        assert!(facts.mod_decls[0].gate.server);
+        assert!(!facts.mod_decls[1].gate.server);
+    }
+
+    #[test]
     fn includes() {
         let source = r#"const CONFIG: &str = include_str!("../config/app.toml");"#;
-        let facts = analyze(source).unwrap();
+        let facts = collect(source, true).unwrap();
         assert_eq!(facts.includes[0].path, "../config/app.toml");
     }
 
@@ -600,7 +629,7 @@ mod tests {
             #[tokio::test]
             async fn t2() { let k = "Z"; }
         "#;
-        let facts = analyze(source).unwrap();
+        let facts = collect(source, true).unwrap();
         assert!(
             facts.in_literal(source.find("\"X\"").unwrap()),
             "macro tokens count"
@@ -623,7 +652,7 @@ mod tests {
             mod server;
             #[path = "other.rs"] mod shared;
         "#;
-        let facts = analyze(source).unwrap();
+        let facts = collect(source, true).unwrap();
         let names: Vec<_> = facts
             .env_macros
             .iter()
