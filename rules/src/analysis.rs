@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use crate::credential::{self, Credential};
 use crate::env_file::{self, Assignment};
-use crate::finding::{self, Context, Finding, Levels};
+use crate::finding::{self, Context, Draft, Finding, Levels};
 use crate::model::{self, FileClass, FileKind, PackageSide, ProjectModel, Side};
 use crate::rules::{self, Rule};
 use crate::rust_source::{self, Gate, Include, ModDecl};
@@ -119,6 +119,25 @@ impl FileAnalysis {
             path: self.path.clone(),
             message: message.into(),
         });
+    }
+
+    /// A finding at `span` of this file, for a rule to hand to the context.
+    pub fn draft(
+        &self,
+        span: Range<usize>,
+        message: String,
+        help: String,
+        evidence: String,
+    ) -> Draft<'_> {
+        Draft {
+            path: &self.path,
+            lines: &self.lines,
+            span,
+            message,
+            help,
+            evidence,
+            at_most_warning: false,
+        }
     }
 
     /// Where a value with `context` runs and in which scope.

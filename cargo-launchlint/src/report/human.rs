@@ -13,7 +13,7 @@ use miette::{
     MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
-use super::{plural, Report};
+use super::Report;
 
 /// How the terminal wants to be written to.
 #[derive(Clone, Copy, Debug)]
@@ -48,15 +48,7 @@ pub fn render(report: &Report, style: Style) -> String {
         let diagnostic = FindingDiagnostic::new(finding, file);
         let _ = handler.render_report(&mut out, &diagnostic);
     }
-    let summary = report.summary;
-    let _ = writeln!(
-        out,
-        "launchlint: {} scanned: {}, {}, {} suppressed",
-        plural(summary.files_scanned, "file"),
-        plural(summary.errors, "error"),
-        plural(summary.warnings, "warning"),
-        summary.suppressed
-    );
+    let _ = writeln!(out, "launchlint: {}", report.summary);
     out
 }
 

@@ -51,7 +51,19 @@ impl<'a> Report<'a> {
     }
 }
 
-/// `1 error`, `2 warnings`.
-pub fn plural(count: usize, noun: &str) -> String {
-    format!("{count} {noun}{}", if count == 1 { "" } else { "s" })
+/// `42 files scanned: 1 error, 0 warnings, 0 suppressed`
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let plural = |count: usize, noun: &str| {
+            format!("{count} {noun}{}", if count == 1 { "" } else { "s" })
+        };
+        write!(
+            f,
+            "{} scanned: {}, {}, {} suppressed",
+            plural(self.files_scanned, "file"),
+            plural(self.errors, "error"),
+            plural(self.warnings, "warning"),
+            self.suppressed
+        )
+    }
 }

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::{plural, Report};
+use super::Report;
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
@@ -18,14 +18,6 @@ pub fn render(report: &Report) -> String {
             finding.message
         );
     }
-    let summary = report.summary;
-    let _ = writeln!(
-        out,
-        "{} scanned: {}, {}, {} suppressed",
-        plural(summary.files_scanned, "file"),
-        plural(summary.errors, "error"),
-        plural(summary.warnings, "warning"),
-        summary.suppressed
-    );
+    let _ = writeln!(out, "{}", report.summary);
     out
 }

@@ -81,13 +81,13 @@ fn check(facts: &Facts, cx: &mut Context) {
             cx.report(
                 &HARDCODED_SECRET_KEY,
                 Draft {
-                    path: &file.path,
-                    lines: &file.lines,
-                    span: hit.credential.span.clone(),
-                    message: message(hit, place.test_code),
-                    help: help(hit, place.test_code),
-                    evidence: hit.credential.redacted.clone(),
                     at_most_warning: test_mode,
+                    ..file.draft(
+                        hit.credential.span.clone(),
+                        message(hit, place.test_code),
+                        help(hit, place.test_code),
+                        hit.credential.redacted.clone(),
+                    )
                 },
             );
         }

@@ -1,6 +1,6 @@
 use super::{declare_rule, reported_elsewhere};
 use crate::analysis::FileAnalysis;
-use crate::finding::{Context, Draft};
+use crate::finding::Context;
 use crate::suppression::Suppression;
 
 declare_rule! {
@@ -55,14 +55,11 @@ pub(crate) fn report(
 ) {
     cx.report(
         &INVALID_SUPPRESSION,
-        Draft {
-            path: &file.path,
-            lines: &file.lines,
-            span: suppression.span.clone(),
-            message: message(suppression, unknown),
-            help: HELP.into(),
-            evidence: suppression.rules.join(","),
-            at_most_warning: false,
-        },
+        file.draft(
+            suppression.span.clone(),
+            message(suppression, unknown),
+            HELP.into(),
+            suppression.rules.join(","),
+        ),
     );
 }

@@ -2,7 +2,7 @@ use super::declare_rule;
 use crate::analysis::{EnvRead, Facts};
 use crate::credential;
 use crate::env_file::{self, Assignment};
-use crate::finding::{Context, Draft};
+use crate::finding::Context;
 use crate::model::{FileKind, Side};
 
 declare_rule! {
@@ -89,15 +89,12 @@ fn check(facts: &Facts, cx: &mut Context) {
             }
             cx.report(
                 &SECRET_ENV_IN_CLIENT,
-                Draft {
-                    path: &file.path,
-                    lines: &file.lines,
-                    span: read.span.clone(),
-                    message: read_message(read, file.class.kind),
-                    help: READ_HELP.into(),
-                    evidence: read.variable.clone(),
-                    at_most_warning: false,
-                },
+                file.draft(
+                    read.span.clone(),
+                    read_message(read, file.class.kind),
+                    READ_HELP.into(),
+                    read.variable.clone(),
+                ),
             );
         }
         for assignment in &file.env_assignments {
@@ -113,15 +110,12 @@ fn check(facts: &Facts, cx: &mut Context) {
             }
             cx.report(
                 &SECRET_ENV_IN_CLIENT,
-                Draft {
-                    path: &file.path,
-                    lines: &file.lines,
-                    span: assignment.name_span.clone(),
-                    message: variable_message(assignment),
-                    help: variable_help(assignment),
-                    evidence: assignment.name.clone(),
-                    at_most_warning: false,
-                },
+                file.draft(
+                    assignment.name_span.clone(),
+                    variable_message(assignment),
+                    variable_help(assignment),
+                    assignment.name.clone(),
+                ),
             );
         }
     }

@@ -1,7 +1,7 @@
 use super::{declare_rule, describe};
 use crate::analysis::{CredentialHit, Facts, FileAnalysis};
 use crate::credential::Kind;
-use crate::finding::{Context, Draft};
+use crate::finding::Context;
 use crate::model::{FileKind, Side};
 
 declare_rule! {
@@ -98,15 +98,12 @@ fn check(facts: &Facts, cx: &mut Context) {
             }
             cx.report(
                 &SECRET_KEY_IN_CLIENT,
-                Draft {
-                    path: &file.path,
-                    lines: &file.lines,
-                    span: hit.credential.span.clone(),
-                    message: message(file, hit),
-                    help: help(hit),
-                    evidence: hit.credential.redacted.clone(),
-                    at_most_warning: false,
-                },
+                file.draft(
+                    hit.credential.span.clone(),
+                    message(file, hit),
+                    help(hit),
+                    hit.credential.redacted.clone(),
+                ),
             );
         }
     }

@@ -1,6 +1,6 @@
 use super::{declare_rule, reported_elsewhere};
 use crate::analysis::FileAnalysis;
-use crate::finding::{Context, Draft};
+use crate::finding::Context;
 use crate::suppression::Suppression;
 
 declare_rule! {
@@ -45,14 +45,11 @@ const HELP: &str =
 pub(crate) fn report(cx: &mut Context, file: &FileAnalysis, suppression: &Suppression) {
     cx.report(
         &UNUSED_SUPPRESSION,
-        Draft {
-            path: &file.path,
-            lines: &file.lines,
-            span: suppression.span.clone(),
-            message: message(suppression),
-            help: HELP.into(),
-            evidence: suppression.rules.join(","),
-            at_most_warning: false,
-        },
+        file.draft(
+            suppression.span.clone(),
+            message(suppression),
+            HELP.into(),
+            suppression.rules.join(","),
+        ),
     );
 }
