@@ -365,7 +365,10 @@ fn json_output_of_the_demo() {
 
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("readable").filter_map(Result::ok) {
+    for entry in std::fs::read_dir(from)
+        .expect("readable")
+        .filter_map(Result::ok)
+    {
         let target = to.join(entry.file_name());
         if entry.path().is_dir() {
             copy_dir(&entry.path(), &target);
@@ -379,7 +382,11 @@ fn copy_dir(from: &Path, to: &Path) {
 fn edit_lines(root: &Path, path: &str, marker: &str, replacement: Option<&str>) {
     let path = root.join(path);
     let text = std::fs::read_to_string(&path).expect("demo file");
-    assert!(text.contains(marker), "{} has no `{marker}`", path.display());
+    assert!(
+        text.contains(marker),
+        "{} has no `{marker}`",
+        path.display()
+    );
     let edited: Vec<String> = text
         .lines()
         .filter_map(|line| match (line.contains(marker), replacement) {
@@ -403,23 +410,48 @@ fn the_demo_passes_once_its_leaks_are_fixed() {
         "const WEBHOOK_SECRET: &str = \"whsec_live_",
         Some("static WEBHOOK_SECRET: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| std::env::var(\"OBIT_WEBHOOK_SECRET\").expect(\"OBIT_WEBHOOK_SECRET is set\"));"),
     );
-    edit_lines(&demo, "web/src/checkout.rs", "data-key=\"sk_live_", Some("                    data-key=PUBLISHABLE_KEY"));
+    edit_lines(
+        &demo,
+        "web/src/checkout.rs",
+        "data-key=\"sk_live_",
+        Some("                    data-key=PUBLISHABLE_KEY"),
+    );
     edit_lines(&demo, "web/src/api.rs", "env!(\"OBIT_SECRET_KEY\")", None);
-    edit_lines(&demo, "frontend/.env.production", "VITE_GATE_SECRET_KEY=", None);
-    edit_lines(&demo, "frontend/src/config.ts", "VITE_GATE_SECRET_KEY", None);
+    edit_lines(
+        &demo,
+        "frontend/.env.production",
+        "VITE_GATE_SECRET_KEY=",
+        None,
+    );
+    edit_lines(
+        &demo,
+        "frontend/src/config.ts",
+        "VITE_GATE_SECRET_KEY",
+        None,
+    );
     edit_lines(
         &demo,
         "frontend/src/main.ts",
         "\"X-Gate-Key\": config.gateKey",
         Some("    headers: { \"Content-Type\": \"application/json\" },"),
     );
-    for stale in ["frontend/dist/assets/index-9e4b2d71.js", "frontend/dist/assets/index-9e4b2d71.js.map"] {
+    for stale in [
+        "frontend/dist/assets/index-9e4b2d71.js",
+        "frontend/dist/assets/index-9e4b2d71.js.map",
+    ] {
         std::fs::remove_file(demo.join(stale)).expect("stale build");
     }
 
-    let before = launchlint(&[fixture("demo").to_str().unwrap(), "--format", "short"], None);
+    let before = launchlint(
+        &[fixture("demo").to_str().unwrap(), "--format", "short"],
+        None,
+    );
     assert_eq!(before.status.code(), Some(1));
     let after = launchlint(&[demo.to_str().unwrap(), "--format", "short"], None);
     assert_eq!(after.status.code(), Some(0), "{}", stdout(&after));
-    assert!(stdout(&after).ends_with("0 errors, 0 warnings, 0 suppressed\n"), "{}", stdout(&after));
+    assert!(
+        stdout(&after).ends_with("0 errors, 0 warnings, 0 suppressed\n"),
+        "{}",
+        stdout(&after)
+    );
 }
