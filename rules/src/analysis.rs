@@ -81,6 +81,8 @@ pub struct FileAnalysis {
     pub mod_decls: Vec<ModDecl>,
     /// `include_str!`/`include_bytes!` in this Rust file.
     pub includes: Vec<Include>,
+    /// HTTP requests and what resolves their URLs (Rust files).
+    pub calls: crate::calls::CallFacts,
     /// Local modules this JS/TS file imports, as written.
     pub imports: Vec<String>,
     /// The JS/TS module starts with `"use client"`.
@@ -105,6 +107,7 @@ impl FileAnalysis {
             env_assignments: Vec::new(),
             mod_decls: Vec::new(),
             includes: Vec::new(),
+            calls: Default::default(),
             imports: Vec::new(),
             use_client: false,
             suppressions: Vec::new(),
@@ -204,7 +207,7 @@ pub fn analyze_file(model: &ProjectModel, path: &str, bytes: &[u8]) -> FileAnaly
     }
     analysis.suppressions = suppression::parse(&text, analysis.class.kind);
     match analysis.class.kind {
-        FileKind::Rust => analyze_rust(&mut analysis, &text),
+        FileKind::Rust => analyze_rust(&mut analysis, &text, &model.operation_methods),
         FileKind::Env => analyze_env(&mut analysis, &text),
         FileKind::SourceMap => analyze_source_map(&mut analysis, &text),
         FileKind::FrontEnd => analyze_front_end(&mut analysis, &text),
@@ -213,7 +216,8 @@ pub fn analyze_file(model: &ProjectModel, path: &str, bytes: &[u8]) -> FileAnaly
     let reportable = !analysis.credentials.is_empty()
         || !analysis.env_reads.is_empty()
         || analysis.env_assignments.iter().any(Assignment::is_public)
-        || !analysis.suppressions.is_empty();
+        || !analysis.suppressions.is_empty()
+        || analysis.calls.may_be_reported();
     // Only files that may be reported keep line bookkeeping and (masked) text; the rest
     // are dropped here, so memory does not grow with the size of the project.
     if reportable {
@@ -283,8 +287,8 @@ fn analyze_front_end(analysis: &mut FileAnalysis, text: &str) {
     }
 }
 
-fn analyze_rust(analysis: &mut FileAnalysis, text: &str) {
-    match rust_source::analyze(text) {
+fn analyze_rust(analysis: &mut FileAnalysis, text: &str, operations: &[String]) {
+    match rust_source::analyze(text, operations) {
         Ok(facts) => {
             if credential::may_contain(text.as_bytes()) {
                 analysis.credentials = credential::find_all(text)
@@ -319,6 +323,7 @@ fn analyze_rust(analysis: &mut FileAnalysis, text: &str) {
                 .collect();
             analysis.mod_decls = facts.mod_decls;
             analysis.includes = facts.includes;
+            analysis.calls = facts.calls;
         }
         Err((message, span)) => {
             let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
@@ -404,6 +409,8 @@ fn analyze_wasm(analysis: &mut FileAnalysis, bytes: &[u8]) {
 pub struct Facts<'a> {
     pub model: &'a ProjectModel,
     pub files: &'a [FileAnalysis],
+    /// Every Rust request to a 0Bit API host, resolved across files.
+    pub requests: Vec<crate::requests::ResolvedRequest<'a>>,
     /// Variables some env file assigns a secret-shaped value (`GATE_KEY=sk_test_...`).
     secret_variables: BTreeSet<String>,
 }
@@ -434,9 +441,11 @@ pub fn check(model: &ProjectModel, files: &mut [FileAnalysis], levels: &Levels) 
         })
         .map(|a| a.name.clone())
         .collect();
+    let requests = crate::requests::resolve(model, files);
     let facts = Facts {
         model,
         files,
+        requests,
         secret_variables,
     };
     let mut cx = Context::new(levels);

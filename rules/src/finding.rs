@@ -125,8 +125,16 @@ impl<'a> Context<'a> {
     }
 
     pub fn report(&mut self, rule: &Rule, draft: Draft<'_>) {
+        // One mistake, one finding: a helper used by several callers is reported once.
+        let repeated = self.findings.iter().any(|f| {
+            f.rule == rule.id
+                && f.path == draft.path
+                && f.span == draft.span
+                && f.message == draft.message
+        });
         let severity = match self.levels.of(rule) {
             Level::Allow => return,
+            _ if repeated => return,
             Level::Deny if !draft.at_most_warning => Severity::Error,
             _ => Severity::Warning,
         };

@@ -8,11 +8,14 @@
 
 pub mod analysis;
 pub mod bundle;
+pub mod calls;
+pub mod contract;
 pub mod credential;
 pub mod env_file;
 pub mod finding;
 pub mod js;
 pub mod model;
+pub mod requests;
 pub mod rules;
 pub mod rust_source;
 pub mod source;

@@ -251,6 +251,10 @@ pub struct FileClass {
 /// Everything the rules need to know about the project as a whole.
 #[derive(Clone, Debug, Default)]
 pub struct ProjectModel {
+    /// The 0Bit contract: built in, plus `[contract] extend` files.
+    pub contract: crate::contract::Contract,
+    /// Method names of generated clients for the contract's operations (`create_session`).
+    pub operation_methods: Vec<String>,
     pub packages: Vec<Package>,
     pub frontends: Vec<FrontEnd>,
     pub environment: Environment,
@@ -302,10 +306,17 @@ fn under_any(path: &str, prefixes: &[String], globs: &Option<GlobSet>) -> bool {
 
 impl ProjectModel {
     pub fn new(environment: Environment) -> Self {
-        ProjectModel {
+        let mut model = ProjectModel {
             environment,
             ..Default::default()
-        }
+        };
+        model.set_contract(crate::contract::Contract::builtin());
+        model
+    }
+
+    pub fn set_contract(&mut self, contract: crate::contract::Contract) {
+        self.operation_methods = contract.endpoints.iter().map(|e| e.method_name()).collect();
+        self.contract = contract;
     }
 
     /// `[client] paths`: folders or globs shipped to browsers.

@@ -64,6 +64,8 @@ pub struct RustFacts {
     pub env_macros: Vec<EnvMacro>,
     pub includes: Vec<Include>,
     pub mod_decls: Vec<ModDecl>,
+    /// HTTP requests, string consts, struct field values and serialized structs.
+    pub calls: crate::calls::CallFacts,
 }
 
 impl RustFacts {
@@ -86,16 +88,22 @@ impl RustFacts {
 }
 
 /// Parses `text` and extracts its facts, or returns the parse error's message and byte range.
-pub fn analyze(text: &str) -> Result<RustFacts, (String, Range<usize>)> {
+/// `operations` are the method names of generated 0Bit clients (`create_session`).
+pub fn analyze(text: &str, operations: &[String]) -> Result<RustFacts, (String, Range<usize>)> {
     // Literal spans, macro bodies and gated regions only matter to files that hold a
-    // credential, an env read or an embed; most files need only their `mod` declarations.
+    // credential, an env read or an embed; most files need only their `mod` declarations
+    // and requests.
     let detailed = crate::credential::may_contain(text.as_bytes())
         || text.contains("env!")
         || text.contains("include_");
-    collect(text, detailed)
+    collect(text, detailed, operations)
 }
 
-fn collect(text: &str, detailed: bool) -> Result<RustFacts, (String, Range<usize>)> {
+fn collect(
+    text: &str,
+    detailed: bool,
+    operations: &[String],
+) -> Result<RustFacts, (String, Range<usize>)> {
     let file = syn::parse_file(text).map_err(|error| {
         let span = error.span().byte_range();
         (error.to_string(), span)
@@ -104,6 +112,8 @@ fn collect(text: &str, detailed: bool) -> Result<RustFacts, (String, Range<usize
         facts: RustFacts::default(),
         gates: vec![Gate::default()],
         detailed,
+        operations,
+        next_scope: 0,
     };
     collector.visit_file(&file);
     let mut facts = collector.facts;
@@ -111,13 +121,16 @@ fn collect(text: &str, detailed: bool) -> Result<RustFacts, (String, Range<usize
     Ok(facts)
 }
 
-struct Collector {
+struct Collector<'o> {
     facts: RustFacts,
     gates: Vec<Gate>,
     detailed: bool,
+    operations: &'o [String],
+    /// Loop and retry scopes get ids unique within the file.
+    next_scope: usize,
 }
 
-impl Collector {
+impl Collector<'_> {
     fn current(&self) -> Gate {
         *self
             .gates
@@ -233,6 +246,43 @@ impl Collector {
         self.gates.pop();
     }
 
+    /// Requests in functions, string consts and serialized structs (see `calls`).
+    fn scan_for_requests(&mut self, item: &syn::Item) {
+        match item {
+            syn::Item::Fn(function) => {
+                let name = function.sig.ident.to_string();
+                let gate = self.current();
+                crate::calls::FunctionScanner::scan(
+                    &mut self.facts.calls,
+                    self.operations,
+                    &mut self.next_scope,
+                    gate,
+                    &name,
+                    &function.sig,
+                    &function.block,
+                );
+            }
+            syn::Item::Const(item) => {
+                self.facts.calls.consts.extend(crate::calls::const_string(
+                    &item.ident.to_string(),
+                    &item.expr,
+                ));
+            }
+            syn::Item::Static(item) => {
+                self.facts.calls.consts.extend(crate::calls::const_string(
+                    &item.ident.to_string(),
+                    &item.expr,
+                ));
+            }
+            syn::Item::Struct(item) => self
+                .facts
+                .calls
+                .structs
+                .extend(crate::calls::serialized_struct(item)),
+            _ => {}
+        }
+    }
+
     /// `env!`/`option_env!` reads and `include_str!`/`include_bytes!` embeds.
     fn macro_call(&mut self, name: &str, args: TokenStream, span: Range<usize>) {
         if !matches!(name, "env" | "option_env" | "include_str" | "include_bytes") {
@@ -262,13 +312,14 @@ impl Collector {
     }
 }
 
-impl<'ast> Visit<'ast> for Collector {
+impl<'ast> Visit<'ast> for Collector<'_> {
     fn visit_item(&mut self, item: &'ast syn::Item) {
         let attrs = item_attrs(item);
         self.gated(
             attrs,
             || syn::spanned::Spanned::span(item),
             |this| {
+                this.scan_for_requests(item);
                 if let syn::Item::Mod(module) = item {
                     if module.content.is_none() {
                         let path = module.attrs.iter().find_map(|attr| match &attr.meta {
@@ -295,6 +346,19 @@ impl<'ast> Visit<'ast> for Collector {
     }
 
     fn visit_impl_item(&mut self, item: &'ast syn::ImplItem) {
+        if let syn::ImplItem::Fn(method) = item {
+            let gate = self.current().or(gate_of(&method.attrs));
+            let name = method.sig.ident.to_string();
+            crate::calls::FunctionScanner::scan(
+                &mut self.facts.calls,
+                self.operations,
+                &mut self.next_scope,
+                gate,
+                &name,
+                &method.sig,
+                &method.block,
+            );
+        }
         let attrs: &[Attribute] = match item {
             syn::ImplItem::Const(i) => &i.attrs,
             syn::ImplItem::Fn(i) => &i.attrs,
@@ -539,7 +603,7 @@ mod tests {
     use super::*;
 
     fn gate_of_marker(source: &str, marker: &str) -> Gate {
-        let facts = collect(source, true).expect("test source parses");
+        let facts = collect(source, true, &[]).expect("test source parses");
         facts.gate_at(source.find(marker).expect("marker present"))
     }
 
@@ -585,7 +649,7 @@ mod tests {
         "#;
         assert!(gate_of_marker(source, "\"A\"").server);
         assert!(!gate_of_marker(source, "\"B\"").server);
-        let facts = collect(source, true).unwrap();
+        let facts = collect(source, true, &[]).unwrap();
         assert!(facts.env_macros[0].gate.server);
         assert!(facts.in_literal(source.find("\"A\"").unwrap()));
 
@@ -607,7 +671,7 @@ mod tests {
 
     #[test]
     fn files_without_secrets_still_report_gated_mods() {
-        let facts = analyze("#[cfg(feature = \"ssr\")]\nmod server;\nmod shared;\n").unwrap();
+        let facts = analyze("#[cfg(feature = \"ssr\")]\nmod server;\nmod shared;\n", &[]).unwrap();
         assert!(facts.mod_decls[0].gate.server);
         assert!(!facts.mod_decls[1].gate.server);
     }
@@ -615,7 +679,7 @@ mod tests {
     #[test]
     fn includes() {
         let source = r#"const CONFIG: &str = include_str!("../config/app.toml");"#;
-        let facts = collect(source, true).unwrap();
+        let facts = collect(source, true, &[]).unwrap();
         assert_eq!(facts.includes[0].path, "../config/app.toml");
     }
 
@@ -629,7 +693,7 @@ mod tests {
             #[tokio::test]
             async fn t2() { let k = "Z"; }
         "#;
-        let facts = collect(source, true).unwrap();
+        let facts = collect(source, true, &[]).unwrap();
         assert!(
             facts.in_literal(source.find("\"X\"").unwrap()),
             "macro tokens count"
@@ -652,7 +716,7 @@ mod tests {
             mod server;
             #[path = "other.rs"] mod shared;
         "#;
-        let facts = collect(source, true).unwrap();
+        let facts = collect(source, true, &[]).unwrap();
         let names: Vec<_> = facts
             .env_macros
             .iter()

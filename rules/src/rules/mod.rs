@@ -7,10 +7,15 @@
 use crate::analysis::Facts;
 use crate::finding::{Context, Level};
 
+pub mod float_money_amount;
 pub mod hardcoded_secret_key;
 pub mod invalid_suppression;
+pub mod missing_idempotency_key;
 pub mod secret_env_in_client;
 pub mod secret_key_in_client;
+pub mod server_call_from_client;
+pub mod unstable_idempotency_key;
+pub mod unsupported_endpoint;
 pub mod unused_suppression;
 
 /// A rule's declaration: what `rules`, `explain`, config validation and reporters know of it.
@@ -90,6 +95,11 @@ pub static ALL: &[&Rule] = &[
     &secret_key_in_client::SECRET_KEY_IN_CLIENT,
     &secret_env_in_client::SECRET_ENV_IN_CLIENT,
     &hardcoded_secret_key::HARDCODED_SECRET_KEY,
+    &server_call_from_client::SERVER_CALL_FROM_CLIENT,
+    &missing_idempotency_key::MISSING_IDEMPOTENCY_KEY,
+    &unstable_idempotency_key::UNSTABLE_IDEMPOTENCY_KEY,
+    &unsupported_endpoint::UNSUPPORTED_ENDPOINT,
+    &float_money_amount::FLOAT_MONEY_AMOUNT,
     &invalid_suppression::INVALID_SUPPRESSION,
     &unused_suppression::UNUSED_SUPPRESSION,
 ];

@@ -1,0 +1,1006 @@
+//! HTTP requests in Rust, read from function bodies as plain facts: where a request starts,
+//! its method, its URL as a template, the headers set on it, the idempotency key's origin and
+//! the body. URL pieces that live elsewhere in the crate (consts, struct fields, parameters,
+//! helpers) stay symbolic here; `requests` resolves them across files.
+//!
+//! Recognized: reqwest (async and blocking), awc, surf and isahc method calls
+//! (`client.post(url)`, `.request(Method::POST, url)`), ureq and surf free functions
+//! (`ureq::post(url)`), hyper/http `Request::builder().method(..).uri(..)` and
+//! `Request::post(url)`, and progenitor-style generated clients
+//! (`client.create_session().idempotency_key(k).body(b).send()`).
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use proc_macro2::{TokenStream, TokenTree};
+use syn::spanned::Spanned;
+use syn::{Expr, Pat, Stmt};
+
+use crate::rust_source::Gate;
+
+/// One piece of a string built at runtime.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Piece {
+    Text(String),
+    /// A `const` or `static`, by name.
+    Const(String),
+    /// A struct field (`self.base_url`), by name.
+    Field(String),
+    /// Parameter `n` of the enclosing function (not counting `self`).
+    Param(usize),
+    /// Known only at runtime (an id, a user value).
+    Unknown,
+}
+
+pub type Template = Vec<Piece>;
+
+/// Where an idempotency key's value comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeyOrigin {
+    /// Made fresh (`Uuid::new_v4()`, a clock or random value) at `span`, inside these
+    /// loop/retry scopes.
+    Fresh {
+        span: Range<usize>,
+        scopes: Vec<usize>,
+    },
+    Other,
+}
+
+/// What a request sends as its body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Body {
+    /// A value of this (struct) type, serialized.
+    Type(String),
+    /// A `json!` literal: its float values under money-like keys, with their spans.
+    Json(Vec<(Range<usize>, String)>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Header {
+    pub name: Template,
+    pub key: KeyOrigin,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Request {
+    /// The method or function name that starts the request; findings point here.
+    pub span: Range<usize>,
+    /// Upper-case HTTP method, when known.
+    pub method: Option<String>,
+    pub url: Template,
+    /// The literal that holds the URL's path, when one literal does.
+    pub url_literal: Option<Range<usize>>,
+    /// A generated client's operation method (`create_session`).
+    pub operation: Option<String>,
+    pub headers: Vec<Header>,
+    pub body: Option<Body>,
+    /// The chain ends in `.send()`.
+    pub sends: bool,
+    /// Started by calling a local helper that returns a builder: its name and arguments.
+    pub helper: Option<(String, Vec<Template>)>,
+    /// This request is the value a helper function returns.
+    pub returned_by: Option<String>,
+    /// Loop and retry scopes around the request, outermost first.
+    pub scopes: Vec<usize>,
+    pub gate: Gate,
+    /// The function the request is built in.
+    pub function: String,
+}
+
+/// A string `const`/`static`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConstString {
+    pub name: String,
+    pub value: Template,
+    /// The literal the value is written in, when it is one.
+    pub literal: Option<Range<usize>>,
+}
+
+/// A call `f(args)` or `x.f(args)` with string-like arguments, for resolving parameters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallArgs {
+    pub function: String,
+    pub args: Vec<Template>,
+}
+
+/// A struct that derives `Serialize`, with its `f32`/`f64` fields named like money.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SerializedStruct {
+    pub name: String,
+    pub float_money_fields: Vec<(Range<usize>, String)>,
+}
+
+/// Everything this module reads from one file.
+#[derive(Clone, Debug, Default)]
+pub struct CallFacts {
+    pub requests: Vec<Request>,
+    pub consts: Vec<ConstString>,
+    /// `field: value` in struct literals.
+    pub fields: Vec<(String, Template)>,
+    pub call_args: Vec<CallArgs>,
+    pub structs: Vec<SerializedStruct>,
+}
+
+impl CallFacts {
+    /// Whether a finding may point into this file: at a request, at a URL const, or at a
+    /// float money field.
+    pub fn may_be_reported(&self) -> bool {
+        !self.requests.is_empty()
+            || self
+                .structs
+                .iter()
+                .any(|s| !s.float_money_fields.is_empty())
+            || self.consts.iter().any(|c| {
+                c.value
+                    .iter()
+                    .any(|p| matches!(p, Piece::Text(t) if t.contains("0bit.app")))
+            })
+    }
+}
+
+/// Names that mark an amount of money.
+pub fn is_money_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    ["amount", "price", "total"]
+        .iter()
+        .any(|word| lower.contains(word))
+}
+
+const HTTP_METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
+/// Crates whose free functions start requests: `ureq::post(url)`.
+const CLIENT_CRATES: [&str; 7] = [
+    "ureq", "surf", "isahc", "reqwest", "http", "hyper", "Request",
+];
+/// Calls whose closure arguments are retried.
+fn is_retry_call(name: &str, path: &str) -> bool {
+    name.starts_with("retry")
+        || (name == "spawn" && path.contains("Retry"))
+        || path.contains("retry")
+}
+
+/// The value of an expression, as far as requests are concerned.
+#[derive(Clone, Debug)]
+enum Value {
+    Str(Template, Option<Range<usize>>),
+    Request(usize),
+    Headers(Vec<Header>),
+    Fresh(Range<usize>, Vec<usize>),
+    Struct(String),
+    Json(Vec<(Range<usize>, String)>),
+    Nothing,
+}
+
+impl Value {
+    fn template(&self) -> Option<Template> {
+        match self {
+            Value::Str(template, _) => Some(template.clone()),
+            Value::Fresh(..) => Some(vec![Piece::Unknown]),
+            _ => None,
+        }
+    }
+}
+
+/// Reads one function body. `operations` are the method names of generated clients.
+pub struct FunctionScanner<'a> {
+    facts: &'a mut CallFacts,
+    function: String,
+    operations: &'a [String],
+    gate: Gate,
+    params: HashMap<String, usize>,
+    param_types: HashMap<String, String>,
+    locals: Vec<HashMap<String, Value>>,
+    scopes: Vec<usize>,
+    next_scope: &'a mut usize,
+}
+
+impl<'a> FunctionScanner<'a> {
+    pub fn scan(
+        facts: &'a mut CallFacts,
+        operations: &'a [String],
+        next_scope: &'a mut usize,
+        gate: Gate,
+        name: &str,
+        sig: &syn::Signature,
+        block: &syn::Block,
+    ) {
+        let mut params = HashMap::new();
+        let mut param_types = HashMap::new();
+        let mut index = 0;
+        for input in &sig.inputs {
+            if let syn::FnArg::Typed(typed) = input {
+                if let Pat::Ident(ident) = &*typed.pat {
+                    params.insert(ident.ident.to_string(), index);
+                    if let Some(type_name) = type_name(&typed.ty) {
+                        param_types.insert(ident.ident.to_string(), type_name);
+                    }
+                }
+                index += 1;
+            }
+        }
+        let mut scanner = FunctionScanner {
+            facts,
+            function: name.to_string(),
+            operations,
+            gate,
+            params,
+            param_types,
+            locals: vec![HashMap::new()],
+            scopes: Vec::new(),
+            next_scope,
+        };
+        let value = scanner.block(block);
+        // A helper returns the builder for its callers to finish: `-> RequestBuilder`.
+        let returns_builder = match &sig.output {
+            syn::ReturnType::Type(_, ty) => {
+                let text = quote_type(ty);
+                text.contains("Request") || text.contains("Builder")
+            }
+            syn::ReturnType::Default => false,
+        };
+        if let (Value::Request(at), true) = (value, returns_builder) {
+            let request = &mut scanner.facts.requests[at];
+            if !request.sends {
+                request.returned_by = Some(name.to_string());
+            }
+        }
+    }
+
+    fn lookup(&self, name: &str) -> Option<&Value> {
+        self.locals.iter().rev().find_map(|scope| scope.get(name))
+    }
+
+    fn bind(&mut self, pat: &Pat, value: Value) {
+        match pat {
+            Pat::Ident(ident) => {
+                self.locals
+                    .last_mut()
+                    .expect("a scope")
+                    .insert(ident.ident.to_string(), value);
+            }
+            Pat::Type(typed) => {
+                let value = match (value, type_name(&typed.ty)) {
+                    (Value::Nothing, Some(name)) => Value::Struct(name),
+                    (value, _) => value,
+                };
+                self.bind(&typed.pat, value)
+            }
+            _ => {}
+        }
+    }
+
+    fn block(&mut self, block: &syn::Block) -> Value {
+        self.locals.push(HashMap::new());
+        let mut last = Value::Nothing;
+        for stmt in &block.stmts {
+            last = match stmt {
+                Stmt::Local(local) => {
+                    let value = local
+                        .init
+                        .as_ref()
+                        .map_or(Value::Nothing, |init| self.expr(&init.expr));
+                    self.bind(&local.pat, value);
+                    Value::Nothing
+                }
+                Stmt::Expr(expr, semi) => {
+                    let value = self.expr(expr);
+                    if semi.is_some() {
+                        Value::Nothing
+                    } else {
+                        value
+                    }
+                }
+                Stmt::Macro(mac) => {
+                    self.macro_value(&mac.mac);
+                    Value::Nothing
+                }
+                Stmt::Item(_) => Value::Nothing,
+            };
+        }
+        self.locals.pop();
+        last
+    }
+
+    fn in_new_scope<T>(&mut self, inner: impl FnOnce(&mut Self) -> T) -> T {
+        *self.next_scope += 1;
+        self.scopes.push(*self.next_scope);
+        let result = inner(self);
+        self.scopes.pop();
+        result
+    }
+
+    fn expr(&mut self, expr: &Expr) -> Value {
+        match expr {
+            Expr::Lit(lit) => match &lit.lit {
+                syn::Lit::Str(s) => {
+                    Value::Str(vec![Piece::Text(s.value())], Some(s.span().byte_range()))
+                }
+                _ => Value::Nothing,
+            },
+            Expr::Path(path) => self.path_value(&path.path),
+            Expr::Reference(r) => self.expr(&r.expr),
+            Expr::Paren(p) => self.expr(&p.expr),
+            Expr::Group(g) => self.expr(&g.expr),
+            Expr::Await(a) => {
+                // Awaiting a builder (surf, isahc) sends it.
+                let value = self.expr(&a.base);
+                if let Value::Request(at) = value {
+                    self.facts.requests[at].sends = true;
+                }
+                value
+            }
+            Expr::Try(t) => self.expr(&t.expr),
+            Expr::Cast(c) => self.expr(&c.expr),
+            Expr::Field(field) => {
+                self.expr(&field.base);
+                match &field.member {
+                    syn::Member::Named(name) => {
+                        Value::Str(vec![Piece::Field(name.to_string())], None)
+                    }
+                    syn::Member::Unnamed(_) => Value::Nothing,
+                }
+            }
+            Expr::Macro(mac) => self.macro_value(&mac.mac),
+            Expr::Struct(s) => {
+                for field in &s.fields {
+                    let value = self.expr(&field.expr);
+                    if let (syn::Member::Named(name), Some(template)) =
+                        (&field.member, value.template())
+                    {
+                        self.facts.fields.push((name.to_string(), template));
+                    }
+                }
+                s.path
+                    .segments
+                    .last()
+                    .map_or(Value::Nothing, |seg| Value::Struct(seg.ident.to_string()))
+            }
+            Expr::Assign(assign) => {
+                let value = self.expr(&assign.right);
+                if let Expr::Path(path) = &*assign.left {
+                    if let Some(ident) = path.path.get_ident() {
+                        let name = ident.to_string();
+                        if let Some(scope) =
+                            self.locals.iter_mut().rev().find(|s| s.contains_key(&name))
+                        {
+                            scope.insert(name, value);
+                        }
+                    }
+                }
+                Value::Nothing
+            }
+            Expr::Block(b) => self.block(&b.block),
+            Expr::Async(a) => self.block(&a.block),
+            Expr::Unsafe(u) => self.block(&u.block),
+            Expr::If(i) => {
+                self.expr(&i.cond);
+                let then = self.block(&i.then_branch);
+                let other = i.else_branch.as_ref().map(|(_, e)| self.expr(e));
+                match (then, other) {
+                    (Value::Request(at), _) | (_, Some(Value::Request(at))) => Value::Request(at),
+                    _ => Value::Nothing,
+                }
+            }
+            Expr::Match(m) => {
+                self.expr(&m.expr);
+                for arm in &m.arms {
+                    self.expr(&arm.body);
+                }
+                Value::Nothing
+            }
+            Expr::Loop(l) => self.in_new_scope(|this| this.block(&l.body)),
+            Expr::While(w) => {
+                self.expr(&w.cond);
+                self.in_new_scope(|this| this.block(&w.body))
+            }
+            Expr::ForLoop(f) => {
+                self.expr(&f.expr);
+                self.in_new_scope(|this| this.block(&f.body))
+            }
+            Expr::Closure(c) => self.expr(&c.body),
+            Expr::Return(r) => r.expr.as_ref().map_or(Value::Nothing, |e| self.expr(e)),
+            Expr::Let(l) => {
+                let value = self.expr(&l.expr);
+                self.bind(&l.pat, value);
+                Value::Nothing
+            }
+            Expr::Tuple(t) => {
+                let values: Vec<Value> = t.elems.iter().map(|e| self.expr(e)).collect();
+                match values.as_slice() {
+                    [name, value] => match name.template() {
+                        Some(name) => Value::Headers(vec![Header {
+                            name,
+                            key: key_origin(value),
+                        }]),
+                        None => Value::Nothing,
+                    },
+                    _ => Value::Nothing,
+                }
+            }
+            Expr::Array(a) => {
+                let mut headers = Vec::new();
+                for elem in &a.elems {
+                    if let Value::Headers(h) = self.expr(elem) {
+                        headers.extend(h);
+                    }
+                }
+                if headers.is_empty() {
+                    Value::Nothing
+                } else {
+                    Value::Headers(headers)
+                }
+            }
+            Expr::Binary(b) => {
+                let left = self.expr(&b.left);
+                let right = self.expr(&b.right);
+                match (left.template(), right.template(), &b.op) {
+                    (Some(mut l), Some(r), syn::BinOp::Add(_)) => {
+                        l.extend(r);
+                        Value::Str(l, None)
+                    }
+                    _ => Value::Nothing,
+                }
+            }
+            Expr::Call(call) => self.call(call),
+            Expr::MethodCall(call) => self.method_call(call),
+            _ => Value::Nothing,
+        }
+    }
+
+    fn path_value(&mut self, path: &syn::Path) -> Value {
+        let Some(last) = path.segments.last() else {
+            return Value::Nothing;
+        };
+        let name = last.ident.to_string();
+        if path.segments.len() == 1 {
+            if let Some(value) = self.lookup(&name) {
+                return value.clone();
+            }
+            if let Some(&index) = self.params.get(&name) {
+                return match self.param_types.get(&name) {
+                    Some(type_name) if !matches!(type_name.as_str(), "str" | "String" | "Url") => {
+                        Value::Struct(type_name.clone())
+                    }
+                    _ => Value::Str(vec![Piece::Param(index)], None),
+                };
+            }
+        }
+        // `Method::POST`, `header::CONTENT_TYPE`, `config::GATE_BASE`: a constant by name.
+        if name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        {
+            return Value::Str(vec![Piece::Const(name)], None);
+        }
+        Value::Nothing
+    }
+
+    fn new_request(&mut self, span: Range<usize>, method: Option<String>, url: Value) -> Value {
+        let (url, url_literal) = match url {
+            Value::Str(template, literal) => (template, literal),
+            _ => (vec![Piece::Unknown], None),
+        };
+        self.facts.requests.push(Request {
+            span,
+            method,
+            url,
+            url_literal,
+            operation: None,
+            headers: Vec::new(),
+            body: None,
+            sends: false,
+            helper: None,
+            returned_by: None,
+            scopes: self.scopes.clone(),
+            gate: self.gate,
+            function: self.function.clone(),
+        });
+        Value::Request(self.facts.requests.len() - 1)
+    }
+
+    fn call(&mut self, call: &syn::ExprCall) -> Value {
+        let Expr::Path(func) = &*call.func else {
+            self.expr(&call.func);
+            for arg in &call.args {
+                self.expr(arg);
+            }
+            return Value::Nothing;
+        };
+        let segments: Vec<String> = func
+            .path
+            .segments
+            .iter()
+            .map(|s| s.ident.to_string())
+            .collect();
+        let name = segments.last().cloned().unwrap_or_default();
+        let full = segments.join("::");
+        let span = func
+            .path
+            .segments
+            .last()
+            .map_or(0..0, |s| s.ident.span().byte_range());
+        let args: Vec<Value> = if is_retry_call(&name, &full) {
+            self.in_new_scope(|this| call.args.iter().map(|a| this.expr(a)).collect())
+        } else {
+            call.args.iter().map(|a| self.expr(a)).collect()
+        };
+        let first_segment = segments.first().map(String::as_str).unwrap_or("");
+        let from_client = segments.len() >= 2 && CLIENT_CRATES.contains(&first_segment)
+            || segments.iter().any(|s| s == "Request");
+        match name.as_str() {
+            m if HTTP_METHODS.contains(&m) && from_client => {
+                let url = args.into_iter().next().unwrap_or(Value::Nothing);
+                return self.new_request(span, Some(m.to_ascii_uppercase()), url);
+            }
+            "request" if from_client && args.len() >= 2 => {
+                let method = args[0].template().and_then(|t| method_of(&t));
+                let url = args.into_iter().nth(1).unwrap_or(Value::Nothing);
+                return self.new_request(span, method, url);
+            }
+            "builder" if segments.iter().any(|s| s == "Request") => {
+                return self.new_request(span, Some("GET".into()), Value::Nothing);
+            }
+            "new_v4" | "now_v7" | "new_v7" | "random" | "now" | "gen" => {
+                return Value::Fresh(call.span().byte_range(), self.scopes.clone());
+            }
+            "new" if first_segment.contains("Ulid") || segments.iter().any(|s| s == "Ulid") => {
+                return Value::Fresh(call.span().byte_range(), self.scopes.clone());
+            }
+            "new" if name == "new" && segments.iter().any(|s| s == "HeaderMap") => {
+                return Value::Headers(Vec::new());
+            }
+            "parse" | "from_static" | "from_str" | "from" | "new" | "Some" | "Ok" => {
+                if let Some(Value::Str(t, l)) = args.first() {
+                    return Value::Str(t.clone(), l.clone());
+                }
+                return args.into_iter().next().unwrap_or(Value::Nothing);
+            }
+            "to_string" | "to_vec" => return args.into_iter().next().unwrap_or(Value::Nothing),
+            _ => {}
+        }
+        self.record_call_args(&name, &args);
+        // A local helper that may return a request builder: resolved across files.
+        if segments.len() == 1 {
+            let templates = args
+                .iter()
+                .map(|a| a.template().unwrap_or_else(|| vec![Piece::Unknown]))
+                .collect();
+            return self.helper_request(span, name, templates);
+        }
+        Value::Nothing
+    }
+
+    /// A call to a function that may return a request builder. It becomes a request only if
+    /// the resolver finds such a helper; otherwise it is dropped.
+    fn helper_request(&mut self, span: Range<usize>, name: String, args: Vec<Template>) -> Value {
+        let value = self.new_request(span, None, Value::Nothing);
+        if let Value::Request(at) = value {
+            self.facts.requests[at].helper = Some((name, args));
+        }
+        value
+    }
+
+    fn record_call_args(&mut self, function: &str, args: &[Value]) {
+        let templates: Vec<Template> = args
+            .iter()
+            .map(|a| a.template().unwrap_or_else(|| vec![Piece::Unknown]))
+            .collect();
+        if templates
+            .iter()
+            .any(|t| t.iter().any(|p| !matches!(p, Piece::Unknown)))
+        {
+            self.facts.call_args.push(CallArgs {
+                function: function.to_string(),
+                args: templates,
+            });
+        }
+    }
+
+    fn method_call(&mut self, call: &syn::ExprMethodCall) -> Value {
+        let name = call.method.to_string();
+        let span = call.method.span().byte_range();
+        let receiver = self.expr(&call.receiver);
+        let args: Vec<Value> = if is_retry_call(&name, "") {
+            self.in_new_scope(|this| call.args.iter().map(|a| this.expr(a)).collect())
+        } else {
+            call.args.iter().map(|a| self.expr(a)).collect()
+        };
+        let starts_request = (HTTP_METHODS.contains(&name.as_str())
+            && args.len() == 1
+            && matches!(args[0], Value::Str(..)))
+            || (name == "request" && args.len() == 2);
+        match receiver {
+            Value::Request(at) => {
+                self.apply(at, &name, args);
+                Value::Request(at)
+            }
+            // `self.http.post(url)`: the receiver (a field, a param) is the client.
+            _ if starts_request => self.start_from_method(call, &name, span, args),
+            Value::Headers(mut headers) if matches!(name.as_str(), "insert" | "append") => {
+                if let Some(name) = args.first().and_then(Value::template) {
+                    headers.push(Header {
+                        name,
+                        key: args.get(1).map_or(KeyOrigin::Other, key_origin),
+                    });
+                }
+                self.update_headers(&call.receiver, headers.clone());
+                Value::Headers(headers)
+            }
+            Value::Str(template, literal) => match name.as_str() {
+                "join" => match args.first().and_then(Value::template) {
+                    Some(path) => {
+                        let mut joined = template;
+                        let ends_with_slash =
+                            matches!(joined.last(), Some(Piece::Text(t)) if t.ends_with('/'));
+                        if !ends_with_slash {
+                            joined.push(Piece::Text("/".into()));
+                        }
+                        joined.extend(path);
+                        Value::Str(joined, None)
+                    }
+                    None => Value::Nothing,
+                },
+                "to_string" | "to_owned" | "into" | "as_str" | "clone" | "as_ref" | "unwrap"
+                | "expect" | "to_lowercase" | "parse" | "as_bytes" => Value::Str(template, literal),
+                _ => Value::Nothing,
+            },
+            Value::Fresh(span, scopes) => Value::Fresh(span, scopes),
+            Value::Struct(type_name) if matches!(name.as_str(), "clone" | "to_owned" | "into") => {
+                Value::Struct(type_name)
+            }
+            _ => self.start_from_method(call, &name, span, args),
+        }
+    }
+
+    /// `client.post(url)`, `client.request(Method::POST, url)`, `client.create_session()`,
+    /// `self.gate_post(path)` (a helper).
+    fn start_from_method(
+        &mut self,
+        call: &syn::ExprMethodCall,
+        name: &str,
+        span: Range<usize>,
+        args: Vec<Value>,
+    ) -> Value {
+        if HTTP_METHODS.contains(&name) && args.len() == 1 {
+            if let Some(Value::Str(..)) = args.first() {
+                let url = args.into_iter().next().unwrap_or(Value::Nothing);
+                return self.new_request(span, Some(name.to_ascii_uppercase()), url);
+            }
+        }
+        if name == "request" && args.len() == 2 {
+            let method = args[0].template().and_then(|t| method_of(&t));
+            let url = args.into_iter().nth(1).unwrap_or(Value::Nothing);
+            return self.new_request(span, method, url);
+        }
+        if call.args.is_empty() && self.operations.iter().any(|op| op == name) {
+            let value = self.new_request(span, None, Value::Nothing);
+            if let Value::Request(at) = value {
+                self.facts.requests[at].operation = Some(name.to_string());
+            }
+            return value;
+        }
+        self.record_call_args(name, &args);
+        // `self.gate_post("/gate_sessions", &key)`: maybe a helper that returns a builder.
+        if matches!(&*call.receiver, Expr::Path(p) if p.path.is_ident("self")) {
+            let templates = args
+                .iter()
+                .map(|a| a.template().unwrap_or_else(|| vec![Piece::Unknown]))
+                .collect();
+            return self.helper_request(span, name.to_string(), templates);
+        }
+        Value::Nothing
+    }
+
+    /// A builder method applied to request `at`.
+    fn apply(&mut self, at: usize, name: &str, args: Vec<Value>) {
+        let mut args = args.into_iter();
+        let first = args.next().unwrap_or(Value::Nothing);
+        let second = args.next().unwrap_or(Value::Nothing);
+        let request = &mut self.facts.requests[at];
+        match name {
+            "header" | "set" | "header_str" | "append_header" | "insert_header" | "with_header" => {
+                match first {
+                    Value::Headers(headers) => request.headers.extend(headers),
+                    other => {
+                        if let Some(name) = other.template() {
+                            request.headers.push(Header {
+                                name,
+                                key: key_origin(&second),
+                            });
+                        }
+                    }
+                }
+            }
+            "headers" => {
+                if let Value::Headers(headers) = first {
+                    request.headers.extend(headers);
+                }
+            }
+            "idempotency_key" => request.headers.push(Header {
+                name: vec![Piece::Text("idempotency-key".into())],
+                key: key_origin(&first),
+            }),
+            "method" => request.method = first.template().and_then(|t| method_of(&t)),
+            "uri" | "url" => {
+                if let Value::Str(template, literal) = first {
+                    request.url = template;
+                    request.url_literal = literal;
+                }
+            }
+            "json" | "body" | "send_json" | "body_json" | "send_body" | "send_string" => {
+                match first {
+                    Value::Struct(type_name) => request.body = Some(Body::Type(type_name)),
+                    Value::Json(floats) => request.body = Some(Body::Json(floats)),
+                    _ => {}
+                }
+                if name.starts_with("send") {
+                    request.sends = true;
+                }
+            }
+            "send" | "call" | "send_form" | "send_async" | "recv_json" | "recv_string"
+            | "recv_bytes" => request.sends = true,
+            _ => {}
+        }
+    }
+
+    fn update_headers(&mut self, receiver: &Expr, headers: Vec<Header>) {
+        if let Expr::Path(path) = receiver {
+            if let Some(ident) = path.path.get_ident() {
+                let name = ident.to_string();
+                if let Some(scope) = self.locals.iter_mut().rev().find(|s| s.contains_key(&name)) {
+                    scope.insert(name, Value::Headers(headers));
+                }
+            }
+        }
+    }
+
+    fn macro_value(&mut self, mac: &syn::Macro) -> Value {
+        let name = mac
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
+        match name.as_str() {
+            "format" | "concat" => self.format_value(&name, mac.tokens.clone()),
+            "json" => Value::Json(json_money_floats(mac.tokens.clone())),
+            "vec" => Value::Nothing,
+            _ => {
+                // Expressions inside other macros (`println!`, `tokio::select!`) may still
+                // hold requests; parse comma-separated expressions where possible.
+                if let Ok(exprs) = mac.parse_body_with(
+                    syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated,
+                ) {
+                    for expr in exprs {
+                        self.expr(&expr);
+                    }
+                }
+                Value::Nothing
+            }
+        }
+    }
+
+    /// `format!("{BASE}/x/{}", id)` and `concat!(BASE, "/x")` as templates.
+    fn format_value(&mut self, name: &str, tokens: TokenStream) -> Value {
+        let Ok(args) = syn::parse::Parser::parse2(
+            syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated,
+            tokens,
+        ) else {
+            return Value::Nothing;
+        };
+        let values: Vec<(Value, Option<String>)> = args
+            .iter()
+            .map(|arg| match arg {
+                // `format!("{x}", x = value)`
+                Expr::Assign(assign) => {
+                    let key = match &*assign.left {
+                        Expr::Path(p) => p.path.get_ident().map(|i| i.to_string()),
+                        _ => None,
+                    };
+                    (self.expr(&assign.right), key)
+                }
+                other => (self.expr(other), None),
+            })
+            .collect();
+        if name == "concat" {
+            let mut template = Vec::new();
+            for (value, _) in &values {
+                template.extend(value.template().unwrap_or_else(|| vec![Piece::Unknown]));
+            }
+            return Value::Str(template, None);
+        }
+        let Some((Value::Str(format, literal), _)) = values.first() else {
+            return Value::Nothing;
+        };
+        let [Piece::Text(format)] = format.as_slice() else {
+            return Value::Nothing;
+        };
+        let mut template = Vec::new();
+        let mut positional = values
+            .iter()
+            .skip(1)
+            .filter(|(_, key)| key.is_none())
+            .map(|(v, _)| v);
+        let mut rest = format.as_str();
+        while let Some(open) = rest.find('{') {
+            if rest[open..].starts_with("{{") {
+                template.push(Piece::Text(rest[..open + 1].to_string()));
+                rest = &rest[open + 2..];
+                continue;
+            }
+            template.push(Piece::Text(rest[..open].to_string()));
+            let close = rest[open..].find('}').map_or(rest.len(), |c| open + c);
+            let inner = &rest[open + 1..close];
+            let key = inner.split(':').next().unwrap_or("");
+            let value = if key.is_empty() {
+                positional.next().and_then(Value::template)
+            } else if let Some((value, _)) = values.iter().find(|(_, k)| k.as_deref() == Some(key))
+            {
+                value.template()
+            } else {
+                // Inline `{name}`: a local, a parameter or a constant.
+                let path: syn::Path = match syn::parse_str(key) {
+                    Ok(path) => path,
+                    Err(_) => return Value::Nothing,
+                };
+                self.path_value(&path).template()
+            };
+            template.extend(value.unwrap_or_else(|| vec![Piece::Unknown]));
+            rest = &rest[(close + 1).min(rest.len())..];
+        }
+        template.push(Piece::Text(rest.to_string()));
+        template.retain(|piece| !matches!(piece, Piece::Text(t) if t.is_empty()));
+        Value::Str(template, literal.clone())
+    }
+}
+
+fn key_origin(value: &Value) -> KeyOrigin {
+    match value {
+        Value::Fresh(span, scopes) => KeyOrigin::Fresh {
+            span: span.clone(),
+            scopes: scopes.clone(),
+        },
+        _ => KeyOrigin::Other,
+    }
+}
+
+/// `POST` from `Method::POST`, `"post"`, `reqwest::Method::POST`.
+fn method_of(template: &Template) -> Option<String> {
+    let word = match template.as_slice() {
+        [Piece::Text(text)] | [Piece::Const(text)] => text.to_ascii_uppercase(),
+        _ => return None,
+    };
+    HTTP_METHODS
+        .iter()
+        .any(|m| m.eq_ignore_ascii_case(&word))
+        .then_some(word)
+}
+
+/// A type's path segments joined, for looking for `Request`/`Builder` in a return type.
+fn quote_type(ty: &syn::Type) -> String {
+    match ty {
+        syn::Type::Reference(r) => quote_type(&r.elem),
+        syn::Type::Path(p) => p
+            .path
+            .segments
+            .iter()
+            .map(|s| {
+                let args = match &s.arguments {
+                    syn::PathArguments::AngleBracketed(a) => a
+                        .args
+                        .iter()
+                        .filter_map(|arg| match arg {
+                            syn::GenericArgument::Type(t) => Some(quote_type(t)),
+                            _ => None,
+                        })
+                        .collect::<Vec<_>>()
+                        .join(","),
+                    _ => String::new(),
+                };
+                format!("{}<{args}>", s.ident)
+            })
+            .collect::<Vec<_>>()
+            .join("::"),
+        syn::Type::ImplTrait(_) => "impl".into(),
+        _ => String::new(),
+    }
+}
+
+/// The last path segment of a type, through references: `&CreateSession` → `CreateSession`.
+fn type_name(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Reference(r) => type_name(&r.elem),
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
+}
+
+/// Float literals under money-like keys in `json!` tokens: `"amount": 12.5`.
+fn json_money_floats(tokens: TokenStream) -> Vec<(Range<usize>, String)> {
+    let trees: Vec<TokenTree> = tokens.into_iter().collect();
+    let mut found = Vec::new();
+    for (at, tree) in trees.iter().enumerate() {
+        match tree {
+            TokenTree::Group(group) => found.extend(json_money_floats(group.stream())),
+            TokenTree::Literal(key) => {
+                let (Some(TokenTree::Punct(colon)), Some(TokenTree::Literal(value))) =
+                    (trees.get(at + 1), trees.get(at + 2))
+                else {
+                    continue;
+                };
+                let key = key.to_string();
+                let value_text = value.to_string();
+                let is_float = value_text.contains('.') && value_text.parse::<f64>().is_ok()
+                    || value_text.ends_with("f64")
+                    || value_text.ends_with("f32");
+                if colon.as_char() == ':' && key.starts_with('"') && is_float && is_money_name(&key)
+                {
+                    found.push((value.span().byte_range(), key.trim_matches('"').to_string()));
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+/// A `const`/`static` string item.
+pub fn const_string(name: &str, expr: &Expr) -> Option<ConstString> {
+    let mut facts = CallFacts::default();
+    let mut next_scope = 0;
+    let mut scanner = FunctionScanner {
+        facts: &mut facts,
+        function: String::new(),
+        operations: &[],
+        gate: Gate::default(),
+        params: HashMap::new(),
+        param_types: HashMap::new(),
+        locals: vec![HashMap::new()],
+        scopes: Vec::new(),
+        next_scope: &mut next_scope,
+    };
+    match scanner.expr(expr) {
+        Value::Str(value, literal) => Some(ConstString {
+            name: name.to_string(),
+            value,
+            literal,
+        }),
+        _ => None,
+    }
+}
+
+/// A struct deriving `Serialize`, with its money fields of float type.
+pub fn serialized_struct(item: &syn::ItemStruct) -> Option<SerializedStruct> {
+    let derives_serialize = item.attrs.iter().any(|attr| {
+        attr.path().is_ident("derive") && attr.meta.to_token_stream_string().contains("Serialize")
+    });
+    if !derives_serialize {
+        return None;
+    }
+    let float_money_fields = item
+        .fields
+        .iter()
+        .filter_map(|field| {
+            let ident = field.ident.as_ref()?;
+            let is_float = matches!(type_name(&field.ty).as_deref(), Some("f32" | "f64"));
+            (is_float && is_money_name(&ident.to_string()))
+                .then(|| (ident.span().byte_range(), ident.to_string()))
+        })
+        .collect();
+    Some(SerializedStruct {
+        name: item.ident.to_string(),
+        float_money_fields,
+    })
+}
+
+trait MetaText {
+    fn to_token_stream_string(&self) -> String;
+}
+
+impl MetaText for syn::Meta {
+    fn to_token_stream_string(&self) -> String {
+        match self {
+            syn::Meta::List(list) => list.tokens.to_string(),
+            _ => String::new(),
+        }
+    }
+}

@@ -1,0 +1,347 @@
+//! 0Bit requests, resolved across the files of a package: URL templates get their consts,
+//! struct fields and parameters substituted, helper functions that return a builder are
+//! merged with their callers, and the result is matched against the contract. Every API-call
+//! rule reads this one list.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use crate::analysis::{FileAnalysis, HitContext, Place};
+use crate::calls::{Body, CallFacts, Header, KeyOrigin, Piece, Request, Template};
+use crate::contract::{Endpoint, Host, HostKind};
+use crate::model::ProjectModel;
+
+/// Stands for a runtime value inside a resolved URL; matches any one path segment.
+pub const RUNTIME: char = '\u{1}';
+
+/// A request to a 0Bit API host, with everything the rules need.
+pub struct ResolvedRequest<'a> {
+    /// The file and span where the request starts (a helper's, for helper-built requests).
+    pub file: &'a FileAnalysis,
+    pub span: Range<usize>,
+    pub request: &'a Request,
+    pub host: &'a Host,
+    pub path: String,
+    /// The literal that holds the path, and its file, when one literal does.
+    pub path_literal: Option<LiteralAt<'a>>,
+    pub method: Option<String>,
+    pub endpoint: Option<&'a Endpoint>,
+    pub headers: Vec<(String, KeyOrigin)>,
+    pub body: Option<Body>,
+    /// Loop and retry scopes around the place the request is sent from.
+    pub scopes: Vec<usize>,
+    /// The file the request is sent from (the caller's, for helper-built requests).
+    pub sent_from: &'a FileAnalysis,
+    pub place: Place,
+}
+
+impl ResolvedRequest<'_> {
+    pub fn has_header(&self, name: &str) -> bool {
+        self.headers
+            .iter()
+            .any(|(header, _)| header.eq_ignore_ascii_case(name))
+    }
+
+    /// `POST /v1/gate_sessions` (`createSession`), or the method and path as called.
+    pub fn describe(&self) -> String {
+        match self.endpoint {
+            Some(endpoint) => format!("`{}` (`{}`)", endpoint.describe(), endpoint.operation),
+            None => format!(
+                "`{} {}`",
+                self.method.as_deref().unwrap_or("GET"),
+                self.path.replace(RUNTIME, "{…}")
+            ),
+        }
+    }
+}
+
+/// A literal in a file.
+type LiteralAt<'a> = (&'a FileAnalysis, Range<usize>);
+
+/// A piece of a resolved string and the literal it came from.
+type Resolved<'a> = Vec<(String, Option<LiteralAt<'a>>)>;
+
+/// What a package defines, for resolving names.
+#[derive(Default)]
+struct PackageIndex<'a> {
+    consts: BTreeMap<&'a str, Vec<(&'a FileAnalysis, &'a crate::calls::ConstString)>>,
+    fields: BTreeMap<&'a str, Vec<&'a Template>>,
+    call_args: BTreeMap<&'a str, Vec<&'a Vec<Template>>>,
+    helpers: BTreeMap<&'a str, (&'a FileAnalysis, &'a Request)>,
+}
+
+pub fn resolve<'a>(model: &'a ProjectModel, files: &'a [FileAnalysis]) -> Vec<ResolvedRequest<'a>> {
+    let mut packages: BTreeMap<&str, PackageIndex<'a>> = BTreeMap::new();
+    let package_of =
+        |file: &FileAnalysis| model.package_of(&file.path).map_or("", |p| p.dir.as_str());
+    for file in files.iter().filter(|f| has_calls(&f.calls)) {
+        let index = packages.entry(package_of(file)).or_default();
+        for constant in &file.calls.consts {
+            index
+                .consts
+                .entry(&constant.name)
+                .or_default()
+                .push((file, constant));
+        }
+        for (field, value) in &file.calls.fields {
+            index.fields.entry(field).or_default().push(value);
+        }
+        for call in &file.calls.call_args {
+            index
+                .call_args
+                .entry(&call.function)
+                .or_default()
+                .push(&call.args);
+        }
+        for request in &file.calls.requests {
+            if let Some(name) = &request.returned_by {
+                index.helpers.insert(name, (file, request));
+            }
+        }
+    }
+    let mut resolved = Vec::new();
+    for file in files.iter().filter(|f| !f.calls.requests.is_empty()) {
+        let Some(index) = packages.get(package_of(file)) else {
+            continue;
+        };
+        for request in &file.calls.requests {
+            if request.returned_by.is_some() {
+                continue;
+            }
+            resolved.extend(resolve_one(model, index, file, request));
+        }
+    }
+    resolved
+}
+
+fn has_calls(calls: &CallFacts) -> bool {
+    !(calls.requests.is_empty()
+        && calls.consts.is_empty()
+        && calls.fields.is_empty()
+        && calls.call_args.is_empty())
+}
+
+fn resolve_one<'a>(
+    model: &'a ProjectModel,
+    index: &PackageIndex<'a>,
+    file: &'a FileAnalysis,
+    request: &'a Request,
+) -> Option<ResolvedRequest<'a>> {
+    // A call to a helper that returns a builder: the helper's request, seen from here.
+    let (start_file, start, arguments) = match &request.helper {
+        Some((name, args)) => {
+            let (helper_file, helper) = index.helpers.get(name.as_str())?;
+            (*helper_file, *helper, Some(args))
+        }
+        None => (file, request, None),
+    };
+    let operation = start
+        .operation
+        .as_deref()
+        .and_then(|name| model.contract.operation_by_method_name(name));
+    if start.operation.is_some() && (operation.is_none() || !request.sends) {
+        return None;
+    }
+    let (host, path, path_literal) = match operation {
+        // A generated client holds the base URL; the operation names the endpoint.
+        Some(endpoint) => {
+            let host = model
+                .contract
+                .hosts
+                .iter()
+                .find(|h| h.product == endpoint.product && h.kind == HostKind::Api)?;
+            (host, endpoint.path.clone(), None)
+        }
+        None => {
+            let url = resolve_template(
+                index,
+                start_file,
+                &start.url,
+                start.url_literal.clone(),
+                arguments,
+                &start.function,
+                0,
+            );
+            let (host_name, path, path_literal) = split_url(&url)?;
+            let host = model
+                .contract
+                .host(&host_name)
+                .filter(|host| host.kind == HostKind::Api)?;
+            (host, path, path_literal)
+        }
+    };
+    let method = operation
+        .map(|e| e.method.clone())
+        .or_else(|| start.method.clone());
+    let endpoint = operation.or_else(|| {
+        model
+            .contract
+            .endpoint(host.product, method.as_deref().unwrap_or("GET"), &path)
+    });
+    let mut headers: Vec<(String, KeyOrigin)> = Vec::new();
+    for header in start.headers.iter().chain(if request.helper.is_some() {
+        &request.headers[..]
+    } else {
+        &[]
+    }) {
+        headers.extend(resolve_header(
+            index,
+            start_file,
+            header,
+            arguments,
+            &start.function,
+        ));
+    }
+    let place = file.place(&HitContext {
+        gate: request.gate,
+        compiled: true,
+        ..HitContext::default()
+    });
+    Some(ResolvedRequest {
+        file: start_file,
+        span: start.span.clone(),
+        request: start,
+        host,
+        path,
+        path_literal,
+        method,
+        endpoint,
+        headers,
+        body: request.body.clone().or_else(|| start.body.clone()),
+        scopes: request.scopes.clone(),
+        sent_from: file,
+        place,
+    })
+}
+
+fn resolve_header<'a>(
+    index: &PackageIndex<'a>,
+    file: &'a FileAnalysis,
+    header: &Header,
+    arguments: Option<&Vec<Template>>,
+    function: &str,
+) -> Option<(String, KeyOrigin)> {
+    let name: String = resolve_template(index, file, &header.name, None, arguments, function, 0)
+        .into_iter()
+        .map(|(text, _)| text)
+        .collect();
+    Some((name, header.key.clone()))
+}
+
+/// Substitutes consts, fields and parameters, up to a small depth (consts may refer to
+/// consts). Unknown pieces become [`RUNTIME`].
+fn resolve_template<'a>(
+    index: &PackageIndex<'a>,
+    file: &'a FileAnalysis,
+    template: &Template,
+    literal: Option<Range<usize>>,
+    arguments: Option<&Vec<Template>>,
+    function: &str,
+    depth: usize,
+) -> Resolved<'a> {
+    let mut out: Resolved<'a> = Vec::new();
+    let single_literal = template
+        .iter()
+        .filter(|p| matches!(p, Piece::Text(_)))
+        .count()
+        == 1;
+    for piece in template {
+        match piece {
+            Piece::Text(text) => {
+                let source = literal
+                    .clone()
+                    .filter(|_| single_literal || text.contains('/'))
+                    .map(|span| (file, span));
+                out.push((text.clone(), source));
+            }
+            _ if depth > 8 => out.push((RUNTIME.to_string(), None)),
+            Piece::Const(name) => match index.consts.get(name.as_str()).and_then(|found| {
+                // Prefer the definition in the same file.
+                found
+                    .iter()
+                    .find(|(f, _)| f.path == file.path)
+                    .or_else(|| found.first())
+            }) {
+                Some((const_file, constant)) => out.extend(resolve_template(
+                    index,
+                    const_file,
+                    &constant.value,
+                    constant.literal.clone(),
+                    None,
+                    "",
+                    depth + 1,
+                )),
+                None => out.push((RUNTIME.to_string(), None)),
+            },
+            Piece::Field(name) => match index.fields.get(name.as_str()).and_then(|values| {
+                values
+                    .iter()
+                    .find(|v| !v.iter().all(|p| matches!(p, Piece::Unknown)))
+            }) {
+                Some(value) => out.extend(resolve_template(
+                    index,
+                    file,
+                    value,
+                    None,
+                    None,
+                    "",
+                    depth + 1,
+                )),
+                None => out.push((RUNTIME.to_string(), None)),
+            },
+            Piece::Param(at) => {
+                let value = match arguments {
+                    Some(args) => args.get(*at).cloned(),
+                    None => index
+                        .call_args
+                        .get(function)
+                        .and_then(|calls| {
+                            calls
+                                .iter()
+                                .find_map(|args| args.get(*at).filter(|a| !is_unknown(a)))
+                        })
+                        .cloned(),
+                };
+                match value {
+                    Some(value) => out.extend(resolve_template(
+                        index,
+                        file,
+                        &value,
+                        None,
+                        None,
+                        "",
+                        depth + 1,
+                    )),
+                    None => out.push((RUNTIME.to_string(), None)),
+                }
+            }
+            Piece::Unknown => out.push((RUNTIME.to_string(), None)),
+        }
+    }
+    out
+}
+
+fn is_unknown(template: &Template) -> bool {
+    template.iter().all(|p| matches!(p, Piece::Unknown))
+}
+
+/// Host, path and the literal holding the path, of a resolved absolute URL.
+fn split_url<'a>(url: &Resolved<'a>) -> Option<(String, String, Option<LiteralAt<'a>>)> {
+    let text: String = url.iter().map(|(t, _)| t.as_str()).collect();
+    let after_scheme = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"))?;
+    let host_end = after_scheme.find('/').unwrap_or(after_scheme.len());
+    let host = after_scheme[..host_end].split(':').next().unwrap_or("");
+    if host.contains(RUNTIME) {
+        return None;
+    }
+    let path = after_scheme[host_end..].to_string();
+    // The literal that wrote the last part of the path.
+    let path_literal = url
+        .iter()
+        .rev()
+        .find(|(t, source)| source.is_some() && t.contains('/'))
+        .and_then(|(_, s)| s.clone());
+    Some((host.to_string(), path, path_literal))
+}

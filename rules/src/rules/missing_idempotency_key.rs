@@ -1,0 +1,97 @@
+use super::declare_rule;
+use crate::analysis::Facts;
+use crate::contract::Idempotency;
+use crate::finding::Context;
+use crate::requests::ResolvedRequest;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds write calls to a 0Bit endpoint whose contract requires or accepts an
+    /// `Idempotency-Key` header and that are sent without one. Required:
+    /// `POST /v1/gate_sessions` (`createSession`) and 0Pools `POST /v1/pools/{id}/transact`.
+    /// Accepted, so send one: `POST /v1/customers`, `POST /v1/rails/pay_ins`,
+    /// `POST /v1/rails/pay_outs`, `POST /v1/quotes`.
+    ///
+    /// Requests are recognized in reqwest (async and blocking), ureq, surf, awc, isahc,
+    /// hyper/http `Request` builders and progenitor-style generated clients. The URL is
+    /// resolved from literals, `format!`/`concat!`, consts anywhere in the crate, `let`
+    /// bindings, `Url::join`, struct fields and parameters whose value is visible in the
+    /// crate. Headers count in any letter case, through `.headers(map)`, a header-name
+    /// const, or a local helper that returns the builder with the header set.
+    ///
+    /// ## Why is this bad?
+    /// Networks time out after the server has acted. A retried create without a key can open
+    /// two sessions for one order, or move money twice; with the same key, 0Bit collapses
+    /// the repeat to the original response.
+    ///
+    /// ## Example
+    /// ```rust,ignore
+    /// client.post(format!("{GATE_API_BASE}/gate_sessions")).json(&session).send().await?;
+    /// ```
+    ///
+    /// Use instead:
+    /// ```rust,ignore
+    /// // One key per logical operation, stored with the attempt and reused on every retry.
+    /// let key = format!("checkout:{}", order.id);
+    /// client
+    ///     .post(format!("{GATE_API_BASE}/gate_sessions"))
+    ///     .header("Idempotency-Key", &key)
+    ///     .json(&session)
+    ///     .send()
+    ///     .await?;
+    /// ```
+    pub static MISSING_IDEMPOTENCY_KEY = {
+        id: "missing-idempotency-key",
+        default: Deny,
+        area: "Idempotency",
+        live_only: false,
+        check: check,
+    }
+}
+
+fn message(request: &ResolvedRequest, idempotency: Idempotency) -> String {
+    let verb = if idempotency == Idempotency::Required {
+        "requires"
+    } else {
+        "accepts"
+    };
+    format!(
+        "{} {verb} an `Idempotency-Key` header, and this request sends none",
+        request.describe()
+    )
+}
+
+fn help(request: &ResolvedRequest) -> String {
+    let consequence = match request.endpoint.map(|e| e.operation.as_str()) {
+        Some("createSession") => {
+            "a retried create without a key can open two sessions for one order"
+        }
+        Some("transact") => "a retried transact without a key can execute the trade twice",
+        _ => "a retried write without a key can be applied twice",
+    };
+    format!(
+        "{consequence}: derive one key per logical operation (`format!(\"checkout:{{}}\", order.id)`), store it with the attempt and send it on every retry with `.header(\"Idempotency-Key\", &key)`"
+    )
+}
+
+fn check(facts: &Facts, cx: &mut Context) {
+    for request in &facts.requests {
+        let Some(endpoint) = request.endpoint else {
+            continue;
+        };
+        let wants_key = matches!(
+            endpoint.idempotency,
+            Idempotency::Required | Idempotency::Accepted
+        );
+        if !wants_key || request.place.test_code || request.has_header("idempotency-key") {
+            continue;
+        }
+        let draft = request.file.draft(
+            request.span.clone(),
+            message(request, endpoint.idempotency),
+            help(request),
+            endpoint.describe(),
+        );
+        cx.report(&MISSING_IDEMPOTENCY_KEY, draft);
+    }
+}

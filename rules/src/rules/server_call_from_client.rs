@@ -1,0 +1,65 @@
+use super::declare_rule;
+use crate::analysis::Facts;
+use crate::contract::Auth;
+use crate::finding::Context;
+use crate::model::Side;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds client-side code (wasm crates, and the parts of full-stack crates that are not
+    /// behind a server-only gate) that calls a 0Bit endpoint needing a secret key: every
+    /// endpoint but `POST /v1/embed/bootstrap` and 0Pools `GET /v1/pools`. Creating sessions
+    /// in the browser is the usual case.
+    ///
+    /// ## Why is this bad?
+    /// The browser cannot hold the secret key, so the call either fails in production or
+    /// works only because the key leaked into the bundle. Amount and currency must also be
+    /// bound on the server, where the user cannot change them.
+    ///
+    /// ## Example
+    /// ```rust,ignore
+    /// // web/src/checkout.rs, compiled to wasm
+    /// Request::post(&format!("{GATE_API}/gate_sessions")).json(&body)?.send().await?;
+    /// ```
+    ///
+    /// Use instead:
+    /// ```rust,ignore
+    /// // A `#[server]` function (or your API) creates the session and returns only the
+    /// // client secret; the browser bootstraps the embed with the publishable key.
+    /// #[server]
+    /// pub async fn create_checkout(order_id: String) -> Result<String, ServerFnError> { … }
+    /// ```
+    pub static SERVER_CALL_FROM_CLIENT = {
+        id: "server-call-from-client",
+        default: Deny,
+        area: "Browser values",
+        live_only: false,
+        check: check,
+    }
+}
+
+const HELP: &str = "create sessions and call secret-key endpoints on the server (an API route or a `#[server]` function); the browser only bootstraps the embed with the publishable key and the session client secret";
+
+fn check(facts: &Facts, cx: &mut Context) {
+    for request in &facts.requests {
+        if request.place.side != Side::Client
+            || request
+                .endpoint
+                .is_some_and(|e| e.auth == Auth::Publishable)
+        {
+            continue;
+        }
+        let message = format!(
+            "browser code calls {}, which needs the secret key",
+            request.describe()
+        );
+        // A request started in a helper is reported where it is started.
+        let draft = request.file.draft(
+            request.span.clone(),
+            message,
+            HELP.into(),
+            request.describe(),
+        );
+        cx.report(&SERVER_CALL_FROM_CLIENT, draft);
+    }
+}

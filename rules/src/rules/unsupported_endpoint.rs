@@ -1,0 +1,86 @@
+use super::declare_rule;
+use crate::analysis::Facts;
+use crate::finding::Context;
+use crate::requests::{ResolvedRequest, RUNTIME};
+
+declare_rule! {
+    /// ## What it does
+    /// Finds requests to a 0Bit API host whose path is not in the contract: the legacy
+    /// scaffold (`/v1/checkouts`, `/v1/pools/balance`, order-style endpoints), admin or
+    /// internal paths, unpublished 0Base or 0Link endpoints, and raw calls to a host without
+    /// `/v1`. The finding points at the literal that holds the path when one does, otherwise
+    /// at the request.
+    ///
+    /// A base URL with nothing after `/v1` is never reported by itself. Paths match the
+    /// contract with any one segment standing for `{id}`.
+    ///
+    /// ## Why is this bad?
+    /// Undocumented endpoints are not part of what 0Bit supports for live traffic: they may
+    /// not exist in production, may change without notice, or belong to a product that is
+    /// not enabled for the account. The launch fails at the first real request.
+    ///
+    /// ## Example
+    /// ```rust,ignore
+    /// const CHECKOUT_URL: &str = "https://gate-api.0bit.app/v1/checkouts";
+    /// ```
+    ///
+    /// Use instead:
+    /// ```rust,ignore
+    /// const SESSIONS_URL: &str = "https://gate-api.0bit.app/v1/gate_sessions";
+    /// ```
+    ///
+    /// ## Configuration
+    /// Endpoints an account has beyond the public docs go in a `[contract] extend` file.
+    pub static UNSUPPORTED_ENDPOINT = {
+        id: "unsupported-endpoint",
+        default: Deny,
+        area: "Product boundary",
+        live_only: false,
+        check: check,
+    }
+}
+
+fn message(request: &ResolvedRequest) -> String {
+    let path = request.path.replace(RUNTIME, "{…}");
+    let method = request.method.as_deref().unwrap_or("GET");
+    if !request.path.starts_with("/v1") {
+        format!(
+            "`{method} {path}` on `{}` has no `/v1` prefix: raw calls must include it",
+            request.host.name
+        )
+    } else {
+        format!(
+            "`{method} {path}` is not a documented {} endpoint",
+            request.host.product.name()
+        )
+    }
+}
+
+fn help(request: &ResolvedRequest) -> String {
+    let base = format!("https://{}/v1", request.host.name);
+    format!(
+        "use a documented endpoint under `{base}` (`cargo launchlint explain unsupported-endpoint`); if your account has it beyond the public docs, add it to a `[contract] extend` file"
+    )
+}
+
+fn check(facts: &Facts, cx: &mut Context) {
+    for request in &facts.requests {
+        let path = request.path.trim_end_matches('/');
+        let is_base = path.is_empty() || path == "/v1";
+        if is_base
+            || (path.starts_with("/v1/")
+                && facts.model.contract.knows_path(request.host.product, path))
+        {
+            continue;
+        }
+        let (file, span) = match &request.path_literal {
+            Some((file, span)) => (*file, span.clone()),
+            None => (request.file, request.span.clone()),
+        };
+        let evidence = format!("{}{}", request.host.name, request.path);
+        cx.report(
+            &UNSUPPORTED_ENDPOINT,
+            file.draft(span, message(request), help(request), evidence),
+        );
+    }
+}
