@@ -455,3 +455,42 @@ fn the_demo_passes_once_its_leaks_are_fixed() {
         stdout(&after)
     );
 }
+
+#[test]
+fn contract_extensions_add_endpoints_and_report_errors() {
+    let main_rs = "async fn refund(c: &reqwest::Client) -> reqwest::Result<reqwest::Response> {\n    c.post(\"https://gate-api.0bit.app/v1/refunds\").send().await\n}\nfn main() {}\n";
+    let mut files = server_crate(main_rs);
+    let output = launchlint(&["--format", "short"], Some(project_of(&files).path()));
+    assert!(stdout(&output).contains("src/main.rs:2:12: error[unsupported-endpoint]: `POST /v1/refunds` is not a documented 0Gate endpoint"), "{}", stdout(&output));
+
+    files.push((
+        "launchlint.toml",
+        b"[contract]\nextend = [\"contracts/account.toml\"]\n".to_vec(),
+    ));
+    files.push((
+        "contracts/account.toml",
+        b"[[endpoint]]\nproduct = \"0gate\"\nmethod = \"POST\"\npath = \"/v1/refunds\"\noperation = \"createRefund\"\nauth = \"secret\"\nwrite = true\nidempotency = \"required\"\n".to_vec(),
+    ));
+    let output = launchlint(&["--format", "short"], Some(project_of(&files).path()));
+    // Known now, and its contract says it requires a key.
+    assert!(stdout(&output).contains("src/main.rs:2:7: error[missing-idempotency-key]: `POST /v1/refunds` (`createRefund`) requires"), "{}", stdout(&output));
+    assert!(!stdout(&output).contains("unsupported-endpoint"));
+
+    files.pop();
+    files.push((
+        "contracts/account.toml",
+        b"[[endpoint]]\nproduct = \"0gate\"\nmethod = 1\n".to_vec(),
+    ));
+    let output = launchlint(&["--color", "never"], Some(project_of(&files).path()));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("invalid contract extension"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        stderr(&output).contains("account.toml:3:"),
+        "{}",
+        stderr(&output)
+    );
+}

@@ -28,7 +28,7 @@ pub struct ConfigError {
     help: Option<String>,
 }
 
-// Sections that no implemented rule reads yet (origins, contract, monitoring, the launch
+// Sections that no implemented rule reads yet (origins, monitoring, the launch
 // record) are still parsed, so a config that uses them is validated today.
 #[derive(Deserialize, Default, Debug)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -102,7 +102,6 @@ pub struct ClientSection {
 
 #[derive(Deserialize, Default, Debug)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-#[allow(dead_code)]
 pub struct ContractSection {
     #[serde(default)]
     pub extend: Vec<Spanned<String>>,
@@ -296,6 +295,31 @@ fn validate(path: &Path, text: String, config: Config) -> Result<LoadedConfig, B
         }
     }
     Ok(LoadedConfig { config, levels })
+}
+
+/// The built-in contract plus the `[contract] extend` files, paths relative to `root`.
+pub fn contract(
+    root: &Path,
+    config: &Config,
+) -> Result<launchlint_rules::contract::Contract, Box<ConfigError>> {
+    let mut contract = launchlint_rules::contract::Contract::builtin();
+    for entry in &config.contract.extend {
+        let path = root.join(entry.get_ref());
+        let text = read(&path)?;
+        if let Err(error) = contract.extend(&text) {
+            let span = error.span.unwrap_or(0..0);
+            let help = Some("use the format of the built-in contract: `[[host]]` and `[[endpoint]]` tables (see the README)".to_string());
+            return Err(config_error(
+                &path,
+                text,
+                span,
+                format!("invalid contract extension: {}", error.message),
+                "here",
+                help,
+            ));
+        }
+    }
+    Ok(contract)
 }
 
 /// "did you mean" for a misspelt rule id.

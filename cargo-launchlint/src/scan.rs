@@ -73,6 +73,7 @@ pub fn run(args: &CheckArgs) -> Result<Scan, ScanError> {
         _ => Environment::Live,
     };
     let mut model = ProjectModel::new(environment);
+    model.set_contract(config::contract(&root, &loaded.config)?);
     let strings = |list: &[toml::Spanned<String>]| {
         list.iter().map(|s| s.get_ref().clone()).collect::<Vec<_>>()
     };

@@ -30,6 +30,8 @@ pub enum Piece {
     Param(usize),
     /// Known only at runtime (an id, a user value).
     Unknown,
+    /// `Url::join`: what follows replaces the base's last segment unless the base ends in `/`.
+    Join,
 }
 
 pub type Template = Vec<Piece>;
@@ -147,6 +149,25 @@ pub fn is_money_name(name: &str) -> bool {
 }
 
 const HTTP_METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
+/// Methods of request builders: applied to a helper's result, they make it a request.
+const BUILDER_METHODS: [&str; 16] = [
+    "header",
+    "headers",
+    "set",
+    "insert_header",
+    "json",
+    "body",
+    "body_json",
+    "send",
+    "send_json",
+    "call",
+    "bearer_auth",
+    "basic_auth",
+    "query",
+    "form",
+    "timeout",
+    "idempotency_key",
+];
 /// Crates whose free functions start requests: `ureq::post(url)`.
 const CLIENT_CRATES: [&str; 7] = [
     "ureq", "surf", "isahc", "reqwest", "http", "hyper", "Request",
@@ -167,6 +188,9 @@ enum Value {
     Fresh(Range<usize>, Vec<usize>),
     Struct(String),
     Json(Vec<(Range<usize>, String)>),
+    /// The result of calling a local function that may return a request builder: it becomes
+    /// a request once a builder method is applied to it.
+    HelperCall(Range<usize>, String, Vec<Template>),
     Nothing,
 }
 
@@ -450,28 +474,38 @@ impl<'a> FunctionScanner<'a> {
         let Some(last) = path.segments.last() else {
             return Value::Nothing;
         };
-        let name = last.ident.to_string();
         if path.segments.len() == 1 {
-            if let Some(value) = self.lookup(&name) {
-                return value.clone();
-            }
-            if let Some(&index) = self.params.get(&name) {
-                return match self.param_types.get(&name) {
-                    Some(type_name) if !matches!(type_name.as_str(), "str" | "String" | "Url") => {
-                        Value::Struct(type_name.clone())
-                    }
-                    _ => Value::Str(vec![Piece::Param(index)], None),
-                };
-            }
+            return self.name_value(&last.ident.to_string());
         }
-        // `Method::POST`, `header::CONTENT_TYPE`, `config::GATE_BASE`: a constant by name.
+        self.const_value(last.ident.to_string())
+    }
+
+    /// A plain name: a local, a parameter, or a constant.
+    fn name_value(&mut self, name: &str) -> Value {
+        if let Some(value) = self.lookup(name) {
+            return value.clone();
+        }
+        if let Some(&index) = self.params.get(name) {
+            return match self.param_types.get(name) {
+                Some(type_name) if !matches!(type_name.as_str(), "str" | "String" | "Url") => {
+                    Value::Struct(type_name.clone())
+                }
+                _ => Value::Str(vec![Piece::Param(index)], None),
+            };
+        }
+        self.const_value(name.to_string())
+    }
+
+    /// `Method::POST`, `header::CONTENT_TYPE`, `GATE_BASE`: a constant, by its name.
+    fn const_value(&self, name: String) -> Value {
         if name
             .chars()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
         {
-            return Value::Str(vec![Piece::Const(name)], None);
+            Value::Str(vec![Piece::Const(name)], None)
+        } else {
+            Value::Nothing
         }
-        Value::Nothing
     }
 
     fn new_request(&mut self, span: Range<usize>, method: Option<String>, url: Value) -> Value {
@@ -539,7 +573,7 @@ impl<'a> FunctionScanner<'a> {
             "builder" if segments.iter().any(|s| s == "Request") => {
                 return self.new_request(span, Some("GET".into()), Value::Nothing);
             }
-            "new_v4" | "now_v7" | "new_v7" | "random" | "now" | "gen" => {
+            name if FRESH_CALLS.contains(&name) => {
                 return Value::Fresh(call.span().byte_range(), self.scopes.clone());
             }
             "new" if first_segment.contains("Ulid") || segments.iter().any(|s| s == "Ulid") => {
@@ -564,7 +598,7 @@ impl<'a> FunctionScanner<'a> {
                 .iter()
                 .map(|a| a.template().unwrap_or_else(|| vec![Piece::Unknown]))
                 .collect();
-            return self.helper_request(span, name, templates);
+            return Value::HelperCall(span, name, templates);
         }
         Value::Nothing
     }
@@ -613,6 +647,16 @@ impl<'a> FunctionScanner<'a> {
                 self.apply(at, &name, args);
                 Value::Request(at)
             }
+            Value::HelperCall(helper_span, helper, helper_args)
+                if BUILDER_METHODS.contains(&name.as_str()) =>
+            {
+                let Value::Request(at) = self.helper_request(helper_span, helper, helper_args)
+                else {
+                    return Value::Nothing;
+                };
+                self.apply(at, &name, args);
+                Value::Request(at)
+            }
             // `self.http.post(url)`: the receiver (a field, a param) is the client.
             _ if starts_request => self.start_from_method(call, &name, span, args),
             Value::Headers(mut headers) if matches!(name.as_str(), "insert" | "append") => {
@@ -629,11 +673,7 @@ impl<'a> FunctionScanner<'a> {
                 "join" => match args.first().and_then(Value::template) {
                     Some(path) => {
                         let mut joined = template;
-                        let ends_with_slash =
-                            matches!(joined.last(), Some(Piece::Text(t)) if t.ends_with('/'));
-                        if !ends_with_slash {
-                            joined.push(Piece::Text("/".into()));
-                        }
+                        joined.push(Piece::Join);
                         joined.extend(path);
                         Value::Str(joined, None)
                     }
@@ -685,7 +725,7 @@ impl<'a> FunctionScanner<'a> {
                 .iter()
                 .map(|a| a.template().unwrap_or_else(|| vec![Piece::Unknown]))
                 .collect();
-            return self.helper_request(span, name.to_string(), templates);
+            return Value::HelperCall(span, name.to_string(), templates);
         }
         Value::Nothing
     }
@@ -761,21 +801,16 @@ impl<'a> FunctionScanner<'a> {
             .map(|s| s.ident.to_string())
             .unwrap_or_default();
         match name.as_str() {
-            "format" | "concat" => self.format_value(&name, mac.tokens.clone()),
+            // A key like `format!("{id}-{}", Uuid::new_v4())` is fresh; a URL is a template.
+            "format" | "concat" => match fresh_call(&mac.tokens) {
+                Some(span) => Value::Fresh(span, self.scopes.clone()),
+                None if may_build_url(&mac.tokens) => self.format_value(&name, mac.tokens.clone()),
+                None => Value::Nothing,
+            },
             "json" => Value::Json(json_money_floats(mac.tokens.clone())),
             "vec" => Value::Nothing,
-            _ => {
-                // Expressions inside other macros (`println!`, `tokio::select!`) may still
-                // hold requests; parse comma-separated expressions where possible.
-                if let Ok(exprs) = mac.parse_body_with(
-                    syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated,
-                ) {
-                    for expr in exprs {
-                        self.expr(&expr);
-                    }
-                }
-                Value::Nothing
-            }
+            // Other macros' bodies are not expressions in general; requests are not built there.
+            _ => Value::Nothing,
         }
     }
 
@@ -838,11 +873,7 @@ impl<'a> FunctionScanner<'a> {
                 value.template()
             } else {
                 // Inline `{name}`: a local, a parameter or a constant.
-                let path: syn::Path = match syn::parse_str(key) {
-                    Ok(path) => path,
-                    Err(_) => return Value::Nothing,
-                };
-                self.path_value(&path).template()
+                self.name_value(key).template()
             };
             template.extend(value.unwrap_or_else(|| vec![Piece::Unknown]));
             rest = &rest[(close + 1).min(rest.len())..];
@@ -911,6 +942,53 @@ fn type_name(ty: &syn::Type) -> Option<String> {
         syn::Type::Reference(r) => type_name(&r.elem),
         syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
         _ => None,
+    }
+}
+
+/// Calls that make a value new on every run: uuids, clocks, randomness.
+const FRESH_CALLS: [&str; 7] = [
+    "new_v4",
+    "now_v7",
+    "new_v7",
+    "now",
+    "random",
+    "gen",
+    "gen_range",
+];
+
+/// The span of a fresh-making call (`Uuid::new_v4()`, `SystemTime::now()`) among macro tokens.
+fn fresh_call(tokens: &TokenStream) -> Option<Range<usize>> {
+    let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
+    trees
+        .iter()
+        .enumerate()
+        .find_map(|(at, tree)| match (tree, trees.get(at + 1)) {
+            (TokenTree::Ident(ident), Some(TokenTree::Group(args)))
+                if args.delimiter() == proc_macro2::Delimiter::Parenthesis
+                    && FRESH_CALLS.contains(&ident.to_string().as_str()) =>
+            {
+                Some(ident.span().byte_range())
+            }
+            (TokenTree::Group(group), _) => fresh_call(&group.stream()),
+            _ => None,
+        })
+}
+
+/// Whether a `format!`/`concat!` can build a URL: its format string has a `/`, or holds only
+/// placeholders (`"{}{}"`, `"{BASE}{path}"`), or it concatenates names. Other `format!`s
+/// (messages, keys) are not worth parsing.
+fn may_build_url(tokens: &TokenStream) -> bool {
+    match tokens.clone().into_iter().next() {
+        Some(TokenTree::Literal(literal)) => {
+            let text = literal.to_string();
+            let placeholders_only = text
+                .trim_matches('"')
+                .split('}')
+                .all(|part| part.is_empty() || part.starts_with('{'));
+            text.contains('/') || placeholders_only
+        }
+        Some(TokenTree::Ident(_)) => true,
+        _ => false,
     }
 }
 

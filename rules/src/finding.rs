@@ -125,13 +125,12 @@ impl<'a> Context<'a> {
     }
 
     pub fn report(&mut self, rule: &Rule, draft: Draft<'_>) {
-        // One mistake, one finding: a helper used by several callers is reported once.
-        let repeated = self.findings.iter().any(|f| {
-            f.rule == rule.id
-                && f.path == draft.path
-                && f.span == draft.span
-                && f.message == draft.message
-        });
+        // One mistake, one finding: a helper used by several callers, or a struct sent by
+        // several requests, is reported once, for the first.
+        let repeated = self
+            .findings
+            .iter()
+            .any(|f| f.rule == rule.id && f.path == draft.path && f.span == draft.span);
         let severity = match self.levels.of(rule) {
             Level::Allow => return,
             _ if repeated => return,

@@ -316,9 +316,34 @@ fn resolve_template<'a>(
                 }
             }
             Piece::Unknown => out.push((RUNTIME.to_string(), None)),
+            Piece::Join => url_join(&mut out),
         }
     }
     out
+}
+
+/// `Url::join` on what is resolved so far: keep the base up to its last `/` (after the host),
+/// so `https://h/v1/` + `x` is `https://h/v1/x` and `https://h/v1` + `x` is `https://h/x`.
+fn url_join(out: &mut Resolved<'_>) {
+    let text: String = out.iter().map(|(t, _)| t.as_str()).collect();
+    let host_start = text.find("://").map_or(0, |at| at + 3);
+    let keep = match text[host_start..].rfind('/') {
+        Some(at) => host_start + at + 1,
+        None => {
+            out.push(("/".to_string(), None));
+            return;
+        }
+    };
+    let mut length = 0;
+    for piece in out.iter_mut() {
+        let end = length + piece.0.len();
+        if end > keep {
+            let cut = crate::source::floor_char_boundary(&piece.0, keep.saturating_sub(length));
+            piece.0.truncate(cut);
+        }
+        length = end;
+    }
+    out.retain(|(t, _)| !t.is_empty());
 }
 
 fn is_unknown(template: &Template) -> bool {
