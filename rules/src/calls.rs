@@ -638,10 +638,13 @@ impl<'a> FunctionScanner<'a> {
         } else {
             call.args.iter().map(|a| self.expr(a)).collect()
         };
-        let starts_request = (HTTP_METHODS.contains(&name.as_str())
-            && args.len() == 1
-            && matches!(args[0], Value::Str(..)))
-            || (name == "request" && args.len() == 2);
+        // `self.get(path)` is the crate's own method (a helper), never an HTTP client.
+        let on_self = matches!(&*call.receiver, Expr::Path(p) if p.path.is_ident("self"));
+        let starts_request = !on_self
+            && ((HTTP_METHODS.contains(&name.as_str())
+                && args.len() == 1
+                && matches!(args[0], Value::Str(..)))
+                || (name == "request" && args.len() == 2));
         match receiver {
             Value::Request(at) => {
                 self.apply(at, &name, args);
@@ -700,13 +703,14 @@ impl<'a> FunctionScanner<'a> {
         span: Range<usize>,
         args: Vec<Value>,
     ) -> Value {
-        if HTTP_METHODS.contains(&name) && args.len() == 1 {
+        let on_self = matches!(&*call.receiver, Expr::Path(p) if p.path.is_ident("self"));
+        if HTTP_METHODS.contains(&name) && args.len() == 1 && !on_self {
             if let Some(Value::Str(..)) = args.first() {
                 let url = args.into_iter().next().unwrap_or(Value::Nothing);
                 return self.new_request(span, Some(name.to_ascii_uppercase()), url);
             }
         }
-        if name == "request" && args.len() == 2 {
+        if name == "request" && args.len() == 2 && !on_self {
             let method = args[0].template().and_then(|t| method_of(&t));
             let url = args.into_iter().nth(1).unwrap_or(Value::Nothing);
             return self.new_request(span, method, url);

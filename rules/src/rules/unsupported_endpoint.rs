@@ -67,6 +67,13 @@ fn check(facts: &Facts, cx: &mut Context) {
     for request in &facts.requests {
         let path = request.path.trim_end_matches('/');
         let is_base = path.is_empty() || path == "/v1";
+        // A segment only partly known (`/v1` glued to a runtime path) cannot be judged.
+        let unknowable = path
+            .split('/')
+            .any(|segment| segment.contains(RUNTIME) && segment.len() > 1);
+        if unknowable {
+            continue;
+        }
         if is_base
             || (path.starts_with("/v1/")
                 && facts.model.contract.knows_path(request.host.product, path))
