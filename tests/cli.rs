@@ -497,5 +497,8 @@ fn contract_extensions_add_endpoints_and_report_errors() {
 
 #[test]
 fn human_output_names_the_endpoint() {
-    insta::assert_snapshot!("human_missing_idempotency_key", human("missing-idempotency-key/fail_axum_gate_client"));
+    insta::assert_snapshot!(
+        "human_missing_idempotency_key",
+        human("missing-idempotency-key/fail_axum_gate_client")
+    );
 }
