@@ -326,7 +326,7 @@ pub fn contract(
 pub fn unknown_rule_help(id: &str) -> String {
     let closest = rules::ALL
         .iter()
-        .map(|rule| (edit_distance(id, rule.id), rule.id))
+        .map(|rule| (rules::edit_distance(id, rule.id), rule.id))
         .min()
         .filter(|(distance, _)| *distance <= 3.max(id.len() / 3));
     match closest {
@@ -335,23 +335,6 @@ pub fn unknown_rule_help(id: &str) -> String {
         }
         None => "`cargo launchlint rules` lists every rule".to_string(),
     }
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let next = (row[j + 1] + 1)
-                .min(row[j] + 1)
-                .min(diagonal + usize::from(ca != *cb));
-            diagonal = row[j + 1];
-            row[j + 1] = next;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]

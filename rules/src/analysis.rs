@@ -83,6 +83,8 @@ pub struct FileAnalysis {
     pub includes: Vec<Include>,
     /// HTTP requests and what resolves their URLs (Rust files).
     pub calls: crate::calls::CallFacts,
+    /// Webhook handlers' building blocks (Rust files).
+    pub webhooks: crate::webhooks::WebhookFacts,
     /// Local modules this JS/TS file imports, as written.
     pub imports: Vec<String>,
     /// The JS/TS module starts with `"use client"`.
@@ -108,6 +110,7 @@ impl FileAnalysis {
             mod_decls: Vec::new(),
             includes: Vec::new(),
             calls: Default::default(),
+            webhooks: Default::default(),
             imports: Vec::new(),
             use_client: false,
             suppressions: Vec::new(),
@@ -217,7 +220,8 @@ pub fn analyze_file(model: &ProjectModel, path: &str, bytes: &[u8]) -> FileAnaly
         || !analysis.env_reads.is_empty()
         || analysis.env_assignments.iter().any(Assignment::is_public)
         || !analysis.suppressions.is_empty()
-        || analysis.calls.may_be_reported();
+        || analysis.calls.may_be_reported()
+        || analysis.webhooks.may_be_reported();
     // Only files that may be reported keep line bookkeeping and (masked) text; the rest
     // are dropped here, so memory does not grow with the size of the project.
     if reportable {
@@ -324,6 +328,7 @@ fn analyze_rust(analysis: &mut FileAnalysis, text: &str, operations: &[String]) 
             analysis.mod_decls = facts.mod_decls;
             analysis.includes = facts.includes;
             analysis.calls = facts.calls;
+            analysis.webhooks = facts.webhooks;
         }
         Err((message, span)) => {
             let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
@@ -411,6 +416,8 @@ pub struct Facts<'a> {
     pub files: &'a [FileAnalysis],
     /// Every Rust request to a 0Bit API host, resolved across files.
     pub requests: Vec<crate::requests::ResolvedRequest<'a>>,
+    /// Webhook handlers and the types events are read into.
+    pub webhooks: crate::webhooks::WebhookModel<'a>,
     /// Variables some env file assigns a secret-shaped value (`GATE_KEY=sk_test_...`).
     secret_variables: BTreeSet<String>,
 }
@@ -442,10 +449,12 @@ pub fn check(model: &ProjectModel, files: &mut [FileAnalysis], levels: &Levels) 
         .map(|a| a.name.clone())
         .collect();
     let requests = crate::requests::resolve(model, files);
+    let webhooks = crate::webhooks::build(model, files);
     let facts = Facts {
         model,
         files,
         requests,
+        webhooks,
         secret_variables,
     };
     let mut cx = Context::new(levels);

@@ -20,3 +20,4 @@ pub mod rules;
 pub mod rust_source;
 pub mod source;
 pub mod suppression;
+pub mod webhooks;

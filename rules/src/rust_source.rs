@@ -66,6 +66,8 @@ pub struct RustFacts {
     pub mod_decls: Vec<ModDecl>,
     /// HTTP requests, string consts, struct field values and serialized structs.
     pub calls: crate::calls::CallFacts,
+    /// Webhook-related facts of functions and types.
+    pub webhooks: crate::webhooks::WebhookFacts,
 }
 
 impl RustFacts {
@@ -252,6 +254,14 @@ impl Collector<'_> {
             syn::Item::Fn(function) => {
                 let name = function.sig.ident.to_string();
                 let gate = self.current();
+                crate::webhooks::function_facts(
+                    &mut self.facts.webhooks,
+                    &function.sig.ident,
+                    &function.attrs,
+                    &function.sig,
+                    &function.block,
+                    gate.test,
+                );
                 crate::calls::FunctionScanner::scan(
                     &mut self.facts.calls,
                     self.operations,
@@ -274,11 +284,14 @@ impl Collector<'_> {
                     &item.expr,
                 ));
             }
-            syn::Item::Struct(item) => self
-                .facts
-                .calls
-                .structs
-                .extend(crate::calls::serialized_struct(item)),
+            syn::Item::Struct(struct_item) => {
+                self.facts
+                    .calls
+                    .structs
+                    .extend(crate::calls::serialized_struct(struct_item));
+                crate::webhooks::type_facts(&mut self.facts.webhooks, item);
+            }
+            syn::Item::Enum(_) => crate::webhooks::type_facts(&mut self.facts.webhooks, item),
             _ => {}
         }
     }
@@ -348,6 +361,14 @@ impl<'ast> Visit<'ast> for Collector<'_> {
     fn visit_impl_item(&mut self, item: &'ast syn::ImplItem) {
         if let syn::ImplItem::Fn(method) = item {
             let gate = self.current().or(gate_of(&method.attrs));
+            crate::webhooks::function_facts(
+                &mut self.facts.webhooks,
+                &method.sig.ident,
+                &method.attrs,
+                &method.sig,
+                &method.block,
+                gate.test,
+            );
             let name = method.sig.ident.to_string();
             crate::calls::FunctionScanner::scan(
                 &mut self.facts.calls,

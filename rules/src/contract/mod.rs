@@ -124,6 +124,32 @@ impl Endpoint {
     }
 }
 
+/// A webhook event type and the kind of object its `data` holds.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    pub product: Product,
+    #[serde(rename = "type")]
+    pub event_type: String,
+    pub object: String,
+}
+
+/// The documented fields of a payload object (`envelope` is the event envelope).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Object {
+    pub product: Product,
+    pub name: String,
+    pub fields: Vec<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Deprecated {
+    pub field: String,
+    pub replacement: String,
+}
+
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Contract {
@@ -131,6 +157,12 @@ pub struct Contract {
     pub hosts: Vec<Host>,
     #[serde(default, rename = "endpoint")]
     pub endpoints: Vec<Endpoint>,
+    #[serde(default, rename = "event")]
+    pub events: Vec<Event>,
+    #[serde(default, rename = "object")]
+    pub objects: Vec<Object>,
+    #[serde(default, rename = "deprecated")]
+    pub deprecated: Vec<Deprecated>,
 }
 
 /// A problem in a `[contract] extend` file: the message and, when known, the byte range.
@@ -154,7 +186,44 @@ impl Contract {
         })?;
         self.hosts.extend(extension.hosts);
         self.endpoints.extend(extension.endpoints);
+        self.events.extend(extension.events);
+        self.objects.extend(extension.objects);
+        self.deprecated.extend(extension.deprecated);
         Ok(())
+    }
+
+    pub fn event(&self, event_type: &str) -> Option<&Event> {
+        self.events
+            .iter()
+            .find(|event| event.event_type == event_type)
+    }
+
+    /// Whether `field` is documented on `object` of `product`; for an unknown object, on any
+    /// data object of the product. `metadata` is always allowed.
+    pub fn documents_field(&self, product: Product, object: Option<&str>, field: &str) -> bool {
+        field == "metadata"
+            || self.objects.iter().any(|o| {
+                o.product == product
+                    && match object {
+                        Some(name) => o.name == name,
+                        None => o.name != "envelope",
+                    }
+                    && o.fields.iter().any(|f| f == field)
+            })
+    }
+
+    /// Whether the contract says anything about the payloads of `product`.
+    pub fn documents_payloads(&self, product: Product) -> bool {
+        self.objects
+            .iter()
+            .any(|o| o.product == product && o.name != "envelope")
+    }
+
+    pub fn replacement_of(&self, field: &str) -> Option<&str> {
+        self.deprecated
+            .iter()
+            .find(|d| d.field == field)
+            .map(|d| d.replacement.as_str())
     }
 
     pub fn host(&self, name: &str) -> Option<&Host> {
@@ -250,6 +319,33 @@ mod tests {
         assert_eq!(
             contract.host("GATE-API.0bit.app").unwrap().mode,
             HostMode::Live
+        );
+    }
+
+    #[test]
+    fn webhook_payloads() {
+        let contract = Contract::builtin();
+        assert_eq!(
+            contract
+                .events
+                .iter()
+                .filter(|e| e.product == Product::Gate)
+                .count(),
+            17
+        );
+        assert_eq!(
+            contract.event("gate_session.completed").unwrap().object,
+            "gate_session"
+        );
+        assert!(contract.event("gate_session.complete").is_none());
+        assert!(contract.documents_field(Product::Gate, Some("gate_session"), "status"));
+        assert!(!contract.documents_field(Product::Gate, Some("gate_session"), "customer_email"));
+        assert!(contract.documents_field(Product::Gate, None, "kind"));
+        assert!(contract.documents_field(Product::Gate, Some("envelope"), "created_at"));
+        assert!(!contract.documents_payloads(Product::Pools));
+        assert_eq!(
+            contract.replacement_of("facilita_transaction_id"),
+            Some("local_rail_transaction_id")
         );
     }
 

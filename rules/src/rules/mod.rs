@@ -14,9 +14,16 @@ pub mod missing_idempotency_key;
 pub mod secret_env_in_client;
 pub mod secret_key_in_client;
 pub mod server_call_from_client;
+pub mod timing_unsafe_signature_compare;
+pub mod undocumented_webhook_field;
+pub mod unknown_webhook_event;
 pub mod unstable_idempotency_key;
 pub mod unsupported_endpoint;
 pub mod unused_suppression;
+pub mod unverified_webhook;
+pub mod webhook_body_parsed_before_verification;
+pub mod webhook_event_not_deduped;
+pub mod webhook_timestamp_not_checked;
 
 /// A rule's declaration: what `rules`, `explain`, config validation and reporters know of it.
 pub struct Rule {
@@ -100,6 +107,13 @@ pub static ALL: &[&Rule] = &[
     &unstable_idempotency_key::UNSTABLE_IDEMPOTENCY_KEY,
     &unsupported_endpoint::UNSUPPORTED_ENDPOINT,
     &float_money_amount::FLOAT_MONEY_AMOUNT,
+    &unverified_webhook::UNVERIFIED_WEBHOOK,
+    &webhook_body_parsed_before_verification::WEBHOOK_BODY_PARSED_BEFORE_VERIFICATION,
+    &timing_unsafe_signature_compare::TIMING_UNSAFE_SIGNATURE_COMPARE,
+    &webhook_timestamp_not_checked::WEBHOOK_TIMESTAMP_NOT_CHECKED,
+    &webhook_event_not_deduped::WEBHOOK_EVENT_NOT_DEDUPED,
+    &undocumented_webhook_field::UNDOCUMENTED_WEBHOOK_FIELD,
+    &unknown_webhook_event::UNKNOWN_WEBHOOK_EVENT,
     &invalid_suppression::INVALID_SUPPRESSION,
     &unused_suppression::UNUSED_SUPPRESSION,
 ];
@@ -110,6 +124,24 @@ pub fn by_id(id: &str) -> Option<&'static Rule> {
 
 /// Rules that only report through the suppression pass, never from facts.
 fn reported_elsewhere(_: &Facts, _: &mut Context) {}
+
+/// Levenshtein distance, for "did you mean" suggestions.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let next = (row[j + 1] + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
+            diagonal = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
 
 /// Words for a credential in messages: `live secret key`, `test webhook signing secret`.
 fn describe(credential: &crate::credential::Credential) -> String {

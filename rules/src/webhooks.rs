@@ -1,0 +1,1079 @@
+//! 0Bit webhook handlers, read from Rust as plain facts and joined across files.
+//!
+//! Per file (in the same syn walk as everything else): every function's extractors, the
+//! headers it reads, HMAC and clock use, `verify*` calls and `serde_json` parses (in source
+//! order), signature comparisons, side effects, event-id reads, event-type literals and
+//! `Value` key paths; the routes that register handlers on a `webhook` path; and the
+//! `Deserialize` types an event may be read into.
+//!
+//! Across files (per package): handlers (routed on a `webhook` path, or reading the
+//! `Gate-Signature`/`X-0bit-*` headers without being a helper of another function) and
+//! what each one reaches through calls, up to three calls deep.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+
+use proc_macro2::{TokenStream, TokenTree};
+use syn::spanned::Spanned;
+use syn::visit::{self, Visit};
+use syn::{Expr, Lit};
+
+use crate::analysis::FileAnalysis;
+use crate::model::ProjectModel;
+
+/// What one function does, as far as webhooks are concerned.
+#[derive(Clone, Debug, Default)]
+pub struct FnFacts {
+    pub name: String,
+    pub name_span: Range<usize>,
+    pub test: bool,
+    /// `#[post("/webhooks/…")]` (actix, rocket).
+    pub routed_by_attribute: bool,
+    /// `Json<T>` extractor: the already-parsed body and its type.
+    pub parsed_extractor: Option<String>,
+    pub reads_signature_header: bool,
+    pub reads_0bit_header: bool,
+    pub reads_event_id: bool,
+    pub uses_hmac: bool,
+    pub reads_clock: bool,
+    pub parses_timestamp: bool,
+    pub side_effect: bool,
+    /// Calls to other functions: name and source order.
+    pub calls: Vec<(String, usize)>,
+    /// `serde_json::from_*` of the body: span, order and target type when written.
+    pub parses: Vec<(Range<usize>, usize, Option<String>)>,
+    /// `serde_json::to_vec`/`to_string` spans (a MAC over re-serialized JSON).
+    pub reserializes: Vec<Range<usize>>,
+    pub unsafe_compares: Vec<Range<usize>>,
+    /// Event-type strings matched or compared: value and span.
+    pub event_types: Vec<(String, Range<usize>)>,
+    /// `event["data"]["x"]`, `.pointer("/data/x")`: keys and the span of the last one.
+    pub value_paths: Vec<(Vec<String>, Range<usize>)>,
+    /// Types of parameters (for helpers receiving an event).
+    pub param_types: Vec<String>,
+    /// Takes web-framework extractors (`Bytes`, `HeaderMap`, `HttpRequest`, `State`, …).
+    pub web_params: bool,
+    /// Handlers this function registers with `.route(..)`, whatever the path.
+    pub registers: Vec<String>,
+}
+
+/// A `Deserialize` struct: its serde field names, spans and (inner) types.
+#[derive(Clone, Debug, Default)]
+pub struct DeStruct {
+    pub name: String,
+    pub fields: Vec<DeField>,
+}
+
+#[derive(Clone, Debug)]
+pub struct DeField {
+    pub name: String,
+    pub span: Range<usize>,
+    pub type_name: Option<String>,
+}
+
+/// `#[serde(tag = "type")] enum`: each variant's event type and its `data` payload type.
+#[derive(Clone, Debug, Default)]
+pub struct TaggedEnum {
+    pub name: String,
+    pub variants: Vec<(String, Range<usize>, Option<String>)>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct WebhookFacts {
+    pub functions: Vec<FnFacts>,
+    /// Functions registered on a route whose path contains `webhook`.
+    pub routed: Vec<String>,
+    /// Functions whose routes are nested under a `webhook` path: `.nest("/webhooks", routes())`.
+    pub nested_under_webhook: Vec<String>,
+    pub structs: Vec<DeStruct>,
+    pub enums: Vec<TaggedEnum>,
+}
+
+impl WebhookFacts {
+    /// Whether a webhook finding may point into this file.
+    pub fn may_be_reported(&self) -> bool {
+        !self.routed.is_empty()
+            || !self.enums.is_empty()
+            || !self.structs.is_empty()
+            || self.functions.iter().any(|f| {
+                f.routed_by_attribute
+                    || f.web_params
+                    || f.reads_signature_header
+                    || f.reads_0bit_header
+                    || f.uses_hmac
+                    || f.parsed_extractor.is_some()
+                    || !f.event_types.is_empty()
+                    || !f.value_paths.is_empty()
+            })
+    }
+}
+
+/// Parameter types of web handlers.
+const WEB_PARAM_TYPES: [&str; 14] = [
+    "Bytes",
+    "HeaderMap",
+    "HttpRequest",
+    "Request",
+    "Json",
+    "State",
+    "Data",
+    "Extension",
+    "TypedHeader",
+    "Path",
+    "Query",
+    "Form",
+    "Payload",
+    "Body",
+];
+
+const SIDE_EFFECT_WORDS: [&str; 13] = [
+    "insert",
+    "update",
+    "execute",
+    "save",
+    "fulfil",
+    "fulfill",
+    "ship",
+    "credit",
+    "mark_paid",
+    "send",
+    "enqueue",
+    "publish",
+    "refund",
+];
+const SIGNATURE_WORDS: [&str; 8] = [
+    "signature",
+    "sig",
+    "expected",
+    "computed",
+    "mac",
+    "digest",
+    "v1",
+    "hmac",
+];
+const EVENT_ROOT_WORDS: [&str; 6] = [
+    "event",
+    "evt",
+    "payload",
+    "envelope",
+    "webhook",
+    "notification",
+];
+
+/// Reads a function; `test` when it is test code.
+pub fn function_facts(
+    facts: &mut WebhookFacts,
+    name: &syn::Ident,
+    attrs: &[syn::Attribute],
+    sig: &syn::Signature,
+    block: &syn::Block,
+    test: bool,
+) {
+    let mut visitor = FnVisitor {
+        facts: FnFacts {
+            name: name.to_string(),
+            name_span: name.span().byte_range(),
+            test,
+            routed_by_attribute: attrs.iter().any(is_webhook_route_attribute),
+            ..FnFacts::default()
+        },
+        routed: Vec::new(),
+        nested: Vec::new(),
+        order: 0,
+        in_webhook_nest: false,
+    };
+    for input in &sig.inputs {
+        if let syn::FnArg::Typed(typed) = input {
+            let (outer, inner) = outer_and_inner_type(&typed.ty);
+            if outer.as_deref() == Some("Json") {
+                visitor.facts.parsed_extractor = inner.or(Some("Json".into()));
+            }
+            if let Some(name) = last_type_name(&typed.ty) {
+                visitor.facts.web_params |= WEB_PARAM_TYPES.contains(&name.as_str());
+                visitor.facts.param_types.push(name);
+            }
+        }
+    }
+    visitor.visit_block(block);
+    facts.routed.extend(visitor.routed);
+    facts.nested_under_webhook.extend(visitor.nested);
+    facts.functions.push(visitor.facts);
+}
+
+fn is_webhook_route_attribute(attr: &syn::Attribute) -> bool {
+    let last = attr
+        .path()
+        .segments
+        .last()
+        .map(|s| s.ident.to_string())
+        .unwrap_or_default();
+    if !matches!(last.as_str(), "post" | "put" | "get" | "route" | "patch") {
+        return false;
+    }
+    match &attr.meta {
+        syn::Meta::List(list) => match list.tokens.clone().into_iter().next() {
+            Some(TokenTree::Literal(literal)) => {
+                literal.to_string().to_ascii_lowercase().contains("webhook")
+            }
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// `Json<GateEvent>` → (`Json`, `GateEvent`); `web::Json<T>` too; through references.
+fn outer_and_inner_type(ty: &syn::Type) -> (Option<String>, Option<String>) {
+    match ty {
+        syn::Type::Reference(r) => outer_and_inner_type(&r.elem),
+        syn::Type::Path(p) => {
+            let Some(last) = p.path.segments.last() else {
+                return (None, None);
+            };
+            let inner = match &last.arguments {
+                syn::PathArguments::AngleBracketed(args) => {
+                    args.args.iter().find_map(|arg| match arg {
+                        syn::GenericArgument::Type(t) => last_type_name(t),
+                        _ => None,
+                    })
+                }
+                _ => None,
+            };
+            (Some(last.ident.to_string()), inner)
+        }
+        _ => (None, None),
+    }
+}
+
+/// The last segment of a type, through references, `Option`, `Vec` and `Box`.
+fn last_type_name(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Reference(r) => last_type_name(&r.elem),
+        syn::Type::Path(p) => {
+            let last = p.path.segments.last()?;
+            let name = last.ident.to_string();
+            if matches!(name.as_str(), "Option" | "Vec" | "Box" | "Arc") {
+                if let syn::PathArguments::AngleBracketed(args) = &last.arguments {
+                    return args.args.iter().find_map(|arg| match arg {
+                        syn::GenericArgument::Type(t) => last_type_name(t),
+                        _ => None,
+                    });
+                }
+            }
+            Some(name)
+        }
+        _ => None,
+    }
+}
+
+struct FnVisitor {
+    facts: FnFacts,
+    routed: Vec<String>,
+    nested: Vec<String>,
+    order: usize,
+    in_webhook_nest: bool,
+}
+
+impl FnVisitor {
+    fn next_order(&mut self) -> usize {
+        self.order += 1;
+        self.order
+    }
+
+    fn literal(&mut self, value: &str) {
+        let lower = value.to_ascii_lowercase();
+        if lower.contains("gate-signature") || lower.ends_with("-signature") {
+            self.facts.reads_signature_header = true;
+        }
+        if lower.starts_with("x-0bit-") {
+            self.facts.reads_0bit_header = true;
+        }
+        if lower == "x-0bit-event-id" || value == "eventId" || value == "event_id" {
+            self.facts.reads_event_id = true;
+        }
+        if value.starts_with("t=") {
+            self.facts.parses_timestamp = true;
+        }
+    }
+
+    fn call_name(&mut self, name: &str, path: &str, span: Range<usize>) {
+        let order = self.next_order();
+        let lower = name.to_ascii_lowercase();
+        if SIDE_EFFECT_WORDS.iter().any(|w| lower.contains(w)) {
+            self.facts.side_effect = true;
+        }
+        if name == "new_from_slice"
+            || path.contains("Hmac")
+            || path.contains("hmac::")
+            || path.contains("PKey::hmac")
+        {
+            self.facts.uses_hmac = true;
+        }
+        if matches!(name, "now" | "now_utc" | "unix_timestamp") && !path.contains("Instant") {
+            self.facts.reads_clock = true;
+        }
+        if path.starts_with("serde_json::from_")
+            || (path.is_empty() && name.starts_with("from_slice"))
+        {
+            self.facts.parses.push((span.clone(), order, None));
+        }
+        if path.starts_with("serde_json::to_") {
+            self.facts.reserializes.push(span);
+        }
+        self.facts.calls.push((name.to_string(), order));
+    }
+
+    fn compare(&mut self, left: &Expr, right: &Expr, span: Range<usize>) {
+        let (l, r) = (idents_of(left), idents_of(right));
+        let is_length = |e: &Expr| matches!(e, Expr::MethodCall(m) if m.method == "len");
+        let is_constant = |e: &Expr| {
+            matches!(e, Expr::Lit(_)) || matches!(e, Expr::Path(p) if p.path.is_ident("None"))
+        };
+        if is_length(left) || is_length(right) || is_constant(left) || is_constant(right) {
+            return;
+        }
+        let signature_like = |idents: &[String]| {
+            idents.iter().any(|i| {
+                let lower = i.to_ascii_lowercase();
+                SIGNATURE_WORDS.iter().any(|w| {
+                    lower == *w
+                        || lower.contains("signature")
+                        || lower.ends_with(&format!("_{w}"))
+                        || lower.starts_with(&format!("{w}_"))
+                })
+            })
+        };
+        if signature_like(&l) || signature_like(&r) {
+            self.facts.unsafe_compares.push(span);
+        }
+    }
+
+    fn event_literal(&mut self, expr: &Expr) {
+        if let Expr::Lit(syn::ExprLit {
+            lit: Lit::Str(s), ..
+        }) = expr
+        {
+            self.facts
+                .event_types
+                .push((s.value(), s.span().byte_range()));
+        }
+    }
+
+    fn pattern_literals(&mut self, pat: &syn::Pat) {
+        match pat {
+            syn::Pat::Lit(lit) => {
+                if let Lit::Str(s) = &lit.lit {
+                    self.facts
+                        .event_types
+                        .push((s.value(), s.span().byte_range()));
+                }
+            }
+            syn::Pat::Or(or) => or.cases.iter().for_each(|p| self.pattern_literals(p)),
+            _ => {}
+        }
+    }
+
+    /// Handlers named in a route expression: `post(h)`, `web::post().to(h)`, `.and_then(h)`.
+    fn route_handlers(&mut self, expr: &Expr) {
+        struct Handlers<'a>(&'a mut Vec<String>);
+        impl<'ast> Visit<'ast> for Handlers<'_> {
+            fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+                if let Expr::Path(f) = &*call.func {
+                    let name = f
+                        .path
+                        .segments
+                        .last()
+                        .map(|s| s.ident.to_string())
+                        .unwrap_or_default();
+                    if matches!(
+                        name.as_str(),
+                        "post" | "put" | "get" | "patch" | "any" | "on" | "delete"
+                    ) {
+                        for arg in &call.args {
+                            if let Expr::Path(p) = arg {
+                                if let Some(last) = p.path.segments.last() {
+                                    self.0.push(last.ident.to_string());
+                                }
+                            }
+                        }
+                    }
+                }
+                visit::visit_expr_call(self, call);
+            }
+            fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+                let name = call.method.to_string();
+                if matches!(
+                    name.as_str(),
+                    "to" | "and_then" | "handle" | "post" | "put" | "handler"
+                ) {
+                    for arg in &call.args {
+                        if let Expr::Path(p) = arg {
+                            if let Some(last) = p.path.segments.last() {
+                                self.0.push(last.ident.to_string());
+                            }
+                        }
+                    }
+                }
+                visit::visit_expr_method_call(self, call);
+            }
+        }
+        Handlers(&mut self.routed).visit_expr(expr);
+    }
+}
+
+/// Whether a route path mentions webhooks.
+fn is_webhook_path(expr: &Expr) -> bool {
+    matches!(expr, Expr::Lit(syn::ExprLit { lit: Lit::Str(s), .. }) if s.value().to_ascii_lowercase().contains("webhook"))
+}
+
+/// Identifiers and field names in an expression, for naming heuristics.
+fn idents_of(expr: &Expr) -> Vec<String> {
+    struct Idents(Vec<String>);
+    impl<'ast> Visit<'ast> for Idents {
+        fn visit_ident(&mut self, ident: &'ast proc_macro2::Ident) {
+            self.0.push(ident.to_string());
+        }
+    }
+    let mut idents = Idents(Vec::new());
+    idents.visit_expr(expr);
+    idents.0
+}
+
+/// `event["data"]["x"]`: the root variable's name and the keys, if all are string literals.
+/// The root variable of a key path and its keys, each with its span.
+type KeyPath = (String, Vec<(String, Range<usize>)>);
+
+fn index_path(expr: &Expr) -> Option<KeyPath> {
+    match expr {
+        Expr::Index(index) => {
+            let (root, mut keys) = index_path(&index.expr)?;
+            match &*index.index {
+                Expr::Lit(syn::ExprLit {
+                    lit: Lit::Str(s), ..
+                }) => keys.push((s.value(), s.span().byte_range())),
+                _ => return None,
+            }
+            Some((root, keys))
+        }
+        Expr::Path(p) => Some((p.path.segments.last()?.ident.to_string(), Vec::new())),
+        Expr::Field(f) => match &f.member {
+            syn::Member::Named(name) => Some((name.to_string(), Vec::new())),
+            _ => None,
+        },
+        Expr::MethodCall(m) if m.method == "get" => {
+            let (root, mut keys) = index_path(&m.receiver)?;
+            match m.args.first() {
+                Some(Expr::Lit(syn::ExprLit {
+                    lit: Lit::Str(s), ..
+                })) => keys.push((s.value(), s.span().byte_range())),
+                _ => return None,
+            }
+            Some((root, keys))
+        }
+        Expr::Reference(r) => index_path(&r.expr),
+        _ => None,
+    }
+}
+
+fn is_event_root(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    EVENT_ROOT_WORDS.iter().any(|w| lower.contains(w))
+}
+
+impl<'ast> Visit<'ast> for FnVisitor {
+    fn visit_lit_str(&mut self, lit: &'ast syn::LitStr) {
+        self.literal(&lit.value());
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        let name = mac
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
+        if matches!(
+            name.as_str(),
+            "query" | "query_as" | "query_scalar" | "execute"
+        ) {
+            self.facts.side_effect = true;
+        }
+        self.macro_tokens(mac.tokens.clone());
+    }
+
+    fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+        if let Expr::Path(func) = &*call.func {
+            let segments: Vec<String> = func
+                .path
+                .segments
+                .iter()
+                .map(|s| s.ident.to_string())
+                .collect();
+            let name = segments.last().cloned().unwrap_or_default();
+            let path = segments.join("::");
+            self.call_name(&name, &path, call.span().byte_range());
+        }
+        visit::visit_expr_call(self, call);
+    }
+
+    fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+        let name = call.method.to_string();
+        let span = call.method.span().byte_range();
+        match name.as_str() {
+            "eq" | "starts_with" => {
+                if let Some(arg) = call.args.first() {
+                    self.compare(&call.receiver, arg, span.clone());
+                }
+            }
+            "route" | "at" if call.args.len() == 2 => {
+                let path = call.args.first().expect("two arguments");
+                if let Some(handlers) = call.args.iter().nth(1) {
+                    let before = self.routed.len();
+                    self.route_handlers(handlers);
+                    let found: Vec<String> = self.routed[before..].to_vec();
+                    if !(is_webhook_path(path) || self.in_webhook_nest) {
+                        self.routed.truncate(before);
+                    }
+                    self.facts.registers.extend(found);
+                }
+            }
+            "pointer" => {
+                if let Some(Expr::Lit(syn::ExprLit {
+                    lit: Lit::Str(s), ..
+                })) = call.args.first()
+                {
+                    let keys: Vec<String> = s
+                        .value()
+                        .split('/')
+                        .filter(|k| !k.is_empty())
+                        .map(String::from)
+                        .collect();
+                    self.facts.value_paths.push((keys, s.span().byte_range()));
+                }
+            }
+            "get" => {
+                if let Some((root, keys)) = index_path(&Expr::MethodCall(call.clone())) {
+                    self.record_path(&root, keys);
+                }
+            }
+            _ => {}
+        }
+        // actix `web::resource("/webhooks").route(web::post().to(h))`, salvo
+        // `Router::with_path("webhook").post(h)`, warp `path!("webhooks").and_then(h)`.
+        if matches!(name.as_str(), "to" | "and_then" | "post" | "handle")
+            && chain_mentions_webhook(&call.receiver)
+        {
+            self.route_handlers(&Expr::MethodCall(call.clone()));
+        }
+        if name == "nest" && call.args.first().is_some_and(is_webhook_path) {
+            // Only the nested router is under the webhook path, not the chain before it.
+            self.visit_expr(&call.receiver);
+            let outer = std::mem::replace(&mut self.in_webhook_nest, true);
+            for arg in &call.args {
+                // `.nest("/webhooks", webhooks::routes())`: routes built in another function.
+                if let Expr::Call(inner) = arg {
+                    if let Expr::Path(f) = &*inner.func {
+                        self.nested
+                            .extend(f.path.segments.last().map(|s| s.ident.to_string()));
+                    }
+                }
+                self.visit_expr(arg);
+            }
+            self.in_webhook_nest = outer;
+            return;
+        }
+        // `payload.id`-style reads come through fields; method names count as calls.
+        self.call_name(&name, "", span);
+        visit::visit_expr_method_call(self, call);
+    }
+
+    fn visit_expr_binary(&mut self, binary: &'ast syn::ExprBinary) {
+        if matches!(binary.op, syn::BinOp::Eq(_) | syn::BinOp::Ne(_)) {
+            self.compare(&binary.left, &binary.right, binary.op.span().byte_range());
+            // `event.type_ == "gate_session.completed"`
+            let typed = |e: &Expr| {
+                idents_of(e)
+                    .iter()
+                    .any(|i| i.contains("type") || i.contains("kind") || i.contains("event"))
+            };
+            if typed(&binary.left) {
+                self.event_literal(&binary.right);
+            }
+            if typed(&binary.right) {
+                self.event_literal(&binary.left);
+            }
+        }
+        if matches!(
+            binary.op,
+            syn::BinOp::Gt(_)
+                | syn::BinOp::Lt(_)
+                | syn::BinOp::Ge(_)
+                | syn::BinOp::Le(_)
+                | syn::BinOp::Sub(_)
+        ) {
+            // Comparing with the clock happens through `now`; nothing else to record here.
+        }
+        visit::visit_expr_binary(self, binary);
+    }
+
+    fn visit_expr_match(&mut self, m: &'ast syn::ExprMatch) {
+        let scrutinee = idents_of(&m.expr);
+        if scrutinee
+            .iter()
+            .any(|i| i.contains("type") || i.contains("kind") || i.contains("event"))
+        {
+            for arm in &m.arms {
+                self.pattern_literals(&arm.pat);
+            }
+        }
+        visit::visit_expr_match(self, m);
+    }
+
+    fn visit_expr_field(&mut self, field: &'ast syn::ExprField) {
+        if let syn::Member::Named(name) = &field.member {
+            let member = name.to_string();
+            if member == "event_id" || member == "eventId" {
+                self.facts.reads_event_id = true;
+            }
+            if member == "id" {
+                let base = idents_of(&field.base);
+                let through_data = base.last().is_some_and(|b| b == "data" || b == "object");
+                if !through_data && base.iter().any(|b| is_event_root(b)) {
+                    self.facts.reads_event_id = true;
+                }
+            }
+        }
+        visit::visit_expr_field(self, field);
+    }
+
+    fn visit_expr_index(&mut self, index: &'ast syn::ExprIndex) {
+        if let Some((root, keys)) = index_path(&Expr::Index(index.clone())) {
+            self.record_path(&root, keys);
+            // The outer index has been recorded whole; do not record its inner prefixes.
+            return;
+        }
+        visit::visit_expr_index(self, index);
+    }
+
+    fn visit_local(&mut self, local: &'ast syn::Local) {
+        // `let event: GateEvent = serde_json::from_slice(&body)?;`
+        if let (syn::Pat::Type(typed), Some(init)) = (&local.pat, &local.init) {
+            let before = self.facts.parses.len();
+            visit::visit_local(self, local);
+            let type_name = last_type_name(&typed.ty);
+            if let Some(parse) = self.facts.parses.get_mut(before) {
+                parse.2 = parse.2.take().or(type_name);
+            }
+            let _ = init;
+            return;
+        }
+        visit::visit_local(self, local);
+    }
+
+    fn visit_expr_path(&mut self, path: &'ast syn::ExprPath) {
+        if let Some(ident) = path.path.get_ident() {
+            if ident == "event_id" || ident == "eventId" {
+                self.facts.reads_event_id = true;
+            }
+        }
+        visit::visit_expr_path(self, path);
+    }
+
+    fn visit_item(&mut self, _: &'ast syn::Item) {
+        // Nested items are read on their own.
+    }
+}
+
+impl FnVisitor {
+    fn record_path(&mut self, root: &str, keys: Vec<(String, Range<usize>)>) {
+        let Some((_, last_span)) = keys.last().cloned() else {
+            return;
+        };
+        let names: Vec<String> = keys.into_iter().map(|(k, _)| k).collect();
+        if names.first().is_some_and(|k| k == "id") && names.len() == 1 {
+            self.facts.reads_event_id = true;
+        }
+        if is_event_root(root) || names.first().is_some_and(|k| k == "data") {
+            self.facts.value_paths.push((names, last_span));
+        }
+    }
+
+    /// Literals and `event.id`-style reads inside macro bodies (`sqlx::query!`, `format!`).
+    fn macro_tokens(&mut self, tokens: TokenStream) {
+        let trees: Vec<TokenTree> = tokens.into_iter().collect();
+        for (at, tree) in trees.iter().enumerate() {
+            match tree {
+                TokenTree::Group(group) => self.macro_tokens(group.stream()),
+                TokenTree::Literal(literal) => {
+                    if let Ok(Lit::Str(s)) = syn::parse_str::<Lit>(&literal.to_string()) {
+                        self.literal(&s.value());
+                    }
+                }
+                TokenTree::Ident(ident) => {
+                    let name = ident.to_string();
+                    if name == "event_id" || name == "eventId" {
+                        self.facts.reads_event_id = true;
+                    }
+                    let field_id = matches!(
+                        (trees.get(at + 1), trees.get(at + 2)),
+                        (Some(TokenTree::Punct(dot)), Some(TokenTree::Ident(id))) if dot.as_char() == '.' && id == "id"
+                    );
+                    if field_id && is_event_root(&name) {
+                        self.facts.reads_event_id = true;
+                    }
+                }
+                TokenTree::Punct(_) => {}
+            }
+        }
+    }
+}
+
+/// Whether a method chain's receiver mentions a `webhook` path: `web::resource("/webhooks")`.
+fn chain_mentions_webhook(expr: &Expr) -> bool {
+    match expr {
+        Expr::MethodCall(m) => {
+            m.args.iter().any(is_webhook_path) || chain_mentions_webhook(&m.receiver)
+        }
+        Expr::Call(c) => c.args.iter().any(is_webhook_path),
+        Expr::Macro(m) => m
+            .mac
+            .tokens
+            .to_string()
+            .to_ascii_lowercase()
+            .contains("webhook"),
+        _ => false,
+    }
+}
+
+/// A `Deserialize` struct or `#[serde(tag = "type")]` enum.
+pub fn type_facts(facts: &mut WebhookFacts, item: &syn::Item) {
+    let (attrs, name) = match item {
+        syn::Item::Struct(s) => (&s.attrs, s.ident.to_string()),
+        syn::Item::Enum(e) => (&e.attrs, e.ident.to_string()),
+        _ => return,
+    };
+    let derives = attrs.iter().any(|a| {
+        a.path().is_ident("derive")
+            && matches!(&a.meta, syn::Meta::List(l) if l.tokens.to_string().contains("Deserialize"))
+    });
+    if !derives {
+        return;
+    }
+    let rename_all = serde_value(attrs, "rename_all");
+    match item {
+        syn::Item::Struct(s) => {
+            let fields = s
+                .fields
+                .iter()
+                .filter(|f| {
+                    !has_serde_flag(&f.attrs, "flatten") && !has_serde_flag(&f.attrs, "skip")
+                })
+                .filter_map(|f| {
+                    let ident = f.ident.as_ref()?;
+                    let raw = ident.to_string();
+                    let raw = raw.trim_start_matches("r#");
+                    let name = serde_value(&f.attrs, "rename")
+                        .unwrap_or_else(|| rename(raw, rename_all.as_deref()));
+                    Some(DeField {
+                        name,
+                        span: ident.span().byte_range(),
+                        type_name: last_type_name(&f.ty),
+                    })
+                })
+                .collect();
+            facts.structs.push(DeStruct { name, fields });
+        }
+        syn::Item::Enum(e) if serde_value(attrs, "tag").is_some() => {
+            let variants = e
+                .variants
+                .iter()
+                .map(|v| {
+                    let explicit = serde_literal(&v.attrs, "rename");
+                    let (value, span) = match explicit {
+                        Some((value, span)) => (value, span),
+                        None => (
+                            rename(&v.ident.to_string(), rename_all.as_deref()),
+                            v.ident.span().byte_range(),
+                        ),
+                    };
+                    let payload = match &v.fields {
+                        syn::Fields::Unnamed(f) => {
+                            f.unnamed.first().and_then(|f| last_type_name(&f.ty))
+                        }
+                        _ => None,
+                    };
+                    (value, span, payload)
+                })
+                .collect();
+            facts.enums.push(TaggedEnum { name, variants });
+        }
+        _ => {}
+    }
+}
+
+fn has_serde_flag(attrs: &[syn::Attribute], flag: &str) -> bool {
+    attrs.iter().any(|a| {
+        a.path().is_ident("serde") && matches!(&a.meta, syn::Meta::List(l) if l.tokens.to_string().split([',', ' ']).any(|t| t == flag))
+    })
+}
+
+fn serde_value(attrs: &[syn::Attribute], key: &str) -> Option<String> {
+    serde_literal(attrs, key).map(|(value, _)| value)
+}
+
+/// `#[serde(key = "value")]`: the value and its span.
+fn serde_literal(attrs: &[syn::Attribute], key: &str) -> Option<(String, Range<usize>)> {
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let syn::Meta::List(list) = &attr.meta else {
+            continue;
+        };
+        let trees: Vec<TokenTree> = list.tokens.clone().into_iter().collect();
+        for (at, tree) in trees.iter().enumerate() {
+            if let (
+                TokenTree::Ident(ident),
+                Some(TokenTree::Punct(eq)),
+                Some(TokenTree::Literal(value)),
+            ) = (tree, trees.get(at + 1), trees.get(at + 2))
+            {
+                if ident == key && eq.as_char() == '=' {
+                    if let Ok(Lit::Str(s)) = syn::parse_str::<Lit>(&value.to_string()) {
+                        return Some((s.value(), value.span().byte_range()));
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
+/// serde's `rename_all` for the common cases.
+fn rename(name: &str, rule: Option<&str>) -> String {
+    let words: Vec<String> = split_words(name);
+    match rule {
+        Some("snake_case") => words.join("_"),
+        Some("camelCase") => words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| if i == 0 { w.clone() } else { capitalize(w) })
+            .collect(),
+        Some("PascalCase") => words.iter().map(|w| capitalize(w)).collect(),
+        Some("kebab-case") => words.join("-"),
+        Some("SCREAMING_SNAKE_CASE") => words.join("_").to_uppercase(),
+        Some("lowercase") => name.to_lowercase(),
+        Some("UPPERCASE") => name.to_uppercase(),
+        _ => name.to_string(),
+    }
+}
+
+fn split_words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    for c in name.chars() {
+        if c == '_' {
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+        } else if c.is_uppercase() && !current.is_empty() {
+            words.push(std::mem::take(&mut current));
+            current.push(c.to_ascii_lowercase());
+        } else {
+            current.push(c.to_ascii_lowercase());
+        }
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
+}
+
+fn capitalize(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
+/// A handler and what it reaches through calls in its package.
+pub struct Handler<'a> {
+    pub file: &'a FileAnalysis,
+    pub function: &'a FnFacts,
+    /// The handler and every function it reaches, up to three calls deep, with their files.
+    pub reach: Vec<(&'a FileAnalysis, &'a FnFacts)>,
+    pub verified: bool,
+    /// Source order, in the handler, of the first call that verifies.
+    pub verified_at: Option<usize>,
+}
+
+impl Handler<'_> {
+    pub fn any(&self, test: impl Fn(&FnFacts) -> bool) -> bool {
+        self.reach.iter().any(|(_, f)| test(f))
+    }
+}
+
+/// Everything webhook rules read, per project.
+#[derive(Default)]
+pub struct WebhookModel<'a> {
+    pub handlers: Vec<Handler<'a>>,
+    /// Every function of every package, with its file (helpers included).
+    pub functions: Vec<(&'a FileAnalysis, &'a FnFacts)>,
+    pub structs: BTreeMap<&'a str, (&'a FileAnalysis, &'a DeStruct)>,
+    pub enums: Vec<(&'a FileAnalysis, &'a TaggedEnum)>,
+}
+
+fn verifies(function: &FnFacts) -> bool {
+    let verify_call = function.calls.iter().any(|(name, _)| {
+        let lower = name.to_ascii_lowercase();
+        lower.contains("verify") || lower.contains("construct_event")
+    });
+    function.uses_hmac || verify_call
+}
+
+pub fn build<'a>(model: &ProjectModel, files: &'a [FileAnalysis]) -> WebhookModel<'a> {
+    let mut out = WebhookModel::default();
+    let package_of = |file: &FileAnalysis| {
+        model
+            .package_of(&file.path)
+            .map_or("", |p| p.dir.as_str())
+            .to_string()
+    };
+    let mut by_package: BTreeMap<String, Vec<(&'a FileAnalysis, &'a FnFacts)>> = BTreeMap::new();
+    let mut routed: BTreeMap<String, BTreeSet<&'a str>> = BTreeMap::new();
+    let mut nests: BTreeMap<String, BTreeSet<&'a str>> = BTreeMap::new();
+    for file in files
+        .iter()
+        .filter(|f| !f.webhooks.functions.is_empty() || !f.webhooks.structs.is_empty())
+    {
+        let package = package_of(file);
+        for function in &file.webhooks.functions {
+            by_package
+                .entry(package.clone())
+                .or_default()
+                .push((file, function));
+            out.functions.push((file, function));
+        }
+        nests.entry(package.clone()).or_default().extend(
+            file.webhooks
+                .nested_under_webhook
+                .iter()
+                .map(String::as_str),
+        );
+        routed
+            .entry(package)
+            .or_default()
+            .extend(file.webhooks.routed.iter().map(String::as_str));
+        for de in &file.webhooks.structs {
+            out.structs.entry(de.name.as_str()).or_insert((file, de));
+        }
+        for e in &file.webhooks.enums {
+            out.enums.push((file, e));
+        }
+    }
+    for (package, functions) in &by_package {
+        let by_name: BTreeMap<&str, Vec<(&'a FileAnalysis, &'a FnFacts)>> =
+            functions
+                .iter()
+                .fold(BTreeMap::new(), |mut map, (file, f)| {
+                    map.entry(f.name.as_str()).or_default().push((*file, *f));
+                    map
+                });
+        let called: BTreeSet<&str> = functions
+            .iter()
+            .flat_map(|(_, f)| f.calls.iter().map(|(n, _)| n.as_str()))
+            .collect();
+        // Handlers registered by router functions nested under a webhook path.
+        let mut routed: BTreeSet<&str> = routed.get(package).cloned().unwrap_or_default();
+        for nest in nests.get(package).into_iter().flatten() {
+            for (_, router) in by_name.get(nest).into_iter().flatten() {
+                routed.extend(router.registers.iter().map(String::as_str));
+            }
+        }
+        for (file, function) in functions {
+            if function.test {
+                continue;
+            }
+            let is_routed = function.routed_by_attribute || routed.contains(function.name.as_str());
+            // Request guards and extractors read headers for the framework; they are not handlers.
+            let is_extractor = matches!(
+                function.name.as_str(),
+                "from_request" | "from_request_parts" | "from_data"
+            );
+            let reads_headers = function.reads_signature_header || function.reads_0bit_header;
+            // A function that reads the headers is a handler unless another function calls it.
+            let header_reader =
+                reads_headers && !is_extractor && !called.contains(function.name.as_str());
+            if !(is_routed || header_reader) {
+                continue;
+            }
+            let reached = reach(&by_name, file, function);
+            // A `GateSignature` guard or extractor parameter reads the header for the handler.
+            let signature_read = reached.iter().any(|(_, f)| f.reads_signature_header)
+                || function.param_types.iter().any(|t| t.contains("Signature"));
+            let verified = signature_read && reached.iter().any(|(_, f)| verifies(f));
+            // The first call in the handler through which verification happens.
+            let verified_at = function
+                .calls
+                .iter()
+                .filter(|(name, _)| {
+                    let lower = name.to_ascii_lowercase();
+                    lower.contains("verify")
+                        || lower.contains("construct_event")
+                        || by_name.get(name.as_str()).is_some_and(|targets| {
+                            targets.iter().any(|(f, t)| {
+                                reach(&by_name, f, t).iter().any(|(_, x)| verifies(x))
+                            })
+                        })
+                })
+                .map(|(_, order)| *order)
+                .min()
+                .or(if function.uses_hmac { Some(0) } else { None });
+            out.handlers.push(Handler {
+                file,
+                function,
+                reach: reached,
+                verified,
+                verified_at,
+            });
+        }
+    }
+    out
+}
+
+/// The function and what it calls in its package, up to three calls deep.
+fn reach<'a>(
+    by_name: &BTreeMap<&str, Vec<(&'a FileAnalysis, &'a FnFacts)>>,
+    file: &'a FileAnalysis,
+    function: &'a FnFacts,
+) -> Vec<(&'a FileAnalysis, &'a FnFacts)> {
+    let mut seen: Vec<(&'a FileAnalysis, &'a FnFacts)> = vec![(file, function)];
+    let mut frontier = vec![function];
+    for _ in 0..3 {
+        let mut next = Vec::new();
+        for f in frontier {
+            for (name, _) in &f.calls {
+                for (target_file, target) in by_name.get(name.as_str()).into_iter().flatten() {
+                    if !seen.iter().any(|(_, s)| std::ptr::eq(*s, *target)) {
+                        seen.push((target_file, target));
+                        next.push(*target);
+                    }
+                }
+            }
+        }
+        frontier = next;
+    }
+    seen
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serde_renames() {
+        assert_eq!(rename("createdAt", Some("snake_case")), "created_at");
+        assert_eq!(rename("customer_email", Some("camelCase")), "customerEmail");
+        assert_eq!(
+            rename("GateSessionCompleted", Some("snake_case")),
+            "gate_session_completed"
+        );
+        assert_eq!(rename("event_id", None), "event_id");
+    }
+}
