@@ -327,6 +327,7 @@ impl Collector<'_> {
 
 impl<'ast> Visit<'ast> for Collector<'_> {
     fn visit_item(&mut self, item: &'ast syn::Item) {
+        let functions_before = self.facts.webhooks.functions.len();
         let attrs = item_attrs(item);
         self.gated(
             attrs,
@@ -356,6 +357,10 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                 visit::visit_item(this, item)
             },
         );
+        // Request guards (`impl FromRequest for DeliveryHeaders`) that read the signature.
+        if let syn::Item::Impl(implementation) = item {
+            crate::webhooks::guard_impl(&mut self.facts.webhooks, implementation, functions_before);
+        }
     }
 
     fn visit_impl_item(&mut self, item: &'ast syn::ImplItem) {
@@ -420,6 +425,14 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             || syn::spanned::Spanned::span(stmt),
             |this| visit::visit_stmt(this, stmt),
         );
+    }
+
+    // Function bodies matter to this walk only for literals, macros and gated statements,
+    // which only detailed files need; requests and webhooks read bodies on their own.
+    fn visit_block(&mut self, block: &'ast syn::Block) {
+        if self.detailed {
+            visit::visit_block(self, block);
+        }
     }
 
     // Attribute arguments (`#[server(endpoint = "…")]`, doc comments) are not program values.

@@ -85,6 +85,8 @@ pub struct WebhookFacts {
     pub routed: Vec<String>,
     /// Functions whose routes are nested under a `webhook` path: `.nest("/webhooks", routes())`.
     pub nested_under_webhook: Vec<String>,
+    /// Request-guard types whose `from_request` reads the signature header.
+    pub signature_guards: Vec<String>,
     pub structs: Vec<DeStruct>,
     pub enums: Vec<TaggedEnum>,
 }
@@ -444,34 +446,40 @@ type KeyPath = (String, Vec<(String, Range<usize>)>);
 
 fn index_path(expr: &Expr) -> Option<KeyPath> {
     match expr {
-        Expr::Index(index) => {
-            let (root, mut keys) = index_path(&index.expr)?;
-            match &*index.index {
-                Expr::Lit(syn::ExprLit {
-                    lit: Lit::Str(s), ..
-                }) => keys.push((s.value(), s.span().byte_range())),
-                _ => return None,
-            }
-            Some((root, keys))
-        }
+        Expr::Index(index) => indexed_path(index),
         Expr::Path(p) => Some((p.path.segments.last()?.ident.to_string(), Vec::new())),
         Expr::Field(f) => match &f.member {
             syn::Member::Named(name) => Some((name.to_string(), Vec::new())),
             _ => None,
         },
-        Expr::MethodCall(m) if m.method == "get" => {
-            let (root, mut keys) = index_path(&m.receiver)?;
-            match m.args.first() {
-                Some(Expr::Lit(syn::ExprLit {
-                    lit: Lit::Str(s), ..
-                })) => keys.push((s.value(), s.span().byte_range())),
-                _ => return None,
-            }
-            Some((root, keys))
-        }
+        Expr::MethodCall(m) if m.method == "get" => get_path(m),
         Expr::Reference(r) => index_path(&r.expr),
         _ => None,
     }
+}
+
+/// `event["data"].get("x")`
+fn get_path(call: &syn::ExprMethodCall) -> Option<KeyPath> {
+    let (root, mut keys) = index_path(&call.receiver)?;
+    match call.args.first() {
+        Some(Expr::Lit(syn::ExprLit {
+            lit: Lit::Str(s), ..
+        })) => keys.push((s.value(), s.span().byte_range())),
+        _ => return None,
+    }
+    Some((root, keys))
+}
+
+/// `event["data"]["x"]`
+fn indexed_path(index: &syn::ExprIndex) -> Option<KeyPath> {
+    let (root, mut keys) = index_path(&index.expr)?;
+    match &*index.index {
+        Expr::Lit(syn::ExprLit {
+            lit: Lit::Str(s), ..
+        }) => keys.push((s.value(), s.span().byte_range())),
+        _ => return None,
+    }
+    Some((root, keys))
 }
 
 fn is_event_root(name: &str) -> bool {
@@ -510,7 +518,13 @@ impl<'ast> Visit<'ast> for FnVisitor {
                 .collect();
             let name = segments.last().cloned().unwrap_or_default();
             let path = segments.join("::");
-            self.call_name(&name, &path, call.span().byte_range());
+            // The function name's span: `Spanned` on the whole call would re-print it.
+            let span = func
+                .path
+                .segments
+                .last()
+                .map_or(0..0, |s| s.ident.span().byte_range());
+            self.call_name(&name, &path, span);
         }
         visit::visit_expr_call(self, call);
     }
@@ -551,7 +565,7 @@ impl<'ast> Visit<'ast> for FnVisitor {
                 }
             }
             "get" => {
-                if let Some((root, keys)) = index_path(&Expr::MethodCall(call.clone())) {
+                if let Some((root, keys)) = get_path(call) {
                     self.record_path(&root, keys);
                 }
             }
@@ -562,7 +576,14 @@ impl<'ast> Visit<'ast> for FnVisitor {
         if matches!(name.as_str(), "to" | "and_then" | "post" | "handle")
             && chain_mentions_webhook(&call.receiver)
         {
-            self.route_handlers(&Expr::MethodCall(call.clone()));
+            for arg in &call.args {
+                if let Expr::Path(p) = arg {
+                    self.routed
+                        .extend(p.path.segments.last().map(|s| s.ident.to_string()));
+                } else {
+                    self.route_handlers(arg);
+                }
+            }
         }
         if name == "nest" && call.args.first().is_some_and(is_webhook_path) {
             // Only the nested router is under the webhook path, not the chain before it.
@@ -646,7 +667,7 @@ impl<'ast> Visit<'ast> for FnVisitor {
     }
 
     fn visit_expr_index(&mut self, index: &'ast syn::ExprIndex) {
-        if let Some((root, keys)) = index_path(&Expr::Index(index.clone())) {
+        if let Some((root, keys)) = indexed_path(index) {
             self.record_path(&root, keys);
             // The outer index has been recorded whole; do not record its inner prefixes.
             return;
@@ -704,8 +725,16 @@ impl FnVisitor {
             match tree {
                 TokenTree::Group(group) => self.macro_tokens(group.stream()),
                 TokenTree::Literal(literal) => {
-                    if let Ok(Lit::Str(s)) = syn::parse_str::<Lit>(&literal.to_string()) {
-                        self.literal(&s.value());
+                    // Only literals that can mean something here are worth parsing.
+                    let raw = literal.to_string();
+                    let lower = raw.to_ascii_lowercase();
+                    if ["signature", "x-0bit", "t=", "event"]
+                        .iter()
+                        .any(|m| lower.contains(m))
+                    {
+                        if let Ok(Lit::Str(s)) = syn::parse_str::<Lit>(&raw) {
+                            self.literal(&s.value());
+                        }
                     }
                 }
                 TokenTree::Ident(ident) => {
@@ -741,6 +770,37 @@ fn chain_mentions_webhook(expr: &Expr) -> bool {
             .to_ascii_lowercase()
             .contains("webhook"),
         _ => false,
+    }
+}
+
+/// Records the self type of a `FromRequest`/`FromRequestParts`/`FromData` impl whose methods
+/// (read since `functions_before`) read the signature header: a handler taking that type
+/// reads the signature.
+pub fn guard_impl(
+    facts: &mut WebhookFacts,
+    implementation: &syn::ItemImpl,
+    functions_before: usize,
+) {
+    let Some((_, trait_path, _)) = &implementation.trait_ else {
+        return;
+    };
+    let trait_name = trait_path
+        .segments
+        .last()
+        .map(|s| s.ident.to_string())
+        .unwrap_or_default();
+    if !matches!(
+        trait_name.as_str(),
+        "FromRequest" | "FromRequestParts" | "FromData"
+    ) {
+        return;
+    }
+    let reads = facts
+        .functions
+        .get(functions_before..)
+        .is_some_and(|fs| fs.iter().any(|f| f.reads_signature_header));
+    if let (true, Some(self_type)) = (reads, last_type_name(&implementation.self_ty)) {
+        facts.signature_guards.push(self_type);
     }
 }
 
@@ -938,6 +998,10 @@ pub fn build<'a>(model: &ProjectModel, files: &'a [FileAnalysis]) -> WebhookMode
     let mut by_package: BTreeMap<String, Vec<(&'a FileAnalysis, &'a FnFacts)>> = BTreeMap::new();
     let mut routed: BTreeMap<String, BTreeSet<&'a str>> = BTreeMap::new();
     let mut nests: BTreeMap<String, BTreeSet<&'a str>> = BTreeMap::new();
+    let guards: BTreeSet<&str> = files
+        .iter()
+        .flat_map(|f| f.webhooks.signature_guards.iter().map(String::as_str))
+        .collect();
     for file in files
         .iter()
         .filter(|f| !f.webhooks.functions.is_empty() || !f.webhooks.structs.is_empty())
@@ -1004,9 +1068,12 @@ pub fn build<'a>(model: &ProjectModel, files: &'a [FileAnalysis]) -> WebhookMode
                 continue;
             }
             let reached = reach(&by_name, file, function);
-            // A `GateSignature` guard or extractor parameter reads the header for the handler.
+            // A request-guard parameter that reads the signature reads it for the handler.
             let signature_read = reached.iter().any(|(_, f)| f.reads_signature_header)
-                || function.param_types.iter().any(|t| t.contains("Signature"));
+                || function
+                    .param_types
+                    .iter()
+                    .any(|t| guards.contains(t.as_str()));
             let verified = signature_read && reached.iter().any(|(_, f)| verifies(f));
             // The first call in the handler through which verification happens.
             let verified_at = function
