@@ -40,8 +40,9 @@ pub struct FnFacts {
     pub side_effect: bool,
     /// Calls to other functions: name and source order.
     pub calls: Vec<(String, usize)>,
-    /// `serde_json::from_*` of the body: span, order and target type when written.
-    pub parses: Vec<(Range<usize>, usize, Option<String>)>,
+    /// `serde_json::from_*` calls: span, order, target type when written, and whether the
+    /// input is the event's `data` (`event["data"]`) rather than the whole body.
+    pub parses: Vec<(Range<usize>, usize, Option<String>, bool)>,
     /// `serde_json::to_vec`/`to_string` spans (a MAC over re-serialized JSON).
     pub reserializes: Vec<Range<usize>>,
     pub unsafe_compares: Vec<Range<usize>>,
@@ -316,7 +317,7 @@ impl FnVisitor {
         if path.starts_with("serde_json::from_")
             || (path.is_empty() && name.starts_with("from_slice"))
         {
-            self.facts.parses.push((span.clone(), order, None));
+            self.facts.parses.push((span.clone(), order, None, false));
         }
         if path.starts_with("serde_json::to_") {
             self.facts.reserializes.push(span);
@@ -482,6 +483,22 @@ fn indexed_path(index: &syn::ExprIndex) -> Option<KeyPath> {
     Some((root, keys))
 }
 
+/// `event["data"]`, `&event["data"]`, `event["data"].clone()`: the event's data object.
+fn is_data_access(expr: &Expr) -> bool {
+    match expr {
+        Expr::Reference(r) => is_data_access(&r.expr),
+        Expr::MethodCall(m)
+            if matches!(m.method.to_string().as_str(), "clone" | "to_owned" | "take") =>
+        {
+            is_data_access(&m.receiver)
+        }
+        Expr::Index(index) => indexed_path(index)
+            .is_some_and(|(_, keys)| keys.last().is_some_and(|(k, _)| k == "data")),
+        Expr::Field(field) => matches!(&field.member, syn::Member::Named(name) if name == "data"),
+        _ => false,
+    }
+}
+
 fn is_event_root(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     EVENT_ROOT_WORDS.iter().any(|w| lower.contains(w))
@@ -524,7 +541,23 @@ impl<'ast> Visit<'ast> for FnVisitor {
                 .segments
                 .last()
                 .map_or(0..0, |s| s.ident.span().byte_range());
+            let parses_before = self.facts.parses.len();
             self.call_name(&name, &path, span);
+            if let Some(parse) = self.facts.parses.get_mut(parses_before) {
+                parse.3 = call.args.first().is_some_and(is_data_access);
+            }
+            // `serde_json::from_slice::<GateEvent>(&body)`: the turbofish names the type.
+            if let (Some(parse), Some(last)) = (
+                self.facts.parses.get_mut(parses_before),
+                func.path.segments.last(),
+            ) {
+                if let syn::PathArguments::AngleBracketed(args) = &last.arguments {
+                    parse.2 = args.args.iter().find_map(|arg| match arg {
+                        syn::GenericArgument::Type(t) => last_type_name(t),
+                        _ => None,
+                    });
+                }
+            }
         }
         visit::visit_expr_call(self, call);
     }

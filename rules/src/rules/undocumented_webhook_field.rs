@@ -90,13 +90,28 @@ fn check(facts: &Facts, cx: &mut Context) {
     let webhooks = &facts.webhooks;
     // Types events are deserialized into, and the types of their `data`.
     let mut envelopes: BTreeSet<&str> = BTreeSet::new();
+    let mut parsed_data: BTreeSet<&str> = BTreeSet::new();
     for handler in &webhooks.handlers {
         envelopes.extend(handler.function.parsed_extractor.as_deref());
         for (_, function) in &handler.reach {
-            envelopes.extend(function.parses.iter().filter_map(|(_, _, t)| t.as_deref()));
+            envelopes.extend(
+                function
+                    .parses
+                    .iter()
+                    .filter(|p| !p.3)
+                    .filter_map(|p| p.2.as_deref()),
+            );
+            parsed_data.extend(
+                function
+                    .parses
+                    .iter()
+                    .filter(|p| p.3)
+                    .filter_map(|p| p.2.as_deref()),
+            );
         }
     }
-    let mut data_types: Vec<(&str, Option<&str>)> = Vec::new();
+    let mut data_types: Vec<(&str, Option<&str>)> =
+        parsed_data.into_iter().map(|t| (t, None)).collect();
     for name in envelopes {
         let Some((file, envelope)) = webhooks.structs.get(name) else {
             continue;
@@ -148,7 +163,15 @@ fn check(facts: &Facts, cx: &mut Context) {
                 [data, field, ..] if data == "data" && !documented(facts, None, field) => {
                     report(facts, cx, file, span.clone(), field, None)
                 }
-                [field] if !documented(facts, Some("envelope"), field) => {
+                // Top-level keys: the envelope of 0Gate, or of 0Pools (`eventId`).
+                [field]
+                    if !documented(facts, Some("envelope"), field)
+                        && !facts.model.contract.documents_field(
+                            Product::Pools,
+                            Some("envelope"),
+                            field,
+                        ) =>
+                {
                     report(facts, cx, file, span.clone(), field, Some("envelope"))
                 }
                 _ => {}

@@ -59,10 +59,10 @@ fn check(facts: &Facts, cx: &mut Context) {
             );
         }
         if let (true, Some(verified_at)) = (handler.verified, handler.verified_at) {
-            for (span, order, _) in function
+            for (span, order, _, _) in function
                 .parses
                 .iter()
-                .filter(|(_, order, _)| *order < verified_at)
+                .filter(|(_, order, _, _)| *order < verified_at)
             {
                 let _ = order;
                 let message = format!(
