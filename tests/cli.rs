@@ -502,3 +502,11 @@ fn human_output_names_the_endpoint() {
         human("missing-idempotency-key/fail_axum_gate_client")
     );
 }
+
+#[test]
+fn human_output_of_a_webhook_handler() {
+    insta::assert_snapshot!(
+        "human_unverified_webhook",
+        human("unverified-webhook/fail_axum_json_extractor")
+    );
+}

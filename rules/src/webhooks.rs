@@ -54,8 +54,10 @@ pub struct FnFacts {
     pub param_types: Vec<String>,
     /// Takes web-framework extractors (`Bytes`, `HeaderMap`, `HttpRequest`, `State`, …).
     pub web_params: bool,
-    /// Handlers this function registers with `.route(..)`, whatever the path.
-    pub registers: Vec<String>,
+    /// Handlers this function registers with `.route(..)`, whatever the path, with the path.
+    pub registers: Vec<(String, String)>,
+    /// The path of a route attribute (`#[post("/webhooks/0bit")]`).
+    pub route_attribute: Option<String>,
 }
 
 /// A `Deserialize` struct: its serde field names, spans and (inner) types.
@@ -84,8 +86,11 @@ pub struct WebhookFacts {
     pub functions: Vec<FnFacts>,
     /// Functions registered on a route whose path contains `webhook`.
     pub routed: Vec<String>,
-    /// Functions whose routes are nested under a `webhook` path: `.nest("/webhooks", routes())`.
-    pub nested_under_webhook: Vec<String>,
+    /// Webhook routes: handler name and path, for messages.
+    pub routes: Vec<(String, String)>,
+    /// Functions whose routes are nested under a `webhook` path, with the prefix:
+    /// `.nest("/webhooks", routes())`.
+    pub nested_under_webhook: Vec<(String, String)>,
     /// Request-guard types whose `from_request` reads the signature header.
     pub signature_guards: Vec<String>,
     pub structs: Vec<DeStruct>,
@@ -178,10 +183,13 @@ pub fn function_facts(
             name_span: name.span().byte_range(),
             test,
             routed_by_attribute: attrs.iter().any(is_webhook_route_attribute),
+            route_attribute: attrs.iter().find_map(route_attribute_path),
             ..FnFacts::default()
         },
         routed: Vec::new(),
+        routes: Vec::new(),
         nested: Vec::new(),
+        nest_prefix: String::new(),
         order: 0,
         in_webhook_nest: false,
     };
@@ -199,8 +207,23 @@ pub fn function_facts(
     }
     visitor.visit_block(block);
     facts.routed.extend(visitor.routed);
+    facts.routes.extend(visitor.routes);
     facts.nested_under_webhook.extend(visitor.nested);
     facts.functions.push(visitor.facts);
+}
+
+fn route_attribute_path(attr: &syn::Attribute) -> Option<String> {
+    match &attr.meta {
+        syn::Meta::List(list) if is_webhook_route_attribute(attr) => {
+            match list.tokens.clone().into_iter().next() {
+                Some(TokenTree::Literal(literal)) => {
+                    Some(literal.to_string().trim_matches('"').to_string())
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    }
 }
 
 fn is_webhook_route_attribute(attr: &syn::Attribute) -> bool {
@@ -271,7 +294,10 @@ fn last_type_name(ty: &syn::Type) -> Option<String> {
 struct FnVisitor {
     facts: FnFacts,
     routed: Vec<String>,
-    nested: Vec<String>,
+    routes: Vec<(String, String)>,
+    nested: Vec<(String, String)>,
+    /// The path prefix of the webhook `nest` being visited.
+    nest_prefix: String,
     order: usize,
     in_webhook_nest: bool,
 }
@@ -420,6 +446,15 @@ impl FnVisitor {
             }
         }
         Handlers(&mut self.routed).visit_expr(expr);
+    }
+}
+
+fn literal_text(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Lit(syn::ExprLit {
+            lit: Lit::Str(s), ..
+        }) => Some(s.value()),
+        _ => None,
     }
 }
 
@@ -577,10 +612,17 @@ impl<'ast> Visit<'ast> for FnVisitor {
                     let before = self.routed.len();
                     self.route_handlers(handlers);
                     let found: Vec<String> = self.routed[before..].to_vec();
-                    if !(is_webhook_path(path) || self.in_webhook_nest) {
+                    let path_text = literal_text(path).unwrap_or_default();
+                    if is_webhook_path(path) || self.in_webhook_nest {
+                        let full = format!("{}{path_text}", self.nest_prefix);
+                        self.routes
+                            .extend(found.iter().map(|h| (h.clone(), full.clone())));
+                    } else {
                         self.routed.truncate(before);
                     }
-                    self.facts.registers.extend(found);
+                    self.facts
+                        .registers
+                        .extend(found.into_iter().map(|h| (h, path_text.clone())));
                 }
             }
             "pointer" => {
@@ -622,17 +664,26 @@ impl<'ast> Visit<'ast> for FnVisitor {
             // Only the nested router is under the webhook path, not the chain before it.
             self.visit_expr(&call.receiver);
             let outer = std::mem::replace(&mut self.in_webhook_nest, true);
+            let prefix = call.args.first().and_then(literal_text).unwrap_or_default();
+            let nested_prefix = format!("{}{prefix}", self.nest_prefix);
+            let outer_prefix = std::mem::replace(&mut self.nest_prefix, nested_prefix);
             for arg in &call.args {
                 // `.nest("/webhooks", webhooks::routes())`: routes built in another function.
                 if let Expr::Call(inner) = arg {
                     if let Expr::Path(f) = &*inner.func {
-                        self.nested
-                            .extend(f.path.segments.last().map(|s| s.ident.to_string()));
+                        let prefix = self.nest_prefix.clone();
+                        self.nested.extend(
+                            f.path
+                                .segments
+                                .last()
+                                .map(|s| (s.ident.to_string(), prefix)),
+                        );
                     }
                 }
                 self.visit_expr(arg);
             }
             self.in_webhook_nest = outer;
+            self.nest_prefix = outer_prefix;
             return;
         }
         // `payload.id`-style reads come through fields; method names count as calls.
@@ -994,6 +1045,18 @@ pub struct Handler<'a> {
     pub verified: bool,
     /// Source order, in the handler, of the first call that verifies.
     pub verified_at: Option<usize>,
+    /// The route path it is registered on, when known.
+    pub route: Option<String>,
+}
+
+impl Handler<'_> {
+    /// `handle_webhook` (on `/webhooks/0bit`), for messages.
+    pub fn describe(&self) -> String {
+        match &self.route {
+            Some(route) => format!("`{}` (on `{route}`)", self.function.name),
+            None => format!("`{}`", self.function.name),
+        }
+    }
 }
 
 impl Handler<'_> {
@@ -1030,7 +1093,8 @@ pub fn build<'a>(model: &ProjectModel, files: &'a [FileAnalysis]) -> WebhookMode
     };
     let mut by_package: BTreeMap<String, Vec<(&'a FileAnalysis, &'a FnFacts)>> = BTreeMap::new();
     let mut routed: BTreeMap<String, BTreeSet<&'a str>> = BTreeMap::new();
-    let mut nests: BTreeMap<String, BTreeSet<&'a str>> = BTreeMap::new();
+    let mut nests: BTreeMap<String, Vec<(&'a str, &'a str)>> = BTreeMap::new();
+    let mut route_paths: BTreeMap<&'a str, String> = BTreeMap::new();
     let guards: BTreeSet<&str> = files
         .iter()
         .flat_map(|f| f.webhooks.signature_guards.iter().map(String::as_str))
@@ -1051,8 +1115,13 @@ pub fn build<'a>(model: &ProjectModel, files: &'a [FileAnalysis]) -> WebhookMode
             file.webhooks
                 .nested_under_webhook
                 .iter()
-                .map(String::as_str),
+                .map(|(f, p)| (f.as_str(), p.as_str())),
         );
+        for (handler, path) in &file.webhooks.routes {
+            route_paths
+                .entry(handler.as_str())
+                .or_insert_with(|| path.clone());
+        }
         routed
             .entry(package)
             .or_default()
@@ -1078,9 +1147,14 @@ pub fn build<'a>(model: &ProjectModel, files: &'a [FileAnalysis]) -> WebhookMode
             .collect();
         // Handlers registered by router functions nested under a webhook path.
         let mut routed: BTreeSet<&str> = routed.get(package).cloned().unwrap_or_default();
-        for nest in nests.get(package).into_iter().flatten() {
+        for (nest, prefix) in nests.get(package).into_iter().flatten() {
             for (_, router) in by_name.get(nest).into_iter().flatten() {
-                routed.extend(router.registers.iter().map(String::as_str));
+                for (handler, path) in &router.registers {
+                    routed.insert(handler.as_str());
+                    route_paths
+                        .entry(handler.as_str())
+                        .or_insert_with(|| format!("{prefix}{path}"));
+                }
             }
         }
         for (file, function) in functions {
@@ -1131,6 +1205,10 @@ pub fn build<'a>(model: &ProjectModel, files: &'a [FileAnalysis]) -> WebhookMode
                 reach: reached,
                 verified,
                 verified_at,
+                route: function
+                    .route_attribute
+                    .clone()
+                    .or_else(|| route_paths.get(function.name.as_str()).cloned()),
             });
         }
     }

@@ -53,8 +53,8 @@ const HELP: &str = "take the raw body (`Bytes`), read `Gate-Signature` (`t=…,v
 fn check(facts: &Facts, cx: &mut Context) {
     for handler in facts.webhooks.handlers.iter().filter(|h| !h.verified) {
         let message = format!(
-            "webhook handler `{}` uses the event without verifying its `Gate-Signature`",
-            handler.function.name
+            "webhook handler {} uses the event without verifying its `Gate-Signature`",
+            handler.describe()
         );
         cx.report(
             &UNVERIFIED_WEBHOOK,

@@ -45,8 +45,8 @@ fn check(facts: &Facts, cx: &mut Context) {
         let function = handler.function;
         if let Some(parsed) = &function.parsed_extractor {
             let message = format!(
-                "webhook handler `{}` receives the body already parsed as `Json<{parsed}>`",
-                function.name
+                "webhook handler {} receives the body already parsed as `Json<{parsed}>`",
+                handler.describe()
             );
             cx.report(
                 &WEBHOOK_BODY_PARSED_BEFORE_VERIFICATION,
@@ -66,8 +66,8 @@ fn check(facts: &Facts, cx: &mut Context) {
             {
                 let _ = order;
                 let message = format!(
-                    "webhook handler `{}` parses the body before verifying its signature",
-                    function.name
+                    "webhook handler {} parses the body before verifying its signature",
+                    handler.describe()
                 );
                 cx.report(
                     &WEBHOOK_BODY_PARSED_BEFORE_VERIFICATION,

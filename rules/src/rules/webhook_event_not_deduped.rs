@@ -42,8 +42,8 @@ fn check(facts: &Facts, cx: &mut Context) {
             continue;
         }
         let message = format!(
-            "webhook handler `{}` acts on events without deduplicating them by event id",
-            handler.function.name
+            "webhook handler {} acts on events without deduplicating them by event id",
+            handler.describe()
         );
         cx.report(
             &WEBHOOK_EVENT_NOT_DEDUPED,
