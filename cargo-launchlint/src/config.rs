@@ -36,8 +36,7 @@ pub struct ConfigError {
 pub struct Config {
     #[serde(default)]
     pub launch: LaunchSection,
-    #[serde(default)]
-    pub origins: OriginsSection,
+    pub origins: Option<OriginsSection>,
     #[serde(default)]
     pub client: ClientSection,
     #[serde(default)]
@@ -85,10 +84,8 @@ pub struct LaunchSection {
 
 #[derive(Deserialize, Default, Debug)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-#[allow(dead_code)]
 pub struct OriginsSection {
-    #[serde(default)]
-    pub allowed: Vec<Spanned<String>>,
+    pub allowed: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 #[derive(Deserialize, Default, Debug)]
@@ -144,6 +141,8 @@ pub struct IgnoreSection {
 #[derive(Debug, Default)]
 pub struct LoadedConfig {
     pub config: Config,
+    /// The file it was read from and its text, when there is one.
+    pub source: Option<(std::path::PathBuf, String)>,
     /// Rule levels from `[rules]`, validated.
     pub levels: Vec<(&'static str, Level)>,
 }
@@ -294,7 +293,11 @@ fn validate(path: &Path, text: String, config: Config) -> Result<LoadedConfig, B
             ));
         }
     }
-    Ok(LoadedConfig { config, levels })
+    Ok(LoadedConfig {
+        config,
+        source: Some((path.to_path_buf(), text)),
+        levels,
+    })
 }
 
 /// The built-in contract plus the `[contract] extend` files, paths relative to `root`.

@@ -74,6 +74,7 @@ pub fn run(args: &CheckArgs) -> Result<Scan, ScanError> {
     };
     let mut model = ProjectModel::new(environment);
     model.set_contract(config::contract(&root, &loaded.config)?);
+    model.launch = launch_config(&root, &loaded);
     let strings = |list: &[toml::Spanned<String>]| {
         list.iter().map(|s| s.get_ref().clone()).collect::<Vec<_>>()
     };
@@ -169,6 +170,55 @@ pub fn run(args: &CheckArgs) -> Result<Scan, ScanError> {
         outcome,
         notes,
     })
+}
+
+/// What the rules need of the config, with spans into the config file.
+fn launch_config(root: &Path, loaded: &LoadedConfig) -> model::LaunchConfig {
+    let Some((path, text)) = &loaded.source else {
+        return model::LaunchConfig::default();
+    };
+    let relative = path
+        .strip_prefix(root)
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_else(|_| path.display().to_string());
+    let launch = &loaded.config.launch;
+    let allowed = loaded
+        .config
+        .origins
+        .as_ref()
+        .map(|origins| origins.allowed.as_ref());
+    model::LaunchConfig {
+        path: Some(relative),
+        lines: launchlint_rules::source::LineIndex::new(text.as_str().into()),
+        allowed_origins: allowed.map(|list| {
+            list.map(|l| {
+                l.get_ref()
+                    .iter()
+                    .map(|e| (e.get_ref().clone(), e.span()))
+                    .collect()
+            })
+            .unwrap_or_default()
+        }),
+        allowed_span: allowed.flatten().map(|l| l.span()),
+        enabled_products: launch
+            .enabled_products
+            .iter()
+            .map(|p| p.get_ref().clone())
+            .collect(),
+        product_surface: launch
+            .product_surface
+            .as_ref()
+            .map(|s| (surface_name(*s.get_ref()).to_string(), s.span())),
+    }
+}
+
+fn surface_name(surface: config::ProductSurface) -> &'static str {
+    match surface {
+        config::ProductSurface::Gate => "0gate",
+        config::ProductSurface::PoolsApproved => "0pools_approved",
+        config::ProductSurface::BaseReview => "0base_review",
+        config::ProductSurface::LinkReview => "0link_review",
+    }
 }
 
 fn project_root(args: &CheckArgs) -> Result<PathBuf, ScanError> {

@@ -85,6 +85,10 @@ pub struct FileAnalysis {
     pub calls: crate::calls::CallFacts,
     /// Webhook handlers' building blocks (Rust files).
     pub webhooks: crate::webhooks::WebhookFacts,
+    /// Origin uses in env, config and front-end files (Rust ones are in `calls`).
+    pub origins: Vec<crate::origins::OriginUse>,
+    /// Mentions of `*.0bit.app` hosts, with the Rust gate at each.
+    pub hosts: Vec<(crate::origins::HostMention, Gate)>,
     /// Local modules this JS/TS file imports, as written.
     pub imports: Vec<String>,
     /// The JS/TS module starts with `"use client"`.
@@ -111,6 +115,8 @@ impl FileAnalysis {
             includes: Vec::new(),
             calls: Default::default(),
             webhooks: Default::default(),
+            origins: Vec::new(),
+            hosts: Vec::new(),
             imports: Vec::new(),
             use_client: false,
             suppressions: Vec::new(),
@@ -143,6 +149,7 @@ impl FileAnalysis {
             help,
             evidence,
             at_most_warning: false,
+            labels: Vec::new(),
         }
     }
 
@@ -216,7 +223,25 @@ pub fn analyze_file(model: &ProjectModel, path: &str, bytes: &[u8]) -> FileAnaly
         FileKind::FrontEnd => analyze_front_end(&mut analysis, &text),
         FileKind::Doc | FileKind::Other | FileKind::Wasm => scan_text(&mut analysis, &text),
     }
-    let reportable = !analysis.credentials.is_empty()
+    match analysis.class.kind {
+        FileKind::Env => {
+            analysis.origins = env_origin_uses(&analysis.env_assignments);
+        }
+        FileKind::Other | FileKind::FrontEnd => {
+            analysis.origins = crate::origins::text_origin_uses(&text)
+        }
+        _ => {}
+    }
+    if analysis.hosts.is_empty() && analysis.class.kind != FileKind::Wasm {
+        analysis.hosts = crate::origins::host_mentions(&text)
+            .into_iter()
+            .map(|m| (m, Gate::default()))
+            .collect();
+    }
+    let reportable = !analysis.origins.is_empty()
+        || !analysis.hosts.is_empty()
+        || model.launch.path.as_deref() == Some(path)
+        || !analysis.credentials.is_empty()
         || !analysis.env_reads.is_empty()
         || analysis.env_assignments.iter().any(Assignment::is_public)
         || !analysis.suppressions.is_empty()
@@ -291,6 +316,31 @@ fn analyze_front_end(analysis: &mut FileAnalysis, text: &str) {
     }
 }
 
+/// `ALLOWED_ORIGINS=https://a,https://b`, `RETURN_URL=…`: each listed value.
+fn env_origin_uses(assignments: &[Assignment]) -> Vec<crate::origins::OriginUse> {
+    let mut uses = Vec::new();
+    for assignment in assignments
+        .iter()
+        .filter(|a| crate::origins::is_origin_key(&a.name))
+    {
+        let mut offset = assignment.value_span.start;
+        for part in assignment.value.split(',') {
+            let lead = part.len() - part.trim_start().len();
+            let value = part.trim();
+            if !value.is_empty() {
+                let start = offset + lead;
+                uses.push(crate::origins::OriginUse {
+                    value: value.to_string(),
+                    span: start..start + value.len(),
+                    wildcard: value == "*",
+                });
+            }
+            offset += part.len() + 1;
+        }
+    }
+    uses
+}
+
 fn analyze_rust(analysis: &mut FileAnalysis, text: &str, operations: &[String]) {
     match rust_source::analyze(text, operations) {
         Ok(facts) => {
@@ -323,6 +373,13 @@ fn analyze_rust(analysis: &mut FileAnalysis, text: &str, operations: &[String]) 
                         compiled: true,
                         ..HitContext::default()
                     },
+                })
+                .collect();
+            analysis.hosts = crate::origins::host_mentions(text)
+                .into_iter()
+                .map(|m| {
+                    let gate = facts.gate_at(m.span.start);
+                    (m, gate)
                 })
                 .collect();
             analysis.mod_decls = facts.mod_decls;
@@ -423,10 +480,62 @@ pub struct Facts<'a> {
 }
 
 impl Facts<'_> {
+    /// Every origin use in live, non-test code and config, with its file: Rust uses (consts
+    /// resolved within the file) and env, config and front-end ones.
+    pub fn origin_uses(&self) -> Vec<(&FileAnalysis, crate::origins::OriginUse)> {
+        let mut uses = Vec::new();
+        for file in self.files {
+            for rust in &file.calls.origins {
+                let place = file.place(&HitContext {
+                    gate: rust.gate,
+                    compiled: true,
+                    ..HitContext::default()
+                });
+                let value = resolve_in_file(file, &rust.value);
+                if let (true, Some(value)) = (place.live && !place.test_code, value) {
+                    uses.push((
+                        file,
+                        crate::origins::OriginUse {
+                            value,
+                            span: rust.span.clone(),
+                            wildcard: rust.wildcard,
+                        },
+                    ));
+                }
+            }
+            let place = file.place(&HitContext::default());
+            if place.live && !place.test_code {
+                uses.extend(file.origins.iter().map(|u| (file, u.clone())));
+            }
+        }
+        uses
+    }
+
     /// A server secret: named like one, or given a secret value by some env file.
     pub fn is_secret_variable(&self, name: &str) -> bool {
         env_file::name_marks_secret(name) || self.secret_variables.contains(name)
     }
+}
+
+/// A Rust string template with the file's own consts substituted; `None` when a piece is
+/// known only elsewhere or at runtime.
+fn resolve_in_file(file: &FileAnalysis, template: &crate::calls::Template) -> Option<String> {
+    let mut out = String::new();
+    for piece in template {
+        match piece {
+            crate::calls::Piece::Text(text) => out.push_str(text),
+            crate::calls::Piece::Const(name) => {
+                let constant = file.calls.consts.iter().find(|c| &c.name == name)?;
+                match constant.value.as_slice() {
+                    [crate::calls::Piece::Text(text)] => out.push_str(text),
+                    _ => return None,
+                }
+            }
+            _ if out.contains("://") => break,
+            _ => return None,
+        }
+    }
+    Some(out)
 }
 
 /// The outcome of a whole check.

@@ -121,6 +121,17 @@ pub struct CallFacts {
     pub fields: Vec<(String, Template)>,
     pub call_args: Vec<CallArgs>,
     pub structs: Vec<SerializedStruct>,
+    /// Origins and redirect targets: return URLs, CORS origins, wildcards.
+    pub origins: Vec<RustOrigin>,
+}
+
+/// An origin use in Rust; consts are resolved within the file by the rules.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RustOrigin {
+    pub value: Template,
+    pub span: Range<usize>,
+    pub wildcard: bool,
+    pub gate: Gate,
 }
 
 impl CallFacts {
@@ -128,6 +139,7 @@ impl CallFacts {
     /// float money field.
     pub fn may_be_reported(&self) -> bool {
         !self.requests.is_empty()
+            || !self.origins.is_empty()
             || self
                 .structs
                 .iter()
@@ -367,6 +379,11 @@ impl<'a> FunctionScanner<'a> {
             Expr::Struct(s) => {
                 for field in &s.fields {
                     let value = self.expr(&field.expr);
+                    if let syn::Member::Named(name) = &field.member {
+                        if crate::origins::is_origin_key(&name.to_string()) {
+                            self.origin(&value, field.expr.span().byte_range());
+                        }
+                    }
                     if let (syn::Member::Named(name), Some(template)) =
                         (&field.member, value.template())
                     {
@@ -557,6 +574,7 @@ impl<'a> FunctionScanner<'a> {
         } else {
             call.args.iter().map(|a| self.expr(a)).collect()
         };
+        self.origin_call(&full, &call.args, &args, span.clone());
         let first_segment = segments.first().map(String::as_str).unwrap_or("");
         let from_client = segments.len() >= 2 && CLIENT_CRATES.contains(&first_segment)
             || segments.iter().any(|s| s == "Request");
@@ -638,6 +656,7 @@ impl<'a> FunctionScanner<'a> {
         } else {
             call.args.iter().map(|a| self.expr(a)).collect()
         };
+        self.origin_call(&name, &call.args, &args, span.clone());
         // `self.get(path)` is the crate's own method (a helper), never an HTTP client.
         let on_self = matches!(&*call.receiver, Expr::Path(p) if p.path.is_ident("self"));
         let starts_request = !on_self
@@ -786,6 +805,69 @@ impl<'a> FunctionScanner<'a> {
         }
     }
 
+    /// A value used as an origin or redirect target.
+    fn origin(&mut self, value: &Value, span: Range<usize>) {
+        if let Value::Str(template, literal) = value {
+            let span = literal.clone().unwrap_or(span);
+            self.facts.origins.push(RustOrigin {
+                value: template.clone(),
+                span,
+                wildcard: false,
+                gate: self.gate,
+            });
+        }
+    }
+
+    /// CORS and redirect setters: `.return_url(..)`, `.allow_origin(..)`, `AllowOrigin::list(..)`,
+    /// `Cors::permissive()`. `name` is the method name or the function's full path.
+    fn origin_call(
+        &mut self,
+        name: &str,
+        exprs: &syn::punctuated::Punctuated<Expr, syn::Token![,]>,
+        args: &[Value],
+        span: Range<usize>,
+    ) {
+        let last = name.rsplit("::").next().unwrap_or(name);
+        let wildcard_call = matches!(
+            last,
+            "allow_any_origin" | "send_wildcard" | "permissive" | "very_permissive" | "any" | "all"
+        ) && (name.contains("Cors")
+            || name.contains("AllowOrigin")
+            || name.contains("AllowedOrigins")
+            || !name.contains("::"))
+            && (last != "any" || name.contains("AllowOrigin"))
+            && (last != "all" || name.contains("AllowedOrigins"));
+        let any_argument = matches!(last, "allow_origin") && exprs.iter().any(|e| matches!(e, Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Any")));
+        if wildcard_call || any_argument {
+            self.facts.origins.push(RustOrigin {
+                value: vec![Piece::Text("*".into())],
+                span,
+                wildcard: true,
+                gate: self.gate,
+            });
+            return;
+        }
+        let cors = matches!(
+            last,
+            "allow_origin" | "allowed_origin" | "exact" | "list" | "some_exact" | "some"
+        );
+        if cors {
+            for expr in exprs {
+                for (value, literal) in string_literals(expr) {
+                    self.facts.origins.push(RustOrigin {
+                        value: vec![Piece::Text(value)],
+                        span: literal,
+                        wildcard: false,
+                        gate: self.gate,
+                    });
+                }
+            }
+        } else if crate::origins::is_origin_key(last) && args.len() == 1 {
+            let expr_span = exprs.first().map_or(span, |e| e.span().byte_range());
+            self.origin(&args[0], expr_span);
+        }
+    }
+
     fn update_headers(&mut self, receiver: &Expr, headers: Vec<Header>) {
         if let Expr::Path(path) = receiver {
             if let Some(ident) = path.path.get_ident() {
@@ -811,7 +893,17 @@ impl<'a> FunctionScanner<'a> {
                 None if may_build_url(&mac.tokens) => self.format_value(&name, mac.tokens.clone()),
                 None => Value::Nothing,
             },
-            "json" => Value::Json(json_money_floats(mac.tokens.clone())),
+            "json" => {
+                for (value, span) in json_origin_values(mac.tokens.clone()) {
+                    self.facts.origins.push(RustOrigin {
+                        value: vec![Piece::Text(value)],
+                        span,
+                        wildcard: false,
+                        gate: self.gate,
+                    });
+                }
+                Value::Json(json_money_floats(mac.tokens.clone()))
+            }
             "vec" => Value::Nothing,
             // Other macros' bodies are not expressions in general; requests are not built there.
             _ => Value::Nothing,
@@ -994,6 +1086,45 @@ fn may_build_url(tokens: &TokenStream) -> bool {
         Some(TokenTree::Ident(_)) => true,
         _ => false,
     }
+}
+
+/// String literals anywhere in an expression, with their spans.
+fn string_literals(expr: &Expr) -> Vec<(String, Range<usize>)> {
+    struct Literals(Vec<(String, Range<usize>)>);
+    impl<'ast> syn::visit::Visit<'ast> for Literals {
+        fn visit_lit_str(&mut self, lit: &'ast syn::LitStr) {
+            self.0.push((lit.value(), lit.span().byte_range()));
+        }
+    }
+    let mut literals = Literals(Vec::new());
+    syn::visit::Visit::visit_expr(&mut literals, expr);
+    literals.0
+}
+
+/// String values under origin keys in `json!` tokens: `"return_url": "https://…"`.
+fn json_origin_values(tokens: TokenStream) -> Vec<(String, Range<usize>)> {
+    let trees: Vec<TokenTree> = tokens.into_iter().collect();
+    let mut found = Vec::new();
+    for (at, tree) in trees.iter().enumerate() {
+        match tree {
+            TokenTree::Group(group) => found.extend(json_origin_values(group.stream())),
+            TokenTree::Literal(key) => {
+                let (Some(TokenTree::Punct(colon)), Some(TokenTree::Literal(value))) =
+                    (trees.get(at + 1), trees.get(at + 2))
+                else {
+                    continue;
+                };
+                let key = key.to_string();
+                if colon.as_char() == ':' && crate::origins::is_origin_key(key.trim_matches('"')) {
+                    if let Ok(syn::Lit::Str(s)) = syn::parse_str::<syn::Lit>(&value.to_string()) {
+                        found.push((s.value(), value.span().byte_range()));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    found
 }
 
 /// Float literals under money-like keys in `json!` tokens: `"amount": 12.5`.

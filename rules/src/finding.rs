@@ -88,6 +88,27 @@ pub struct Draft<'a> {
     pub evidence: String,
     /// Some findings are never more than warnings, whatever the rule's level (test-mode keys).
     pub at_most_warning: bool,
+    /// Secondary labels, for example the config line the finding depends on.
+    pub labels: Vec<Label>,
+}
+
+impl Draft<'_> {
+    /// Adds a label at `span` of the file at `path`, whose lines are `lines`.
+    pub fn with_label(
+        mut self,
+        path: &str,
+        lines: &LineIndex,
+        span: Range<usize>,
+        text: &str,
+    ) -> Self {
+        self.labels.push(Label {
+            path: path.to_string(),
+            start: lines.position(span.start),
+            span,
+            text: text.to_string(),
+        });
+        self
+    }
 }
 
 /// The effective level of every rule, after defaults, config and command-line flags.
@@ -146,7 +167,7 @@ impl<'a> Context<'a> {
             span: draft.span,
             message: draft.message,
             help: draft.help,
-            labels: Vec::new(),
+            labels: draft.labels,
             fingerprint: fingerprint(rule.id, draft.path, &draft.evidence),
         });
     }

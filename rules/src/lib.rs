@@ -15,6 +15,7 @@ pub mod env_file;
 pub mod finding;
 pub mod js;
 pub mod model;
+pub mod origins;
 pub mod requests;
 pub mod rules;
 pub mod rust_source;

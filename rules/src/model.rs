@@ -70,6 +70,22 @@ pub struct Package {
     pub reason: String,
 }
 
+/// The parts of the config that rules check or point at.
+#[derive(Clone, Debug, Default)]
+pub struct LaunchConfig {
+    /// The config file, relative to the root (`launchlint.toml`), when there is one.
+    pub path: Option<String>,
+    /// Line bookkeeping of the config file, for findings and labels that point into it.
+    pub lines: crate::source::LineIndex,
+    /// `[origins] allowed`: each entry and its span; `None` when there is no `[origins]`.
+    pub allowed_origins: Option<Vec<(String, std::ops::Range<usize>)>>,
+    /// The span of the `allowed` list, for "declared origins are here" labels.
+    pub allowed_span: Option<std::ops::Range<usize>>,
+    pub enabled_products: Vec<String>,
+    /// `[launch] product-surface` and its span.
+    pub product_surface: Option<(String, std::ops::Range<usize>)>,
+}
+
 /// A folder with a `package.json` (or a trunk front end).
 #[derive(Clone, Debug)]
 pub struct FrontEnd {
@@ -251,6 +267,8 @@ pub struct FileClass {
 /// Everything the rules need to know about the project as a whole.
 #[derive(Clone, Debug, Default)]
 pub struct ProjectModel {
+    /// What the config says about the launch, with where it says it.
+    pub launch: LaunchConfig,
     /// The 0Bit contract: built in, plus `[contract] extend` files.
     pub contract: crate::contract::Contract,
     /// Method names of generated clients for the contract's operations (`create_session`).

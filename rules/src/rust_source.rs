@@ -97,7 +97,8 @@ pub fn analyze(text: &str, operations: &[String]) -> Result<RustFacts, (String, 
     // and requests.
     let detailed = crate::credential::may_contain(text.as_bytes())
         || text.contains("env!")
-        || text.contains("include_");
+        || text.contains("include_")
+        || text.contains(".0bit.app");
     collect(text, detailed, operations)
 }
 

@@ -26,6 +26,8 @@ use crate::model::ProjectModel;
 pub struct FnFacts {
     pub name: String,
     pub name_span: Range<usize>,
+    /// From the name to the end of the body: the function's scope in the file.
+    pub span: Range<usize>,
     pub test: bool,
     /// `#[post("/webhooks/…")]` (actix, rocket).
     pub routed_by_attribute: bool,
@@ -181,6 +183,7 @@ pub fn function_facts(
         facts: FnFacts {
             name: name.to_string(),
             name_span: name.span().byte_range(),
+            span: name.span().byte_range().start..block.brace_token.span.close().byte_range().end,
             test,
             routed_by_attribute: attrs.iter().any(is_webhook_route_attribute),
             route_attribute: attrs.iter().find_map(route_attribute_path),

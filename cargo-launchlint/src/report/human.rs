@@ -44,8 +44,7 @@ pub fn render(report: &Report, style: Style) -> String {
     let handler = handler(style);
     let mut out = String::new();
     for finding in report.findings {
-        let file = report.files.get(finding.path.as_str()).copied();
-        let diagnostic = FindingDiagnostic::new(finding, file);
+        let diagnostic = FindingDiagnostic::new(finding, report);
         let _ = handler.render_report(&mut out, &diagnostic);
     }
     let _ = writeln!(out, "launchlint: {}", report.summary);
@@ -58,15 +57,64 @@ struct FindingDiagnostic<'a> {
     finding: &'a Finding,
     excerpt: Option<Excerpt>,
     url: Option<String>,
+    /// Labels in other files (the config), shown as related notes.
+    related: Vec<LabelNote>,
+}
+
+/// A secondary label rendered as a related note with its own source excerpt.
+#[derive(Debug)]
+struct LabelNote {
+    text: String,
+    excerpt: Option<Excerpt>,
+}
+
+impl std::fmt::Display for LabelNote {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl std::error::Error for LabelNote {}
+
+impl Diagnostic for LabelNote {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(miette::Severity::Advice)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.excerpt
+            .as_ref()
+            .map(|excerpt| excerpt as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let excerpt = self.excerpt.as_ref()?;
+        Some(Box::new(std::iter::once(
+            LabeledSpan::new_primary_with_span(None, excerpt.label),
+        )))
+    }
 }
 
 impl<'a> FindingDiagnostic<'a> {
-    fn new(finding: &'a Finding, file: Option<&FileAnalysis>) -> Self {
+    fn new(finding: &'a Finding, report: &Report) -> Self {
+        let file = report.files.get(finding.path.as_str()).copied();
         let excerpt = file.and_then(|file| Excerpt::around(finding, file));
+        let related = finding
+            .labels
+            .iter()
+            .map(|label| LabelNote {
+                text: format!("{} ({}:{})", label.text, label.path, label.start.line),
+                excerpt: report
+                    .files
+                    .get(label.path.as_str())
+                    .and_then(|file| Excerpt::at(&label.path, &label.span, file)),
+            })
+            .collect();
         FindingDiagnostic {
             finding,
             excerpt,
             url: rule_of(finding).map(|rule| rule.url()),
+            related,
         }
     }
 }
@@ -107,6 +155,15 @@ impl Diagnostic for FindingDiagnostic<'_> {
             .map(|excerpt| excerpt as &dyn SourceCode)
     }
 
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn Diagnostic> + 'b>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(
+            self.related.iter().map(|note| note as &dyn Diagnostic),
+        ))
+    }
+
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let excerpt = self.excerpt.as_ref()?;
         let span = excerpt.label;
@@ -131,25 +188,33 @@ struct Excerpt {
 
 impl Excerpt {
     fn around(finding: &Finding, file: &FileAnalysis) -> Option<Excerpt> {
+        Excerpt::at(&finding.path, &finding.span, file)
+    }
+
+    /// A few lines of `file` around `span`.
+    fn at(path: &str, span: &Range<usize>, file: &FileAnalysis) -> Option<Excerpt> {
         let text = file.display.as_deref()?;
-        let first = finding.start.line.saturating_sub(1).max(1);
-        let last = (finding.end.line + 1).min(file.lines.line_count());
+        let (start, end) = (
+            file.lines.position(span.start),
+            file.lines.position(span.end),
+        );
+        let first = start.line.saturating_sub(1).max(1);
+        let last = (end.line + 1).min(file.lines.line_count());
         let mut excerpt = String::new();
         let mut label = 0..0;
         let mut column_shifts = Vec::new();
         for line in first..=last {
             let range = file.lines.line_range(line)?;
             let start_here = excerpt.len();
-            let (kept, kept_range) = cut_long_line(text, range.clone(), &finding.span);
-            if line == finding.start.line {
+            let (kept, kept_range) = cut_long_line(text, range.clone(), span);
+            if line == start.line {
                 label.start = start_here
-                    + (finding.span.start.max(kept_range.start) - kept_range.start)
+                    + (span.start.max(kept_range.start) - kept_range.start)
                     + kept.prefix;
             }
-            if line == finding.end.line {
-                label.end = start_here
-                    + (finding.span.end.min(kept_range.end) - kept_range.start)
-                    + kept.prefix;
+            if line == end.line {
+                label.end =
+                    start_here + (span.end.min(kept_range.end) - kept_range.start) + kept.prefix;
             }
             column_shifts.push(
                 text[range.start..kept_range.start]
@@ -161,7 +226,7 @@ impl Excerpt {
         }
         let label = label.start..label.end.max(label.start);
         Some(Excerpt {
-            name: finding.path.clone(),
+            name: path.to_string(),
             text: excerpt,
             first_line: first - 1,
             column_shifts,

@@ -9,12 +9,16 @@ use crate::finding::{Context, Level};
 
 pub mod float_money_amount;
 pub mod hardcoded_secret_key;
+pub mod insecure_origin;
 pub mod invalid_suppression;
+pub mod key_mode_mismatch;
 pub mod missing_idempotency_key;
+pub mod review_only_product;
 pub mod secret_env_in_client;
 pub mod secret_key_in_client;
 pub mod server_call_from_client;
 pub mod timing_unsafe_signature_compare;
+pub mod undeclared_origin;
 pub mod undocumented_webhook_field;
 pub mod unknown_webhook_event;
 pub mod unstable_idempotency_key;
@@ -102,6 +106,7 @@ pub static ALL: &[&Rule] = &[
     &secret_key_in_client::SECRET_KEY_IN_CLIENT,
     &secret_env_in_client::SECRET_ENV_IN_CLIENT,
     &hardcoded_secret_key::HARDCODED_SECRET_KEY,
+    &key_mode_mismatch::KEY_MODE_MISMATCH,
     &server_call_from_client::SERVER_CALL_FROM_CLIENT,
     &missing_idempotency_key::MISSING_IDEMPOTENCY_KEY,
     &unstable_idempotency_key::UNSTABLE_IDEMPOTENCY_KEY,
@@ -114,6 +119,9 @@ pub static ALL: &[&Rule] = &[
     &webhook_event_not_deduped::WEBHOOK_EVENT_NOT_DEDUPED,
     &undocumented_webhook_field::UNDOCUMENTED_WEBHOOK_FIELD,
     &unknown_webhook_event::UNKNOWN_WEBHOOK_EVENT,
+    &undeclared_origin::UNDECLARED_ORIGIN,
+    &insecure_origin::INSECURE_ORIGIN,
+    &review_only_product::REVIEW_ONLY_PRODUCT,
     &invalid_suppression::INVALID_SUPPRESSION,
     &unused_suppression::UNUSED_SUPPRESSION,
 ];

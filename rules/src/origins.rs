@@ -1,0 +1,254 @@
+//! Origins and 0Bit hosts, as plain facts: where code, env and config use an origin or
+//! return URL (an allowed origin, an embed origin, a redirect target), where CORS allows any
+//! origin, and where a file mentions a 0Bit host.
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+/// One use of an origin or URL as an allowed origin or redirect target.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OriginUse {
+    /// The value as written (`https://shop.example.com/return`, `*`).
+    pub value: String,
+    pub span: Range<usize>,
+    /// `CorsLayer::permissive()`, `AllowOrigin::any()`, `*`: any origin.
+    pub wildcard: bool,
+}
+
+/// Field, key and variable names whose values are origins or redirect targets.
+pub fn is_origin_key(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase().replace(['-', '_'], "");
+    [
+        "returnurl",
+        "cancelurl",
+        "successurl",
+        "redirecturl",
+        "redirecturi",
+        "allowedorigin",
+        "corsorigin",
+        "embedorigin",
+    ]
+    .iter()
+    .any(|key| lower.contains(key))
+        || lower == "origin"
+        || lower == "origins"
+}
+
+/// `scheme://host[:port]` of a URL, lower-cased, default ports dropped; `None` if not a URL.
+pub fn origin_of(value: &str) -> Option<String> {
+    let (scheme, rest) = value.trim().split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    if scheme != "http" && scheme != "https" {
+        return None;
+    }
+    let authority = rest
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let authority = authority.rsplit('@').next().unwrap_or("");
+    let authority = match (scheme.as_str(), authority.rsplit_once(':')) {
+        ("https", Some((host, "443"))) | ("http", Some((host, "80"))) => host.to_string(),
+        _ => authority.to_string(),
+    };
+    (!authority.is_empty()).then(|| format!("{scheme}://{authority}"))
+}
+
+/// Tunnel services: reachable from anywhere, owned by nobody in particular.
+const TUNNEL_SUFFIXES: [&str; 10] = [
+    ".ngrok.io",
+    ".ngrok-free.app",
+    ".ngrok.app",
+    ".ngrok.dev",
+    ".trycloudflare.com",
+    ".loca.lt",
+    ".localtunnel.me",
+    ".serveo.net",
+    ".localhost.run",
+    ".devtunnels.ms",
+];
+
+/// Why an origin is not fit for live traffic, if it is not.
+pub fn insecure_reason(value: &str) -> Option<&'static str> {
+    let trimmed = value.trim();
+    if trimmed == "*" || trimmed.contains("://*") || trimmed.starts_with("*.") {
+        return Some("a wildcard");
+    }
+    let origin = origin_of(trimmed)?;
+    let host = origin
+        .split("://")
+        .nth(1)
+        .unwrap_or("")
+        .split(':')
+        .next()
+        .unwrap_or("");
+    if matches!(host, "localhost" | "127.0.0.1" | "0.0.0.0" | "[::1]")
+        || host.ends_with(".localhost")
+    {
+        return Some("a local address");
+    }
+    if TUNNEL_SUFFIXES.iter().any(|suffix| host.ends_with(suffix)) {
+        return Some("a tunnel host");
+    }
+    if origin.starts_with("http://") {
+        return Some("not HTTPS");
+    }
+    None
+}
+
+/// Whether the value is one of 0Bit's own hosts (never an origin of the merchant's).
+pub fn is_0bit_url(value: &str) -> bool {
+    origin_of(value)
+        .is_some_and(|origin| origin.ends_with(".0bit.app") || origin.contains(".0bit.app:"))
+}
+
+/// Origin uses in a text config or front-end file: `RETURN_URL=…` (env handled elsewhere),
+/// `return_url = "…"` (TOML), `allowed_origins: ["…"]` (YAML/JSON), `returnUrl: "…"` (JS).
+/// Every quoted URL or `*` on a line whose key names an origin counts.
+pub fn text_origin_uses(text: &str) -> Vec<OriginUse> {
+    static KEY: OnceLock<Regex> = OnceLock::new();
+    static VALUE: OnceLock<Regex> = OnceLock::new();
+    let key = KEY.get_or_init(|| {
+        Regex::new(r#"(?i)["']?([a-z_\-]*(?:return|cancel|success|redirect)[_\-]?ur[li]s?|[a-z_\-]*(?:allowed|cors|embed)[_\-]?origins?)["']?\s*[:=]"#)
+            .expect("the origin key pattern is valid")
+    });
+    let value = VALUE.get_or_init(|| {
+        Regex::new(r#"["'`](https?://[^"'`\s]+|\*)["'`]"#)
+            .expect("the origin value pattern is valid")
+    });
+    let lower = text.to_ascii_lowercase();
+    if !["url", "uri", "origin"]
+        .iter()
+        .any(|word| lower.contains(word))
+    {
+        return Vec::new();
+    }
+    let mut uses = Vec::new();
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        if let Some(found) = key.find(line) {
+            for captures in value.captures_iter(&line[found.end()..]) {
+                let matched = captures.get(1).expect("group 1 always matches");
+                let start = line_start + found.end() + matched.start();
+                uses.push(OriginUse {
+                    value: matched.as_str().to_string(),
+                    span: start..start + matched.len(),
+                    wildcard: matched.as_str() == "*",
+                });
+            }
+        }
+        line_start += line.len();
+    }
+    uses
+}
+
+/// A mention of a `*.0bit.app` host in any text, with the span of its whole URL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HostMention {
+    pub host: String,
+    pub span: Range<usize>,
+}
+
+pub fn host_mentions(text: &str) -> Vec<HostMention> {
+    if !text.contains(".0bit.app") {
+        return Vec::new();
+    }
+    static URL: OnceLock<Regex> = OnceLock::new();
+    let url = URL.get_or_init(|| {
+        Regex::new(r"(?:https?://)?([a-z0-9][a-z0-9\-]*(?:\.[a-z0-9\-]+)*\.0bit\.app)(?::[0-9]+)?[^\s'`<>)\]}]*")
+            .expect("the host pattern is valid")
+    });
+    url.captures_iter(text)
+        .filter_map(|c| {
+            let whole = c.get(0)?;
+            let host = c.get(1)?.as_str().to_string();
+            let end = whole.start() + whole.as_str().trim_end_matches(['"', ',', ';', '.']).len();
+            Some(HostMention {
+                host,
+                span: whole.start()..end,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_normalize() {
+        assert_eq!(
+            origin_of("https://Shop.Example.com:443/return?x=1").as_deref(),
+            Some("https://shop.example.com")
+        );
+        assert_eq!(
+            origin_of("http://localhost:3000/").as_deref(),
+            Some("http://localhost:3000")
+        );
+        assert_eq!(origin_of("/return"), None);
+    }
+
+    #[test]
+    fn insecure_origins() {
+        assert_eq!(
+            insecure_reason("https://abc123.ngrok-free.app/return"),
+            Some("a tunnel host")
+        );
+        assert_eq!(
+            insecure_reason("http://shop.example.com"),
+            Some("not HTTPS")
+        );
+        assert_eq!(
+            insecure_reason("http://localhost:3000"),
+            Some("a local address")
+        );
+        assert_eq!(insecure_reason("https://*.example.com"), Some("a wildcard"));
+        assert_eq!(insecure_reason("*"), Some("a wildcard"));
+        assert_eq!(insecure_reason("https://shop.example.com/return"), None);
+    }
+
+    #[test]
+    fn text_uses() {
+        let text = "[checkout]\nreturn_url = \"https://shop.example.com/done\"\nname = \"https://x.example.com\"\nallowed_origins: [\"https://a.example.com\", \"*\"]\nconst c = { returnUrl: `https://b.example.com/r` };\n";
+        let values: Vec<_> = text_origin_uses(text)
+            .into_iter()
+            .map(|u| u.value)
+            .collect();
+        assert_eq!(
+            values,
+            [
+                "https://shop.example.com/done",
+                "https://a.example.com",
+                "*",
+                "https://b.example.com/r"
+            ]
+        );
+        assert!(
+            is_origin_key("RETURN_URL")
+                && is_origin_key("allowedOrigins")
+                && !is_origin_key("API_URL")
+        );
+    }
+
+    #[test]
+    fn hosts() {
+        let text = "BASE=https://base-gate-api.0bit.app/v1\nlet u = \"https://gate-api-sandbox.0bit.app/v1/gate_sessions\";";
+        let hosts: Vec<_> = host_mentions(text)
+            .into_iter()
+            .map(|m| (m.host, text[m.span].to_string()))
+            .collect();
+        assert_eq!(
+            hosts[0],
+            (
+                "base-gate-api.0bit.app".into(),
+                "https://base-gate-api.0bit.app/v1".into()
+            )
+        );
+        assert_eq!(
+            hosts[1].1,
+            "https://gate-api-sandbox.0bit.app/v1/gate_sessions"
+        );
+    }
+}

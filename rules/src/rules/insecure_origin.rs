@@ -1,0 +1,96 @@
+use super::declare_rule;
+use crate::analysis::Facts;
+use crate::finding::Context;
+use crate::origins::{insecure_reason, is_0bit_url};
+
+declare_rule! {
+    /// ## What it does
+    /// Finds origins and return URLs in live scope that cannot be right for live traffic:
+    /// `http://` (other than loopback, which is reported as local), `localhost`, `127.0.0.1`
+    /// or `0.0.0.0`, tunnel hosts (ngrok, trycloudflare, loca.lt, localtunnel, serveo,
+    /// localhost.run, devtunnels), and wildcards (`*`, `*.example.com`, `AllowOrigin::any()`,
+    /// `CorsLayer::permissive()`, actix `Cors::permissive()`/`allow_any_origin()`,
+    /// rocket_cors `AllowedOrigins::all()`). Wildcard or insecure entries in
+    /// `[origins] allowed` itself are reported too.
+    ///
+    /// Live scope only: test code, `.env.development` and other files named for another
+    /// environment are not checked.
+    ///
+    /// ## Why is this bad?
+    /// 0Bit matches origins exactly and has no wildcards; a tunnel or localhost return URL
+    /// sends paying customers to a machine that is off after launch; `http://` exposes the
+    /// session to anyone on the path; a permissive CORS policy lets any site call your API
+    /// with the user's cookies.
+    ///
+    /// ## Example
+    /// ```rust,ignore
+    /// return_url: "https://abc123.ngrok-free.app/return".into(),
+    /// ```
+    ///
+    /// Use instead:
+    /// ```rust,ignore
+    /// return_url: format!("{}/return", config.public_origin), // https, declared
+    /// ```
+    pub static INSECURE_ORIGIN = {
+        id: "insecure-origin",
+        default: Deny,
+        area: "Origins",
+        live_only: true,
+        check: check,
+    }
+}
+
+fn help(reason: &str) -> String {
+    match reason {
+        "a wildcard" => "0Bit matches origins exactly: list each production origin (`https://shop.example.com`) instead of allowing any".into(),
+        _ => "use your production `https://` origin, declared in `[origins] allowed`; keep local and tunnel URLs in `.env.development` or tests".into(),
+    }
+}
+
+fn check(facts: &Facts, cx: &mut Context) {
+    for (file, origin_use) in facts.origin_uses() {
+        let reason = if origin_use.wildcard {
+            Some("a wildcard")
+        } else {
+            insecure_reason(&origin_use.value)
+        };
+        let Some(reason) = reason.filter(|_| !is_0bit_url(&origin_use.value)) else {
+            continue;
+        };
+        let message = if origin_use.wildcard && origin_use.value == "*" {
+            "CORS allows any origin in live code".to_string()
+        } else {
+            format!(
+                "origin `{}` is {reason}, not fit for live traffic",
+                origin_use.value
+            )
+        };
+        cx.report(
+            &INSECURE_ORIGIN,
+            file.draft(
+                origin_use.span.clone(),
+                message,
+                help(reason),
+                origin_use.value.clone(),
+            ),
+        );
+    }
+    let launch = &facts.model.launch;
+    let Some(path) = &launch.path else { return };
+    for (value, span) in launch.allowed_origins.iter().flatten() {
+        if let Some(reason) = insecure_reason(value) {
+            let message = format!("declared origin `{value}` is {reason}");
+            let draft = crate::finding::Draft {
+                path,
+                lines: &launch.lines,
+                span: span.clone(),
+                message,
+                help: help(reason),
+                evidence: value.clone(),
+                at_most_warning: false,
+                labels: Vec::new(),
+            };
+            cx.report(&INSECURE_ORIGIN, draft);
+        }
+    }
+}

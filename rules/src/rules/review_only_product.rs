@@ -1,0 +1,92 @@
+use super::declare_rule;
+use crate::analysis::{Facts, HitContext};
+use crate::contract::Product;
+use crate::finding::{Context, Draft};
+
+declare_rule! {
+    /// ## What it does
+    /// Finds uses of 0Bit surfaces that are not open for live launch: 0Base hosts
+    /// (`base-api-sandbox.0bit.app`, `base-gate-api.0bit.app`), any 0Link surface, and 0Pools
+    /// hosts when `[launch] enabled-products` does not list `"0pools"`; and
+    /// `product-surface = "0base_review"` or `"0link_review"` in `[launch]`. Each URL is one
+    /// finding. Live scope only.
+    ///
+    /// ## Why is this bad?
+    /// 0Base and 0Link are review-only: their endpoints are deliberately unpublished and not
+    /// available to live traffic. 0Pools is gated early access: calls fail with `403` until
+    /// the account is approved.
+    ///
+    /// ## Example
+    /// ```rust,ignore
+    /// const BASE_API: &str = "https://base-gate-api.0bit.app/v1";
+    /// ```
+    ///
+    /// Use instead:
+    /// ```toml
+    /// # Launch on 0Gate; keep 0Base work behind a sandbox flag until it is approved.
+    /// [launch]
+    /// product-surface = "0gate"
+    /// ```
+    ///
+    /// ## Configuration
+    /// `enabled-products = ["0pools"]` once your account is approved for 0Pools.
+    pub static REVIEW_ONLY_PRODUCT = {
+        id: "review-only-product",
+        default: Deny,
+        area: "Product boundary",
+        live_only: true,
+        check: check,
+    }
+}
+
+fn check(facts: &Facts, cx: &mut Context) {
+    let launch = &facts.model.launch;
+    let pools_enabled = launch.enabled_products.iter().any(|p| p == "0pools");
+    for file in facts.files {
+        for (mention, gate) in &file.hosts {
+            let place = file.place(&HitContext {
+                gate: *gate,
+                compiled: true,
+                ..HitContext::default()
+            });
+            if !place.live || place.test_code {
+                continue;
+            }
+            let product = facts.model.contract.host(&mention.host).map(|h| h.product);
+            let (message, help) = match product {
+                Some(Product::Base) => (
+                    format!("`{}` is a 0Base host: 0Base is review-only", mention.host),
+                    "0Base endpoints are unpublished and not open to live traffic: launch on 0Gate, and keep 0Base behind a sandbox flag until 0Bit approves it".to_string(),
+                ),
+                None if mention.host.contains("link") => (
+                    format!("`{}` is a 0Link surface: 0Link is review-only", mention.host),
+                    "0Link routing is in review and not open to live traffic".to_string(),
+                ),
+                Some(Product::Pools) if !pools_enabled => (
+                    format!("`{}` is a 0Pools host, and 0Pools is not in `[launch] enabled-products`", mention.host),
+                    "0Pools is gated early access: once your account is approved, add `enabled-products = [\"0pools\"]` to `[launch]`".to_string(),
+                ),
+                _ => continue,
+            };
+            cx.report(
+                &REVIEW_ONLY_PRODUCT,
+                file.draft(mention.span.clone(), message, help, mention.host.clone()),
+            );
+        }
+    }
+    if let (Some(path), Some((surface, span))) = (&launch.path, &launch.product_surface) {
+        if surface == "0base_review" || surface == "0link_review" {
+            let draft = Draft {
+                path,
+                lines: &launch.lines,
+                span: span.clone(),
+                message: format!("product surface `{surface}` is review-only and cannot launch"),
+                help: "launch on `0gate` (or `0pools_approved` once approved); review-only surfaces stay in sandbox".into(),
+                evidence: surface.clone(),
+                at_most_warning: false,
+                labels: Vec::new(),
+            };
+            cx.report(&REVIEW_ONLY_PRODUCT, draft);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+use std::collections::BTreeSet;
+
+use super::declare_rule;
+use crate::analysis::Facts;
+use crate::finding::Context;
+use crate::origins::{insecure_reason, is_0bit_url, origin_of};
+
+declare_rule! {
+    /// ## What it does
+    /// Finds origins and return URLs used as allowed origins, embed origins or redirect
+    /// targets whose origin is not declared in `[origins] allowed`:
+    ///
+    /// - in Rust: `return_url`/`cancel_url`/`success_url`/`redirect_url`/`origin` fields and
+    ///   `json!` keys, builder setters, and CORS layers (tower-http `CorsLayer`/`AllowOrigin`,
+    ///   actix-cors, rocket_cors);
+    /// - in env and config files: `ALLOWED_ORIGINS=`, `RETURN_URL=`, `return_url = "…"`;
+    /// - in front-end code: `returnUrl: "…"`.
+    ///
+    /// With no `[origins]` section at all, each distinct origin is reported once, at its first
+    /// use in path order. Insecure and wildcard origins are left to `insecure-origin`. Live
+    /// scope only: test code and files named for another environment are not checked.
+    ///
+    /// ## Why is this bad?
+    /// 0Bit matches embed origins and return URLs exactly against the account's allowed list.
+    /// An origin missing from that list fails in production, not in review; declaring the
+    /// list here makes the launch review check it.
+    ///
+    /// ## Example
+    /// ```rust,ignore
+    /// json!({ "return_url": "https://checkout.tidepool.coffee/done" })
+    /// ```
+    ///
+    /// Use instead:
+    /// ```toml
+    /// # launchlint.toml, matching the allowed domains configured in Partner Hub
+    /// [origins]
+    /// allowed = ["https://checkout.tidepool.coffee"]
+    /// ```
+    pub static UNDECLARED_ORIGIN = {
+        id: "undeclared-origin",
+        default: Deny,
+        area: "Origins",
+        live_only: true,
+        check: check,
+    }
+}
+
+fn check(facts: &Facts, cx: &mut Context) {
+    let launch = &facts.model.launch;
+    let declared: Option<BTreeSet<String>> = launch.allowed_origins.as_ref().map(|list| {
+        list.iter()
+            .filter_map(|(value, _)| origin_of(value))
+            .collect()
+    });
+    let mut reported: BTreeSet<String> = BTreeSet::new();
+    for (file, origin_use) in facts.origin_uses() {
+        let value = &origin_use.value;
+        if origin_use.wildcard || is_0bit_url(value) || insecure_reason(value).is_some() {
+            continue;
+        }
+        let Some(origin) = origin_of(value) else {
+            continue;
+        };
+        let draft = match &declared {
+            Some(declared) if declared.contains(&origin) => continue,
+            Some(_) => {
+                let message = format!(
+                    "origin `{origin}` is used here but not declared in `[origins] allowed`"
+                );
+                let help = format!("add `\"{origin}\"` to `[origins] allowed`, and to the allowed domains in Partner Hub, or use a declared origin");
+                let draft = file.draft(origin_use.span.clone(), message, help, origin.clone());
+                match (&launch.path, &launch.allowed_span) {
+                    (Some(path), Some(span)) => draft.with_label(
+                        path,
+                        &launch.lines,
+                        span.clone(),
+                        "declared origins are here",
+                    ),
+                    _ => draft,
+                }
+            }
+            None if !reported.insert(origin.clone()) => continue,
+            None => {
+                let message = format!("origin `{origin}` is used but no origins are declared");
+                let help = format!(
+                    "declare the origins your integration uses, as configured in Partner Hub, in launchlint.toml:\n[origins]\nallowed = [\"{origin}\"]"
+                );
+                file.draft(origin_use.span.clone(), message, help, origin.clone())
+            }
+        };
+        cx.report(&UNDECLARED_ORIGIN, draft);
+    }
+}
