@@ -104,9 +104,10 @@ pub fn is_0bit_url(value: &str) -> bool {
         .is_some_and(|origin| origin.ends_with(".0bit.app") || origin.contains(".0bit.app:"))
 }
 
-/// Origin uses in a text config or front-end file: `RETURN_URL=…` (env handled elsewhere),
-/// `return_url = "…"` (TOML), `allowed_origins: ["…"]` (YAML/JSON), `returnUrl: "…"` (JS).
-/// Every quoted URL or `*` on a line whose key names an origin counts.
+/// Origin uses in a text config or front-end file: `return_url = "…"` (TOML),
+/// `return_url: https://…` and `allowed_origins:` followed by `- …` items (YAML), JSON keys,
+/// and `returnUrl: "…"` (JS). Every URL or `*` on the key's line counts, and so does every
+/// entry of a list that the key opens (`[` or a YAML block) on the following lines.
 pub fn text_origin_uses(text: &str) -> Vec<OriginUse> {
     static KEY: OnceLock<Regex> = OnceLock::new();
     static VALUE: OnceLock<Regex> = OnceLock::new();
@@ -114,8 +115,9 @@ pub fn text_origin_uses(text: &str) -> Vec<OriginUse> {
         Regex::new(r#"(?i)["']?([a-z_\-]*(?:return|cancel|success|redirect)[_\-]?ur[li]s?|[a-z_\-]*(?:allowed|cors|embed)[_\-]?origins?)["']?\s*[:=]"#)
             .expect("the origin key pattern is valid")
     });
+    // A quoted URL or `*`, or an unquoted URL (YAML).
     let value = VALUE.get_or_init(|| {
-        Regex::new(r#"["'`](https?://[^"'`\s]+|\*)["'`]"#)
+        Regex::new(r#"["'`](https?://[^"'`\s]+|\*)["'`]|(?:^|[\s\-\[,])(https?://[^"'`\s,\]]+)"#)
             .expect("the origin value pattern is valid")
     });
     let lower = text.to_ascii_lowercase();
@@ -126,12 +128,34 @@ pub fn text_origin_uses(text: &str) -> Vec<OriginUse> {
         return Vec::new();
     }
     let mut uses = Vec::new();
+    let mut in_list = false;
     let mut line_start = 0;
     for line in text.split_inclusive('\n') {
-        if let Some(found) = key.find(line) {
-            for captures in value.captures_iter(&line[found.end()..]) {
-                let matched = captures.get(1).expect("group 1 always matches");
-                let start = line_start + found.end() + matched.start();
+        let trimmed = line.trim();
+        let from = match key.find(line) {
+            Some(found) => {
+                let rest = line[found.end()..].trim();
+                in_list = rest.is_empty() || (rest.starts_with('[') && !rest.contains(']'));
+                Some(found.end())
+            }
+            None if in_list => {
+                let item = trimmed.starts_with('-')
+                    || trimmed.starts_with('"')
+                    || trimmed.starts_with('\'');
+                if trimmed.starts_with(']') || (!item && !trimmed.is_empty()) {
+                    in_list = false;
+                }
+                item.then_some(0)
+            }
+            None => None,
+        };
+        if let Some(from) = from {
+            for captures in value.captures_iter(&line[from..]) {
+                let matched = captures
+                    .get(1)
+                    .or_else(|| captures.get(2))
+                    .expect("one group matches");
+                let start = line_start + from + matched.start();
                 uses.push(OriginUse {
                     value: matched.as_str().to_string(),
                     span: start..start + matched.len(),

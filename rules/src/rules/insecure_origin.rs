@@ -58,7 +58,7 @@ fn check(facts: &Facts, cx: &mut Context) {
             continue;
         };
         let message = if origin_use.wildcard && origin_use.value == "*" {
-            "CORS allows any origin in live code".to_string()
+            "any origin is allowed by CORS in live code".to_string()
         } else {
             format!(
                 "origin `{}` is {reason}, not fit for live traffic",

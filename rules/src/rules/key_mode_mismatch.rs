@@ -74,8 +74,10 @@ fn check(facts: &Facts, cx: &mut Context) {
                 Mode::Test => mode == HostMode::Live,
             };
             let host = file.hosts.iter().find_map(|(mention, gate)| {
+                // A module-level credential belongs to the whole file; one in a function, to it.
                 let in_scope = file.class.kind != FileKind::Rust
-                    || scope.contains(&mention.span.start) && scope_of(mention.span.start) == scope;
+                    || scope == (0..usize::MAX)
+                    || scope_of(mention.span.start) == scope;
                 let host = facts.model.contract.host(&mention.host)?;
                 (in_scope && !gate.test && opposite(host.mode)).then(|| {
                     format!(
