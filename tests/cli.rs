@@ -510,3 +510,11 @@ fn human_output_of_a_webhook_handler() {
         human("unverified-webhook/fail_axum_json_extractor")
     );
 }
+
+#[test]
+fn human_output_labels_the_config() {
+    insta::assert_snapshot!(
+        "human_undeclared_origin",
+        human("undeclared-origin/fail_env_allowed_origins_list")
+    );
+}
