@@ -131,6 +131,8 @@ impl Levels {
 pub struct Context<'a> {
     levels: &'a Levels,
     findings: Vec<Finding>,
+    /// (rule, path, span) already reported.
+    seen: std::collections::HashSet<(&'static str, String, Range<usize>)>,
 }
 
 impl<'a> Context<'a> {
@@ -138,6 +140,7 @@ impl<'a> Context<'a> {
         Context {
             levels,
             findings: Vec::new(),
+            seen: std::collections::HashSet::new(),
         }
     }
 
@@ -148,10 +151,9 @@ impl<'a> Context<'a> {
     pub fn report(&mut self, rule: &Rule, draft: Draft<'_>) {
         // One mistake, one finding: a helper used by several callers, or a struct sent by
         // several requests, is reported once, for the first.
-        let repeated = self
-            .findings
-            .iter()
-            .any(|f| f.rule == rule.id && f.path == draft.path && f.span == draft.span);
+        let repeated = !self
+            .seen
+            .insert((rule.id, draft.path.to_string(), draft.span.clone()));
         let severity = match self.levels.of(rule) {
             Level::Allow => return,
             _ if repeated => return,

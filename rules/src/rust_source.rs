@@ -92,19 +92,20 @@ impl RustFacts {
 /// Parses `text` and extracts its facts, or returns the parse error's message and byte range.
 /// `operations` are the method names of generated 0Bit clients (`create_session`).
 pub fn analyze(text: &str, operations: &[String]) -> Result<RustFacts, (String, Range<usize>)> {
-    // Literal spans, macro bodies and gated regions only matter to files that hold a
-    // credential, an env read or an embed; most files need only their `mod` declarations
-    // and requests.
+    // Literal spans and macro bodies only matter to files that hold a credential, an env
+    // read or an embed; gated regions also to files that name a 0Bit host. Most files need
+    // only their `mod` declarations, requests and webhooks.
     let detailed = crate::credential::may_contain(text.as_bytes())
         || text.contains("env!")
-        || text.contains("include_")
-        || text.contains(".0bit.app");
-    collect(text, detailed, operations)
+        || text.contains("include_");
+    let regions = detailed || text.contains(".0bit.app");
+    collect(text, detailed, regions, operations)
 }
 
 fn collect(
     text: &str,
     detailed: bool,
+    regions: bool,
     operations: &[String],
 ) -> Result<RustFacts, (String, Range<usize>)> {
     let file = syn::parse_file(text).map_err(|error| {
@@ -115,6 +116,7 @@ fn collect(
         facts: RustFacts::default(),
         gates: vec![Gate::default()],
         detailed,
+        regions,
         operations,
         next_scope: 0,
     };
@@ -127,7 +129,10 @@ fn collect(
 struct Collector<'o> {
     facts: RustFacts,
     gates: Vec<Gate>,
+    /// Walk function bodies for literals, macro bodies and gated statements.
     detailed: bool,
+    /// Record the byte ranges of gated items.
+    regions: bool,
     operations: &'o [String],
     /// Loop and retry scopes get ids unique within the file.
     next_scope: usize,
@@ -142,7 +147,8 @@ impl Collector<'_> {
     }
 
     /// Runs `inner` with the gates of `attrs` pushed, recording the gated region.
-    /// `span` is only computed for gated items: `Spanned` re-prints the item to find it.
+    /// `span` is only computed for gated items of files that need regions: `Spanned`
+    /// re-prints the item to find it.
     fn gated(
         &mut self,
         attrs: &[Attribute],
@@ -153,14 +159,14 @@ impl Collector<'_> {
         if own == Gate::default() {
             return inner(self);
         }
-        let span = span();
         let gate = self.current().or(own);
-        if !self.detailed {
+        if !self.regions {
             self.gates.push(gate);
             inner(self);
             self.gates.pop();
             return;
         }
+        let span = span();
         // Attributes sit before the item's own span; the region starts at the first one.
         let start = attrs.first().map_or(span.byte_range().start, |a| {
             a.pound_token.span.byte_range().start
@@ -638,7 +644,7 @@ mod tests {
     use super::*;
 
     fn gate_of_marker(source: &str, marker: &str) -> Gate {
-        let facts = collect(source, true, &[]).expect("test source parses");
+        let facts = collect(source, true, true, &[]).expect("test source parses");
         facts.gate_at(source.find(marker).expect("marker present"))
     }
 
@@ -684,7 +690,7 @@ mod tests {
         "#;
         assert!(gate_of_marker(source, "\"A\"").server);
         assert!(!gate_of_marker(source, "\"B\"").server);
-        let facts = collect(source, true, &[]).unwrap();
+        let facts = collect(source, true, true, &[]).unwrap();
         assert!(facts.env_macros[0].gate.server);
         assert!(facts.in_literal(source.find("\"A\"").unwrap()));
 
@@ -714,7 +720,7 @@ mod tests {
     #[test]
     fn includes() {
         let source = r#"const CONFIG: &str = include_str!("../config/app.toml");"#;
-        let facts = collect(source, true, &[]).unwrap();
+        let facts = collect(source, true, true, &[]).unwrap();
         assert_eq!(facts.includes[0].path, "../config/app.toml");
     }
 
@@ -728,7 +734,7 @@ mod tests {
             #[tokio::test]
             async fn t2() { let k = "Z"; }
         "#;
-        let facts = collect(source, true, &[]).unwrap();
+        let facts = collect(source, true, true, &[]).unwrap();
         assert!(
             facts.in_literal(source.find("\"X\"").unwrap()),
             "macro tokens count"
@@ -751,7 +757,7 @@ mod tests {
             mod server;
             #[path = "other.rs"] mod shared;
         "#;
-        let facts = collect(source, true, &[]).unwrap();
+        let facts = collect(source, true, true, &[]).unwrap();
         let names: Vec<_> = facts
             .env_macros
             .iter()

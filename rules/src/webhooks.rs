@@ -327,7 +327,8 @@ impl FnVisitor {
         }
     }
 
-    fn call_name(&mut self, name: &str, path: &str, span: Range<usize>) {
+    /// A call by name; `span` is only computed for the calls that record it.
+    fn call_name(&mut self, name: &str, path: &str, span: impl FnOnce() -> Range<usize>) {
         let order = self.next_order();
         let lower = name.to_ascii_lowercase();
         if SIDE_EFFECT_WORDS.iter().any(|w| lower.contains(w)) {
@@ -346,10 +347,9 @@ impl FnVisitor {
         if path.starts_with("serde_json::from_")
             || (path.is_empty() && name.starts_with("from_slice"))
         {
-            self.facts.parses.push((span.clone(), order, None, false));
-        }
-        if path.starts_with("serde_json::to_") {
-            self.facts.reserializes.push(span);
+            self.facts.parses.push((span(), order, None, false));
+        } else if path.starts_with("serde_json::to_") {
+            self.facts.reserializes.push(span());
         }
         self.facts.calls.push((name.to_string(), order));
     }
@@ -554,13 +554,14 @@ impl<'ast> Visit<'ast> for FnVisitor {
             .last()
             .map(|s| s.ident.to_string())
             .unwrap_or_default();
+        // sqlx query macros write, and are where `event.id` is bound for the event log.
         if matches!(
             name.as_str(),
             "query" | "query_as" | "query_scalar" | "execute"
         ) {
             self.facts.side_effect = true;
+            self.macro_tokens(mac.tokens.clone());
         }
-        self.macro_tokens(mac.tokens.clone());
     }
 
     fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
@@ -574,11 +575,12 @@ impl<'ast> Visit<'ast> for FnVisitor {
             let name = segments.last().cloned().unwrap_or_default();
             let path = segments.join("::");
             // The function name's span: `Spanned` on the whole call would re-print it.
-            let span = func
-                .path
-                .segments
-                .last()
-                .map_or(0..0, |s| s.ident.span().byte_range());
+            let span = || {
+                func.path
+                    .segments
+                    .last()
+                    .map_or(0..0, |s| s.ident.span().byte_range())
+            };
             let parses_before = self.facts.parses.len();
             self.call_name(&name, &path, span);
             if let Some(parse) = self.facts.parses.get_mut(parses_before) {
@@ -690,7 +692,7 @@ impl<'ast> Visit<'ast> for FnVisitor {
             return;
         }
         // `payload.id`-style reads come through fields; method names count as calls.
-        self.call_name(&name, "", span);
+        self.call_name(&name, "", || span.clone());
         visit::visit_expr_method_call(self, call);
     }
 
