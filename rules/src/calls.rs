@@ -1101,59 +1101,55 @@ fn string_literals(expr: &Expr) -> Vec<(String, Range<usize>)> {
     literals.0
 }
 
-/// String values under origin keys in `json!` tokens: `"return_url": "https://…"`.
-fn json_origin_values(tokens: TokenStream) -> Vec<(String, Range<usize>)> {
+/// `"key": literal` pairs in `json!` tokens, at any depth.
+fn json_literal_pairs(tokens: TokenStream, out: &mut Vec<(String, proc_macro2::Literal)>) {
     let trees: Vec<TokenTree> = tokens.into_iter().collect();
-    let mut found = Vec::new();
     for (at, tree) in trees.iter().enumerate() {
-        match tree {
-            TokenTree::Group(group) => found.extend(json_origin_values(group.stream())),
-            TokenTree::Literal(key) => {
-                let (Some(TokenTree::Punct(colon)), Some(TokenTree::Literal(value))) =
-                    (trees.get(at + 1), trees.get(at + 2))
-                else {
-                    continue;
-                };
-                let key = key.to_string();
-                if colon.as_char() == ':' && crate::origins::is_origin_key(key.trim_matches('"')) {
-                    if let Ok(syn::Lit::Str(s)) = syn::parse_str::<syn::Lit>(&value.to_string()) {
-                        found.push((s.value(), value.span().byte_range()));
-                    }
-                }
+        match (tree, trees.get(at + 1), trees.get(at + 2)) {
+            (TokenTree::Group(group), _, _) => json_literal_pairs(group.stream(), out),
+            (
+                TokenTree::Literal(key),
+                Some(TokenTree::Punct(colon)),
+                Some(TokenTree::Literal(value)),
+            ) if colon.as_char() == ':' && key.to_string().starts_with('"') => {
+                out.push((key.to_string().trim_matches('"').to_string(), value.clone()));
             }
             _ => {}
         }
     }
-    found
+}
+
+/// String values under origin keys in `json!` tokens: `"return_url": "https://…"`.
+fn json_origin_values(tokens: TokenStream) -> Vec<(String, Range<usize>)> {
+    let mut pairs = Vec::new();
+    json_literal_pairs(tokens, &mut pairs);
+    pairs
+        .into_iter()
+        .filter(|(key, _)| crate::origins::is_origin_key(key))
+        .filter_map(
+            |(_, value)| match syn::parse_str::<syn::Lit>(&value.to_string()) {
+                Ok(syn::Lit::Str(s)) => Some((s.value(), value.span().byte_range())),
+                _ => None,
+            },
+        )
+        .collect()
 }
 
 /// Float literals under money-like keys in `json!` tokens: `"amount": 12.5`.
 fn json_money_floats(tokens: TokenStream) -> Vec<(Range<usize>, String)> {
-    let trees: Vec<TokenTree> = tokens.into_iter().collect();
-    let mut found = Vec::new();
-    for (at, tree) in trees.iter().enumerate() {
-        match tree {
-            TokenTree::Group(group) => found.extend(json_money_floats(group.stream())),
-            TokenTree::Literal(key) => {
-                let (Some(TokenTree::Punct(colon)), Some(TokenTree::Literal(value))) =
-                    (trees.get(at + 1), trees.get(at + 2))
-                else {
-                    continue;
-                };
-                let key = key.to_string();
-                let value_text = value.to_string();
-                let is_float = value_text.contains('.') && value_text.parse::<f64>().is_ok()
-                    || value_text.ends_with("f64")
-                    || value_text.ends_with("f32");
-                if colon.as_char() == ':' && key.starts_with('"') && is_float && is_money_name(&key)
-                {
-                    found.push((value.span().byte_range(), key.trim_matches('"').to_string()));
-                }
-            }
-            _ => {}
-        }
-    }
-    found
+    let mut pairs = Vec::new();
+    json_literal_pairs(tokens, &mut pairs);
+    pairs
+        .into_iter()
+        .filter(|(key, value)| {
+            let text = value.to_string();
+            let is_float = text.contains('.') && text.parse::<f64>().is_ok()
+                || text.ends_with("f64")
+                || text.ends_with("f32");
+            is_float && is_money_name(key)
+        })
+        .map(|(key, value)| (value.span().byte_range(), key))
+        .collect()
 }
 
 /// A `const`/`static` string item.
