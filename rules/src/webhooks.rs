@@ -712,16 +712,6 @@ impl<'ast> Visit<'ast> for FnVisitor {
                 self.event_literal(&binary.left);
             }
         }
-        if matches!(
-            binary.op,
-            syn::BinOp::Gt(_)
-                | syn::BinOp::Lt(_)
-                | syn::BinOp::Ge(_)
-                | syn::BinOp::Le(_)
-                | syn::BinOp::Sub(_)
-        ) {
-            // Comparing with the clock happens through `now`; nothing else to record here.
-        }
         visit::visit_expr_binary(self, binary);
     }
 
