@@ -75,11 +75,21 @@ fn check(args: &CheckArgs, style: Style) -> Result<ExitCode, Box<dyn miette::Dia
 }
 
 fn list_rules() -> String {
+    let id_width = rules::ALL
+        .iter()
+        .map(|rule| rule.id.len())
+        .max()
+        .unwrap_or(0);
+    let area_width = rules::ALL
+        .iter()
+        .map(|rule| rule.area.len())
+        .max()
+        .unwrap_or(0);
     let mut out = String::new();
     for rule in rules::ALL {
-        let live = if rule.live_only { ", live only" } else { "" };
+        let live = if rule.live_only { " (live only)" } else { "" };
         out.push_str(&format!(
-            "{:<28} {:<5} {:<16} {}{live}\n",
+            "{:<id_width$}  {:<5} {:<area_width$}  {}{live}\n",
             rule.id,
             rule.default.as_str(),
             rule.area,
