@@ -518,3 +518,110 @@ fn human_output_labels_the_config() {
         human("undeclared-origin/fail_env_allowed_origins_list")
     );
 }
+
+/// A small deterministic generator (xorshift), so the mutation test is repeatable.
+struct Noise(u64);
+
+impl Noise {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// Truncated and byte-flipped copies of real fixture files of every kind, plus random bytes
+/// under every file kind's name: the run completes, reports or not, and never panics.
+#[test]
+fn mangled_input_never_panics() {
+    let mut sources: Vec<PathBuf> = Vec::new();
+    fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .filter_map(Result::ok)
+        {
+            let path = entry.path();
+            if path.is_dir() {
+                collect(&path, out);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    collect(&fixture(""), &mut sources);
+    sources.sort();
+    let mut noise = Noise(0x9e37_79b9_7f4a_7c15);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("Cargo.toml"), b"[package]\nname = \"mangled\"\nversion = \"0.1.0\"\n[dependencies]\nleptos = { version = \"0.7\", features = [\"hydrate\"] }\naxum = \"0.7\"\n[workspace]\n").unwrap();
+    std::fs::create_dir_all(dir.path().join("src")).unwrap();
+    std::fs::create_dir_all(dir.path().join("dist")).unwrap();
+    for (at, source) in sources.iter().enumerate().filter(|(at, _)| at % 3 == 0) {
+        let Ok(mut bytes) = std::fs::read(source) else {
+            continue;
+        };
+        match noise.below(3) {
+            0 => bytes.truncate(noise.below(bytes.len())),
+            1 => {
+                for _ in 0..1 + noise.below(8) {
+                    let i = noise.below(bytes.len());
+                    if let Some(b) = bytes.get_mut(i) {
+                        *b = noise.next() as u8;
+                    }
+                }
+            }
+            _ => {
+                let cut = noise.below(bytes.len());
+                let tail = bytes.split_off(cut);
+                bytes.extend_from_slice(b"\"{[(");
+                bytes.extend(tail.iter().rev());
+            }
+        }
+        let name = source.file_name().unwrap().to_string_lossy().to_string();
+        let folder = if name.ends_with(".rs") { "src" } else { "dist" };
+        std::fs::write(dir.path().join(folder).join(format!("{at}-{name}")), bytes).unwrap();
+    }
+    for (at, name) in [
+        "a.rs",
+        "b.js",
+        "c.map",
+        "d.wasm",
+        ".env.production",
+        "e.toml",
+        "f.md",
+        "g.html",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let bytes: Vec<u8> = (0..1 + noise.below(4096))
+            .map(|_| noise.next() as u8)
+            .collect();
+        let folder = if name.ends_with(".rs") { "src" } else { "dist" };
+        std::fs::write(
+            dir.path().join(folder).join(format!("noise{at}{name}")),
+            bytes,
+        )
+        .unwrap();
+    }
+    let output = launchlint(&["--format", "json"], Some(dir.path()));
+    assert!(
+        matches!(output.status.code(), Some(0 | 1)),
+        "exit {:?}: {}",
+        output.status.code(),
+        stderr(&output)
+    );
+    assert!(
+        !stderr(&output).contains("panicked") && !stderr(&output).contains("internal error"),
+        "{}",
+        stderr(&output)
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("the JSON report is complete");
+    assert!(json["summary"]["files_scanned"].as_u64().unwrap_or(0) > 50);
+}
