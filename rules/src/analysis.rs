@@ -291,6 +291,7 @@ fn analyze_front_end(analysis: &mut FileAnalysis, text: &str) {
             }
         })
         .collect();
+    (analysis.calls.requests, analysis.calls.consts) = js::requests(text);
     analysis.imports = js::local_imports(text);
     analysis.use_client = model::declares_use_client(text);
     // An Astro component's frontmatter, and the functions frameworks run before rendering
@@ -312,6 +313,11 @@ fn analyze_front_end(analysis: &mut FileAnalysis, text: &str) {
     for read in &mut analysis.env_reads {
         if on_server(read.span.start) {
             read.context.gate = server;
+        }
+    }
+    for request in &mut analysis.calls.requests {
+        if on_server(request.span.start) {
+            request.gate = server;
         }
     }
 }

@@ -78,6 +78,9 @@ pub struct Request {
     pub body: Option<Body>,
     /// The chain ends in `.send()`.
     pub sends: bool,
+    /// Headers are also set from something this model cannot read (a map passed in, a
+    /// helper's result), so a missing header cannot be told.
+    pub opaque_headers: bool,
     /// Started by calling a local helper that returns a builder: its name and arguments.
     pub helper: Option<(String, Vec<Template>)>,
     /// This request is the value a helper function returns.
@@ -539,6 +542,7 @@ impl<'a> FunctionScanner<'a> {
             headers: Vec::new(),
             body: None,
             sends: false,
+            opaque_headers: false,
             helper: None,
             returned_by: None,
             scopes: self.scopes.clone(),
@@ -773,11 +777,10 @@ impl<'a> FunctionScanner<'a> {
                     }
                 }
             }
-            "headers" => {
-                if let Value::Headers(headers) = first {
-                    request.headers.extend(headers);
-                }
-            }
+            "headers" => match first {
+                Value::Headers(headers) => request.headers.extend(headers),
+                _ => request.opaque_headers = true,
+            },
             "idempotency_key" => request.headers.push(Header {
                 name: vec![Piece::Text("idempotency-key".into())],
                 key: key_origin(&first),

@@ -83,7 +83,12 @@ fn check(facts: &Facts, cx: &mut Context) {
             endpoint.idempotency,
             Idempotency::Required | Idempotency::Accepted
         );
-        if !wants_key || request.place.test_code || request.has_header("idempotency-key") {
+        let unknowable = request.request.opaque_headers;
+        if !wants_key
+            || unknowable
+            || request.place.test_code
+            || request.has_header("idempotency-key")
+        {
             continue;
         }
         let draft = request.file.draft(
