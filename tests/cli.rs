@@ -625,3 +625,41 @@ fn mangled_input_never_panics() {
         serde_json::from_slice(&output.stdout).expect("the JSON report is complete");
     assert!(json["summary"]["files_scanned"].as_u64().unwrap_or(0) > 50);
 }
+
+#[test]
+fn sarif_output_of_the_demo() {
+    let output = launchlint(&[".", "--format", "sarif"], Some(&fixture("demo")));
+    assert_eq!(output.status.code(), Some(1));
+    let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).expect("SARIF is JSON");
+    let run = &sarif["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), launchlint_rules::rules::ALL.len());
+    // Every result points at a rule of the driver, by id and index, with a relative URI.
+    for result in run["results"].as_array().unwrap() {
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], result["ruleId"]);
+        let uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap();
+        assert!(!uri.starts_with('/') && !uri.contains('\\'), "{uri}");
+    }
+    // The results, without the (long) rule docs, are pinned.
+    insta::assert_json_snapshot!("sarif_demo_results", run["results"]);
+}
+
+#[test]
+fn github_annotations() {
+    let output = launchlint(&["--format", "github"], Some(&fixture("demo")));
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    let first = text.lines().next().unwrap();
+    assert!(
+        first.starts_with("::error file=frontend/.env.production,line=3,col=22,endLine=3,endColumn=57,title=secret-key-in-client::live secret key `sk_live_…fqif`"),
+        "{first}"
+    );
+    assert!(
+        first.contains("%0Ahelp: "),
+        "multi-line messages are escaped"
+    );
+    assert!(text.ends_with("25 files scanned: 6 errors, 0 warnings, 0 suppressed\n"));
+}

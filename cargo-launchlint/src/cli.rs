@@ -78,6 +78,10 @@ pub enum Format {
     Short,
     /// The stable JSON contract
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers
+    Sarif,
+    /// GitHub Actions annotations (`::error file=…`)
+    Github,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

@@ -61,6 +61,8 @@ fn check(args: &CheckArgs, style: Style) -> Result<ExitCode, Box<dyn miette::Dia
         Format::Human => report::human::render(&report, style),
         Format::Short => report::short::render(&report),
         Format::Json => report::json::render(&report),
+        Format::Sarif => report::sarif::render(&report),
+        Format::Github => report::github::render(&report),
     };
     let summary = report.summary;
     let failed = summary.errors > 0 || (args.deny_warnings && summary.warnings > 0);

@@ -1,5 +1,5 @@
 //! Reporters turn sorted findings into one output format. They read findings and the files'
-//! masked text; they never see rules. A new format (SARIF, GitHub annotations) is a new
+//! masked text; rules reach them only through a finding's rule id. A new format is a new
 //! module here and a new `--format` value, nothing else.
 
 use std::collections::BTreeMap;
@@ -10,8 +10,10 @@ use serde::Serialize;
 
 use crate::scan::Scan;
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod sarif;
 pub mod short;
 
 #[derive(Serialize, Debug, Clone, Copy, PartialEq, Eq)]
