@@ -663,3 +663,95 @@ fn github_annotations() {
     );
     assert!(text.ends_with("25 files scanned: 6 errors, 0 warnings, 0 suppressed\n"));
 }
+
+#[test]
+fn baselines_accept_existing_findings_and_catch_new_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = dir.path().join("demo");
+    copy_dir(&fixture("demo"), &demo);
+    let baseline = dir.path().join("launchlint-baseline.json");
+    let baseline_arg = baseline.to_str().unwrap();
+
+    let written = launchlint(
+        &[
+            demo.to_str().unwrap(),
+            "--write-baseline",
+            baseline_arg,
+            "--format",
+            "short",
+        ],
+        None,
+    );
+    assert_eq!(
+        written.status.code(),
+        Some(0),
+        "writing a baseline accepts its findings"
+    );
+    let recorded: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&baseline).unwrap()).unwrap();
+    assert_eq!(recorded["findings"].as_array().unwrap().len(), 6);
+
+    let output = launchlint(
+        &[
+            demo.to_str().unwrap(),
+            "--baseline",
+            baseline_arg,
+            "--format",
+            "short",
+        ],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        stdout(&output).ends_with("0 errors, 0 warnings, 6 suppressed\n"),
+        "{}",
+        stdout(&output)
+    );
+
+    // A new leak above an old one: the old one keeps its fingerprint, the new one fails.
+    let webhooks = demo.join("server/src/webhooks.rs");
+    let text = std::fs::read_to_string(&webhooks).unwrap();
+    std::fs::write(
+        &webhooks,
+        format!("const FALLBACK: &str = \"{LIVE_KEY}\";\n{text}"),
+    )
+    .unwrap();
+    let output = launchlint(
+        &[
+            demo.to_str().unwrap(),
+            "--baseline",
+            baseline_arg,
+            "--format",
+            "short",
+        ],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let report = stdout(&output);
+    assert!(
+        report.starts_with("server/src/webhooks.rs:1:25: error[hardcoded-secret-key]"),
+        "{report}"
+    );
+    assert!(
+        report.ends_with("1 error, 0 warnings, 6 suppressed\n"),
+        "{report}"
+    );
+
+    std::fs::write(&baseline, "not json").unwrap();
+    let output = launchlint(
+        &[
+            demo.to_str().unwrap(),
+            "--baseline",
+            baseline_arg,
+            "--color",
+            "never",
+        ],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("cannot read baseline"),
+        "{}",
+        stderr(&output)
+    );
+}

@@ -64,6 +64,12 @@ pub struct CheckArgs {
     /// Fail (exit 1) on warnings too
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Ignore findings recorded in this baseline file (they count as suppressed)
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the current findings in this baseline file, and exit 0
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
     /// Rule levels from -A/-W/-D in command-line order; filled after parsing.
     #[arg(skip)]
     pub level_flags: Vec<(String, Level)>,

@@ -2,6 +2,7 @@
 //! `scan`, output is written by a `report` module. Exit codes: 0 no error-level finding,
 //! 1 at least one (or a warning with `--deny-warnings`), 2 the tool could not run.
 
+mod baseline;
 mod cli;
 mod config;
 mod report;
@@ -47,7 +48,22 @@ fn main() -> ExitCode {
 }
 
 fn check(args: &CheckArgs, style: Style) -> Result<ExitCode, Box<dyn miette::Diagnostic>> {
-    let scan = scan::run(args).map_err(|error| Box::new(error) as Box<dyn miette::Diagnostic>)?;
+    let mut scan =
+        scan::run(args).map_err(|error| Box::new(error) as Box<dyn miette::Diagnostic>)?;
+    let as_diagnostic =
+        |error: baseline::BaselineError| Box::new(error) as Box<dyn miette::Diagnostic>;
+    if let Some(path) = &args.baseline {
+        scan.outcome.suppressed +=
+            baseline::apply(path, &mut scan.outcome.findings).map_err(as_diagnostic)?;
+    }
+    if let Some(path) = &args.write_baseline {
+        baseline::write(path, &scan.outcome.findings).map_err(as_diagnostic)?;
+        eprintln!(
+            "launchlint: wrote {} findings to {}",
+            scan.outcome.findings.len(),
+            path.display()
+        );
+    }
     for note in &scan.notes {
         let path = if note.path.is_empty() {
             String::new()
@@ -65,7 +81,9 @@ fn check(args: &CheckArgs, style: Style) -> Result<ExitCode, Box<dyn miette::Dia
         Format::Github => report::github::render(&report),
     };
     let summary = report.summary;
-    let failed = summary.errors > 0 || (args.deny_warnings && summary.warnings > 0);
+    // Writing a baseline accepts the findings it records.
+    let failed = args.write_baseline.is_none()
+        && (summary.errors > 0 || (args.deny_warnings && summary.warnings > 0));
     Ok(print(
         &output,
         if failed {
