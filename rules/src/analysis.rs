@@ -141,16 +141,7 @@ impl FileAnalysis {
         help: String,
         evidence: String,
     ) -> Draft<'_> {
-        Draft {
-            path: &self.path,
-            lines: &self.lines,
-            span,
-            message,
-            help,
-            evidence,
-            at_most_warning: false,
-            labels: Vec::new(),
-        }
+        Draft::new(&self.path, &self.lines, span, message, help, evidence)
     }
 
     /// Where a value with `context` runs and in which scope.

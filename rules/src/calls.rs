@@ -16,7 +16,7 @@ use proc_macro2::{TokenStream, TokenTree};
 use syn::spanned::Spanned;
 use syn::{Expr, Pat, Stmt};
 
-use crate::rust_source::Gate;
+use crate::rust_source::{path_segments, type_name, Gate};
 
 /// One piece of a string built at runtime.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -560,12 +560,7 @@ impl<'a> FunctionScanner<'a> {
             }
             return Value::Nothing;
         };
-        let segments: Vec<String> = func
-            .path
-            .segments
-            .iter()
-            .map(|s| s.ident.to_string())
-            .collect();
+        let segments: Vec<String> = path_segments(&func.path);
         let name = segments.last().cloned().unwrap_or_default();
         let full = segments.join("::");
         let span = func
@@ -1032,15 +1027,6 @@ fn quote_type(ty: &syn::Type) -> String {
             .join("::"),
         syn::Type::ImplTrait(_) => "impl".into(),
         _ => String::new(),
-    }
-}
-
-/// The last path segment of a type, through references: `&CreateSession` → `CreateSession`.
-fn type_name(ty: &syn::Type) -> Option<String> {
-    match ty {
-        syn::Type::Reference(r) => type_name(&r.elem),
-        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-        _ => None,
     }
 }
 

@@ -92,7 +92,28 @@ pub struct Draft<'a> {
     pub labels: Vec<Label>,
 }
 
-impl Draft<'_> {
+impl<'a> Draft<'a> {
+    /// A draft that is an error or warning as the rule's level says, with no extra labels.
+    pub fn new(
+        path: &'a str,
+        lines: &'a LineIndex,
+        span: Range<usize>,
+        message: String,
+        help: String,
+        evidence: String,
+    ) -> Self {
+        Draft {
+            path,
+            lines,
+            span,
+            message,
+            help,
+            evidence,
+            at_most_warning: false,
+            labels: Vec::new(),
+        }
+    }
+
     /// Adds a label at `span` of the file at `path`, whose lines are `lines`.
     pub fn with_label(
         mut self,

@@ -86,6 +86,27 @@ pub struct LaunchConfig {
     pub product_surface: Option<(String, std::ops::Range<usize>)>,
 }
 
+impl LaunchConfig {
+    /// A finding at `span` of the config file, when there is one.
+    pub fn draft(
+        &self,
+        span: std::ops::Range<usize>,
+        message: String,
+        help: String,
+        evidence: String,
+    ) -> Option<crate::finding::Draft<'_>> {
+        let path = self.path.as_deref()?;
+        Some(crate::finding::Draft::new(
+            path,
+            &self.lines,
+            span,
+            message,
+            help,
+            evidence,
+        ))
+    }
+}
+
 /// A folder with a `package.json` (or a trunk front end).
 #[derive(Clone, Debug)]
 pub struct FrontEnd {

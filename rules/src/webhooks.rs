@@ -20,6 +20,7 @@ use syn::{Expr, Lit};
 
 use crate::analysis::FileAnalysis;
 use crate::model::ProjectModel;
+use crate::rust_source::{last_segment, path_segments, type_name};
 
 /// What one function does, as far as webhooks are concerned.
 #[derive(Clone, Debug, Default)]
@@ -202,7 +203,7 @@ pub fn function_facts(
             if outer.as_deref() == Some("Json") {
                 visitor.facts.parsed_extractor = inner.or(Some("Json".into()));
             }
-            if let Some(name) = last_type_name(&typed.ty) {
+            if let Some(name) = type_name(&typed.ty) {
                 visitor.facts.web_params |= WEB_PARAM_TYPES.contains(&name.as_str());
                 visitor.facts.param_types.push(name);
             }
@@ -261,7 +262,7 @@ fn outer_and_inner_type(ty: &syn::Type) -> (Option<String>, Option<String>) {
             let inner = match &last.arguments {
                 syn::PathArguments::AngleBracketed(args) => {
                     args.args.iter().find_map(|arg| match arg {
-                        syn::GenericArgument::Type(t) => last_type_name(t),
+                        syn::GenericArgument::Type(t) => type_name(t),
                         _ => None,
                     })
                 }
@@ -270,27 +271,6 @@ fn outer_and_inner_type(ty: &syn::Type) -> (Option<String>, Option<String>) {
             (Some(last.ident.to_string()), inner)
         }
         _ => (None, None),
-    }
-}
-
-/// The last segment of a type, through references, `Option`, `Vec` and `Box`.
-fn last_type_name(ty: &syn::Type) -> Option<String> {
-    match ty {
-        syn::Type::Reference(r) => last_type_name(&r.elem),
-        syn::Type::Path(p) => {
-            let last = p.path.segments.last()?;
-            let name = last.ident.to_string();
-            if matches!(name.as_str(), "Option" | "Vec" | "Box" | "Arc") {
-                if let syn::PathArguments::AngleBracketed(args) = &last.arguments {
-                    return args.args.iter().find_map(|arg| match arg {
-                        syn::GenericArgument::Type(t) => last_type_name(t),
-                        _ => None,
-                    });
-                }
-            }
-            Some(name)
-        }
-        _ => None,
     }
 }
 
@@ -410,12 +390,7 @@ impl FnVisitor {
         impl<'ast> Visit<'ast> for Handlers<'_> {
             fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
                 if let Expr::Path(f) = &*call.func {
-                    let name = f
-                        .path
-                        .segments
-                        .last()
-                        .map(|s| s.ident.to_string())
-                        .unwrap_or_default();
+                    let name = last_segment(&f.path);
                     if matches!(
                         name.as_str(),
                         "post" | "put" | "get" | "patch" | "any" | "on" | "delete"
@@ -548,12 +523,7 @@ impl<'ast> Visit<'ast> for FnVisitor {
     }
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
-        let name = mac
-            .path
-            .segments
-            .last()
-            .map(|s| s.ident.to_string())
-            .unwrap_or_default();
+        let name = last_segment(&mac.path);
         // sqlx query macros write, and are where `event.id` is bound for the event log.
         if matches!(
             name.as_str(),
@@ -566,12 +536,7 @@ impl<'ast> Visit<'ast> for FnVisitor {
 
     fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
         if let Expr::Path(func) = &*call.func {
-            let segments: Vec<String> = func
-                .path
-                .segments
-                .iter()
-                .map(|s| s.ident.to_string())
-                .collect();
+            let segments: Vec<String> = path_segments(&func.path);
             let name = segments.last().cloned().unwrap_or_default();
             let path = segments.join("::");
             // The function name's span: `Spanned` on the whole call would re-print it.
@@ -593,7 +558,7 @@ impl<'ast> Visit<'ast> for FnVisitor {
             ) {
                 if let syn::PathArguments::AngleBracketed(args) = &last.arguments {
                     parse.2 = args.args.iter().find_map(|arg| match arg {
-                        syn::GenericArgument::Type(t) => last_type_name(t),
+                        syn::GenericArgument::Type(t) => type_name(t),
                         _ => None,
                     });
                 }
@@ -658,8 +623,7 @@ impl<'ast> Visit<'ast> for FnVisitor {
         {
             for arg in &call.args {
                 if let Expr::Path(p) = arg {
-                    self.routed
-                        .extend(p.path.segments.last().map(|s| s.ident.to_string()));
+                    self.routed.push(last_segment(&p.path));
                 } else {
                     self.route_handlers(arg);
                 }
@@ -759,7 +723,7 @@ impl<'ast> Visit<'ast> for FnVisitor {
         if let (syn::Pat::Type(typed), Some(init)) = (&local.pat, &local.init) {
             let before = self.facts.parses.len();
             visit::visit_local(self, local);
-            let type_name = last_type_name(&typed.ty);
+            let type_name = type_name(&typed.ty);
             if let Some(parse) = self.facts.parses.get_mut(before) {
                 parse.2 = parse.2.take().or(type_name);
             }
@@ -863,11 +827,7 @@ pub fn guard_impl(
     let Some((_, trait_path, _)) = &implementation.trait_ else {
         return;
     };
-    let trait_name = trait_path
-        .segments
-        .last()
-        .map(|s| s.ident.to_string())
-        .unwrap_or_default();
+    let trait_name = last_segment(trait_path);
     if !matches!(
         trait_name.as_str(),
         "FromRequest" | "FromRequestParts" | "FromData"
@@ -878,7 +838,7 @@ pub fn guard_impl(
         .functions
         .get(functions_before..)
         .is_some_and(|fs| fs.iter().any(|f| f.reads_signature_header));
-    if let (true, Some(self_type)) = (reads, last_type_name(&implementation.self_ty)) {
+    if let (true, Some(self_type)) = (reads, type_name(&implementation.self_ty)) {
         facts.signature_guards.push(self_type);
     }
 }
@@ -915,7 +875,7 @@ pub fn type_facts(facts: &mut WebhookFacts, item: &syn::Item) {
                     Some(DeField {
                         name,
                         span: ident.span().byte_range(),
-                        type_name: last_type_name(&f.ty),
+                        type_name: type_name(&f.ty),
                     })
                 })
                 .collect();
@@ -935,9 +895,7 @@ pub fn type_facts(facts: &mut WebhookFacts, item: &syn::Item) {
                         ),
                     };
                     let payload = match &v.fields {
-                        syn::Fields::Unnamed(f) => {
-                            f.unnamed.first().and_then(|f| last_type_name(&f.ty))
-                        }
+                        syn::Fields::Unnamed(f) => f.unnamed.first().and_then(|f| type_name(&f.ty)),
                         _ => None,
                     };
                     (value, span, payload)

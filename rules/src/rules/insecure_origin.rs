@@ -76,20 +76,12 @@ fn check(facts: &Facts, cx: &mut Context) {
         );
     }
     let launch = &facts.model.launch;
-    let Some(path) = &launch.path else { return };
     for (value, span) in launch.allowed_origins.iter().flatten() {
-        if let Some(reason) = insecure_reason(value) {
-            let message = format!("declared origin `{value}` is {reason}");
-            let draft = crate::finding::Draft {
-                path,
-                lines: &launch.lines,
-                span: span.clone(),
-                message,
-                help: help(reason),
-                evidence: value.clone(),
-                at_most_warning: false,
-                labels: Vec::new(),
-            };
+        let Some(reason) = insecure_reason(value) else {
+            continue;
+        };
+        let message = format!("declared origin `{value}` is {reason}");
+        if let Some(draft) = launch.draft(span.clone(), message, help(reason), value.clone()) {
             cx.report(&INSECURE_ORIGIN, draft);
         }
     }

@@ -1,7 +1,7 @@
 use super::declare_rule;
 use crate::analysis::{Facts, HitContext};
 use crate::contract::Product;
-use crate::finding::{Context, Draft};
+use crate::finding::Context;
 
 declare_rule! {
     /// ## What it does
@@ -74,18 +74,13 @@ fn check(facts: &Facts, cx: &mut Context) {
             );
         }
     }
-    if let (Some(path), Some((surface, span))) = (&launch.path, &launch.product_surface) {
-        if surface == "0base_review" || surface == "0link_review" {
-            let draft = Draft {
-                path,
-                lines: &launch.lines,
-                span: span.clone(),
-                message: format!("product surface `{surface}` is review-only and cannot launch"),
-                help: "launch on `0gate` (or `0pools_approved` once approved); review-only surfaces stay in sandbox".into(),
-                evidence: surface.clone(),
-                at_most_warning: false,
-                labels: Vec::new(),
-            };
+    let Some((surface, span)) = &launch.product_surface else {
+        return;
+    };
+    if surface == "0base_review" || surface == "0link_review" {
+        let message = format!("product surface `{surface}` is review-only and cannot launch");
+        let help = "launch on `0gate` (or `0pools_approved` once approved); review-only surfaces stay in sandbox";
+        if let Some(draft) = launch.draft(span.clone(), message, help.into(), surface.clone()) {
             cx.report(&REVIEW_ONLY_PRODUCT, draft);
         }
     }
