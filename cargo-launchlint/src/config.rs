@@ -182,7 +182,8 @@ fn read(path: &Path) -> Result<String, Box<ConfigError>> {
     })
 }
 
-fn parse_standalone(path: &Path, text: String) -> Result<LoadedConfig, Box<ConfigError>> {
+/// Parses and validates the text of a standalone `launchlint.toml`.
+pub fn parse_standalone(path: &Path, text: String) -> Result<LoadedConfig, Box<ConfigError>> {
     match toml::from_str::<Config>(&text) {
         Ok(config) => validate(path, text, config),
         Err(error) => Err(toml_error(path, text, &error)),

@@ -2,20 +2,13 @@
 //! `scan`, output is written by a `report` module. Exit codes: 0 no error-level finding,
 //! 1 at least one (or a warning with `--deny-warnings`), 2 the tool could not run.
 
-mod baseline;
-mod cli;
-mod config;
-mod report;
-mod scan;
-mod walk;
-mod workspace;
-
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use cli::{CheckArgs, ColorChoice, Command, Format};
+use cargo_launchlint::cli::{self, CheckArgs, ColorChoice, Command, Format};
+use cargo_launchlint::report::{self, human::Style};
+use cargo_launchlint::{baseline, config, scan};
 use launchlint_rules::rules;
-use report::human::Style;
 
 fn main() -> ExitCode {
     let cli = match cli::parse(std::env::args_os().collect()) {

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use launchlint_rules::analysis::{self, FileAnalysis, Note, Outcome};
+use launchlint_rules::analysis::{self, FileAnalysis, Note, NoteKind, Outcome};
 use launchlint_rules::finding::Levels;
 use launchlint_rules::model::{self, Environment, FrontEnd, Package, ProjectModel};
 use launchlint_rules::rules;
@@ -86,16 +86,19 @@ pub fn run(args: &CheckArgs) -> Result<Scan, ScanError> {
     let mut notes = Vec::new();
     let cargo = workspace::load(&root, args.manifest_path.as_deref());
     if let Some(reason) = &cargo.fallback_reason {
-        notes.push(Note {
-            path: "Cargo.toml".into(),
-            message: format!("`cargo metadata` failed ({reason}); read the manifests directly"),
-        });
+        notes.push(Note::new(
+            "Cargo.toml",
+            NoteKind::Info,
+            format!("`cargo metadata` failed ({reason}); read the manifests directly"),
+        ));
     }
     let walked = walk::walk(&root, &model, ignored.as_ref());
-    notes.extend(walked.errors.into_iter().map(|message| Note {
-        path: String::new(),
-        message,
-    }));
+    notes.extend(
+        walked
+            .errors
+            .into_iter()
+            .map(|message| Note::new("", NoteKind::Unreadable, message)),
+    );
 
     // Manifests decide sides before any file is analyzed; their bytes are kept for analysis
     // so no file is read twice.
@@ -308,16 +311,24 @@ fn analyze_all(
         inputs
             .into_par_iter()
             .map(|(path, bytes)| {
-                let note = |message: String| Note {
-                    path: path.clone(),
-                    message,
-                };
                 let bytes = bytes
                     .map_or_else(|| read_file(root, path), Ok)
-                    .map_err(|e| note(format!("could not read: {e}")))?;
+                    .map_err(|e| {
+                        Note::new(
+                            path.clone(),
+                            NoteKind::Unreadable,
+                            format!("could not read: {e}"),
+                        )
+                    })?;
                 // A bug in one rule must not end the run: the file is reported and skipped.
                 std::panic::catch_unwind(|| analysis::analyze_file(model, path, &bytes)).map_err(
-                    |_| note("internal error while analyzing; skipped (please report this)".into()),
+                    |_| {
+                        Note::new(
+                            path.clone(),
+                            NoteKind::Unparsed,
+                            "internal error while analyzing; skipped (please report this)",
+                        )
+                    },
                 )
             })
             .collect()

@@ -26,6 +26,32 @@ use crate::{bundle, js};
 pub struct Note {
     pub path: String,
     pub message: String,
+    pub kind: NoteKind,
+}
+
+/// What a note says about its file, so the summary can count what was not fully scanned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum NoteKind {
+    /// Could not be read at all (permissions, not a regular file, a broken link).
+    Unreadable,
+    /// Over a size limit: skipped, or (Rust) scanned as text only.
+    TooLarge,
+    /// Did not parse (or nests too deeply to parse safely): scanned as text only.
+    Unparsed,
+    /// A binary file other than `.wasm`: skipped.
+    Binary,
+    /// Scanned, with something worth knowing (invalid UTF-8 replaced, a fallback taken).
+    Info,
+}
+
+impl Note {
+    pub fn new(path: impl Into<String>, kind: NoteKind, message: impl Into<String>) -> Self {
+        Note {
+            path: path.into(),
+            message: message.into(),
+            kind,
+        }
+    }
 }
 
 /// Where a value sits inside its file, beyond the file's own class.
@@ -126,11 +152,8 @@ impl FileAnalysis {
         }
     }
 
-    fn note(&mut self, message: impl Into<String>) {
-        self.notes.push(Note {
-            path: self.path.clone(),
-            message: message.into(),
-        });
+    fn note(&mut self, kind: NoteKind, message: impl Into<String>) {
+        self.notes.push(Note::new(self.path.clone(), kind, message));
     }
 
     /// A finding at `span` of this file, for a rule to hand to the context.
@@ -189,13 +212,16 @@ pub fn analyze_file(model: &ProjectModel, path: &str, bytes: &[u8]) -> FileAnaly
         return analysis;
     }
     if looks_binary(bytes) {
-        analysis.note("binary file, skipped");
+        analysis.note(NoteKind::Binary, "binary file, skipped");
         return analysis;
     }
     let text: Arc<str> = match std::str::from_utf8(bytes) {
         Ok(text) => text.into(),
         Err(_) => {
-            analysis.note("not valid UTF-8; scanned with invalid bytes replaced");
+            analysis.note(
+                NoteKind::Info,
+                "not valid UTF-8; scanned with invalid bytes replaced",
+            );
             String::from_utf8_lossy(bytes).into()
         }
     };
@@ -386,9 +412,12 @@ fn analyze_rust(analysis: &mut FileAnalysis, text: &str, operations: &[String]) 
         }
         Err((message, span)) => {
             let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
-            analysis.note(format!(
-                "could not parse as Rust (line {line}: {message}); scanned as text for secrets"
-            ));
+            analysis.note(
+                NoteKind::Unparsed,
+                format!(
+                    "could not parse as Rust (line {line}: {message}); scanned as text for secrets"
+                ),
+            );
             // Not compiled as it stands, so a secret here counts as committed, not shipped.
             scan_text(analysis, text);
         }

@@ -1,0 +1,11 @@
+//! The shell around the analysis library: arguments, config discovery, `cargo metadata`, the
+//! walk and every file read, reporters. `main.rs` dispatches; the modules are a library so
+//! that tests, benchmarks and fuzz targets can drive the same code the binary runs.
+
+pub mod baseline;
+pub mod cli;
+pub mod config;
+pub mod report;
+pub mod scan;
+pub mod walk;
+pub mod workspace;
