@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use aho_corasick::{AhoCorasick, MatchKind};
 
 /// The secret prefixes, longest first where one extends another.
-const PREFIXES: [&str; 5] = [
+pub const PREFIXES: [&str; 5] = [
     "sk_live_",
     "sk_test_",
     "whsec_live_",
