@@ -262,7 +262,7 @@ fn manifests_are_read_when_cargo_is_missing() {
         .output()
         .unwrap();
     assert!(
-        stderr(&without).contains("`cargo metadata` failed"),
+        stderr(&without).contains("`cargo metadata` not used"),
         "{}",
         stderr(&without)
     );

@@ -10,6 +10,8 @@ use std::path::Path;
 use launchlint_rules::finding::Level;
 use launchlint_rules::rules;
 use miette::{Diagnostic, NamedSource, SourceSpan};
+
+use crate::fsio;
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -147,34 +149,58 @@ pub struct LoadedConfig {
     pub levels: Vec<(&'static str, Level)>,
 }
 
-/// Finds and reads the config for a project rooted at `root`.
+/// Finds and reads the config for a project rooted at `root`. A config found in the tree may
+/// be a symlink only to a file inside the project; `explicit` (`--config`) is the user's own.
 pub fn load(root: &Path, explicit: Option<&Path>) -> Result<LoadedConfig, Box<ConfigError>> {
-    if let Some(path) = explicit {
-        let text = read(path)?;
-        return parse_standalone(path, text);
-    }
+    let loaded = match explicit {
+        Some(path) => parse_standalone(path, read(path, path)?)?,
+        None => find(root)?,
+    };
+    check_paths(root, &loaded)?;
+    Ok(loaded)
+}
+
+fn find(root: &Path) -> Result<LoadedConfig, Box<ConfigError>> {
     for name in ["launchlint.toml", ".launchlint.toml"] {
-        let path = root.join(name);
-        if path.is_file() {
-            let text = read(&path)?;
-            return parse_standalone(&path, text);
+        let shown = root.join(name);
+        if std::fs::symlink_metadata(&shown).is_ok() {
+            let path = in_tree(root, name, &shown)?;
+            return parse_standalone(&shown, read(&shown, &path)?);
         }
     }
-    let manifest = root.join("Cargo.toml");
-    if manifest.is_file() {
-        let text = read(&manifest)?;
+    let shown = root.join("Cargo.toml");
+    if std::fs::symlink_metadata(&shown).is_ok() {
+        let path = in_tree(root, "Cargo.toml", &shown)?;
+        let text = read(&shown, &path)?;
         if text.contains("launchlint") {
-            return parse_cargo_metadata(&manifest, text);
+            return parse_cargo_metadata(&shown, text);
         }
     }
     Ok(LoadedConfig::default())
 }
 
-fn read(path: &Path) -> Result<String, Box<ConfigError>> {
-    std::fs::read_to_string(path).map_err(|error| {
+/// The config file `name` at the root, resolved, when it stays inside the project.
+fn in_tree(root: &Path, name: &str, shown: &Path) -> Result<std::path::PathBuf, Box<ConfigError>> {
+    fsio::inside_root(root, name).map_err(|escape| {
         Box::new(ConfigError {
-            message: format!("cannot read {}: {error}", path.display()),
-            source_code: NamedSource::new(path.display().to_string(), String::new()),
+            message: format!("`{}` is not read: {escape}", shown.display()),
+            source_code: NamedSource::new(shown.display().to_string(), String::new()),
+            span: (0, 0).into(),
+            label: "here".into(),
+            help: Some(
+                "a config in the scanned tree may only point inside the project; pass another file with `--config`".into(),
+            ),
+        })
+    })
+}
+
+/// Reads a config file (`path`, shown as `shown`), capped and only when it is a regular file.
+fn read(shown: &Path, path: &Path) -> Result<String, Box<ConfigError>> {
+    let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    fsio::read_text(&path, fsio::MAX_CONFIG_BYTES).map_err(|error| {
+        Box::new(ConfigError {
+            message: format!("cannot read {}: {error}", shown.display()),
+            source_code: NamedSource::new(shown.display().to_string(), String::new()),
             span: (0, 0).into(),
             label: "here".into(),
             help: None,
@@ -182,8 +208,46 @@ fn read(path: &Path) -> Result<String, Box<ConfigError>> {
     })
 }
 
-/// Parses and validates the text of a standalone `launchlint.toml`.
-pub fn parse_standalone(path: &Path, text: String) -> Result<LoadedConfig, Box<ConfigError>> {
+/// Every path the config names is relative to the project root and stays inside it: no
+/// absolute path, no `..` above the root, no symlink that leads out.
+fn check_paths(root: &Path, loaded: &LoadedConfig) -> Result<(), Box<ConfigError>> {
+    let Some((path, text)) = &loaded.source else {
+        return Ok(());
+    };
+    let config = &loaded.config;
+    let entries = [
+        &config.contract.extend,
+        &config.monitoring.alerts,
+        &config.support.runbooks,
+        &config.client.paths,
+        &config.ignore.paths,
+    ];
+    for entry in entries.into_iter().flatten() {
+        let value = entry.get_ref();
+        let is_glob = value.contains(['*', '?', '[', '{']);
+        let checked = if is_glob {
+            fsio::lexically_inside(value)
+        } else {
+            fsio::inside_root(root, value).map(|_| ())
+        };
+        if let Err(escape) = checked {
+            return Err(config_error(
+                path,
+                text.clone(),
+                entry.span(),
+                format!("path `{value}` is outside the project: {escape}"),
+                "outside the project",
+                Some(
+                    "paths in the config are relative to the project root and stay inside it"
+                        .into(),
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn parse_standalone(path: &Path, text: String) -> Result<LoadedConfig, Box<ConfigError>> {
     match toml::from_str::<Config>(&text) {
         Ok(config) => validate(path, text, config),
         Err(error) => Err(toml_error(path, text, &error)),
@@ -301,20 +365,42 @@ fn validate(path: &Path, text: String, config: Config) -> Result<LoadedConfig, B
     })
 }
 
-/// The built-in contract plus the `[contract] extend` files, paths relative to `root`.
+/// The built-in contract plus the `[contract] extend` files, paths relative to `root` (checked
+/// to stay inside it when the config was loaded). A file that cannot be read is an error at
+/// its entry in the config.
 pub fn contract(
     root: &Path,
-    config: &Config,
+    loaded: &LoadedConfig,
 ) -> Result<launchlint_rules::contract::Contract, Box<ConfigError>> {
     let mut contract = launchlint_rules::contract::Contract::builtin();
-    for entry in &config.contract.extend {
-        let path = root.join(entry.get_ref());
-        let text = read(&path)?;
+    for entry in &loaded.config.contract.extend {
+        let shown = root.join(entry.get_ref());
+        let resolved = fsio::inside_root(root, entry.get_ref()).unwrap_or_else(|_| shown.clone());
+        let text = match fsio::read_text(&resolved, fsio::MAX_CONFIG_BYTES) {
+            Ok(text) => text,
+            Err(error) => {
+                let (path, config_text) = loaded
+                    .source
+                    .clone()
+                    .expect("extend entries come from a config file");
+                return Err(config_error(
+                    &path,
+                    config_text,
+                    entry.span(),
+                    format!(
+                        "cannot read contract extension `{}`: {error}",
+                        entry.get_ref()
+                    ),
+                    "named here",
+                    None,
+                ));
+            }
+        };
         if let Err(error) = contract.extend(&text) {
             let span = error.span.unwrap_or(0..0);
             let help = Some("use the format of the built-in contract: `[[host]]` and `[[endpoint]]` tables (see the README)".to_string());
             return Err(config_error(
-                &path,
+                &shown,
                 text,
                 span,
                 format!("invalid contract extension: {}", error.message),

@@ -5,6 +5,8 @@
 pub mod baseline;
 pub mod cli;
 pub mod config;
+pub mod fsio;
+pub mod gitindex;
 pub mod report;
 pub mod scan;
 pub mod walk;

@@ -3,7 +3,6 @@
 //! cores, then the cross-file rules. Nothing here knows how findings are printed.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use launchlint_rules::analysis::{self, FileAnalysis, Note, NoteKind, Outcome};
@@ -15,12 +14,10 @@ use rayon::prelude::*;
 
 use crate::cli::{CheckArgs, EnvironmentArg};
 use crate::config::{self, ConfigError, LoadedConfig};
+use crate::fsio;
 use crate::walk;
 use crate::workspace::{self, Source};
 
-/// Larger files are skipped with a note: nothing hand-written is this big, and bundles this
-/// size are better split.
-const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
 /// syn recurses on nesting; generated code can nest deeply. Workers get a large stack.
 const WORKER_STACK_BYTES: usize = 64 * 1024 * 1024;
 
@@ -73,7 +70,7 @@ pub fn run(args: &CheckArgs) -> Result<Scan, ScanError> {
         _ => Environment::Live,
     };
     let mut model = ProjectModel::new(environment);
-    model.set_contract(config::contract(&root, &loaded.config)?);
+    model.set_contract(config::contract(&root, &loaded)?);
     model.launch = launch_config(&root, &loaded);
     let strings = |list: &[toml::Spanned<String>]| {
         list.iter().map(|s| s.get_ref().clone()).collect::<Vec<_>>()
@@ -84,14 +81,6 @@ pub fn run(args: &CheckArgs) -> Result<Scan, ScanError> {
     let ignored = glob_set(&strings(&loaded.config.ignore.paths));
 
     let mut notes = Vec::new();
-    let cargo = workspace::load(&root, args.manifest_path.as_deref());
-    if let Some(reason) = &cargo.fallback_reason {
-        notes.push(Note::new(
-            "Cargo.toml",
-            NoteKind::Info,
-            format!("`cargo metadata` failed ({reason}); read the manifests directly"),
-        ));
-    }
     let walked = walk::walk(&root, &model, ignored.as_ref());
     notes.extend(
         walked
@@ -99,6 +88,16 @@ pub fn run(args: &CheckArgs) -> Result<Scan, ScanError> {
             .into_iter()
             .map(|message| Note::new("", NoteKind::Unreadable, message)),
     );
+    model.credentials_only = walked.credentials_only;
+    // After the walk: cargo is not started on a tree with links it could follow out of it.
+    let cargo = workspace::load(&root, args.manifest_path.as_deref(), &walked.irregular);
+    if let Some(reason) = &cargo.fallback_reason {
+        notes.push(Note::new(
+            "Cargo.toml",
+            NoteKind::Info,
+            format!("`cargo metadata` not used ({reason}); read the manifests directly"),
+        ));
+    }
 
     // Manifests decide sides before any file is analyzed; their bytes are kept for analysis
     // so no file is read twice.
@@ -106,7 +105,7 @@ pub fn run(args: &CheckArgs) -> Result<Scan, ScanError> {
     for path in &walked.files {
         let name = model::file_name(path);
         if matches!(name, "Cargo.toml" | "package.json" | "Trunk.toml") {
-            if let Ok(bytes) = read_file(&root, path) {
+            if let Ok(bytes) = fsio::read_regular(&root.join(path), fsio::MAX_SCANNED_BYTES) {
                 preread.insert(path.clone(), bytes);
             }
         }
@@ -274,23 +273,6 @@ fn glob_set(patterns: &[String]) -> Option<globset::GlobSet> {
     builder.build().ok()
 }
 
-fn read_file(root: &Path, relative: &str) -> Result<Vec<u8>, String> {
-    let file = std::fs::File::open(root.join(relative)).map_err(|e| e.to_string())?;
-    let size = file.metadata().map_err(|e| e.to_string())?.len();
-    if size > MAX_FILE_BYTES {
-        return Err(format!(
-            "larger than {} MiB ({} bytes), skipped",
-            MAX_FILE_BYTES >> 20,
-            size
-        ));
-    }
-    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| e.to_string())?;
-    Ok(bytes)
-}
-
 /// Reads and analyzes every file on all cores. Results keep the walk's (sorted) order, so
 /// output does not depend on thread timing. Files that cannot be read become notes.
 fn analyze_all(
@@ -312,13 +294,16 @@ fn analyze_all(
             .into_par_iter()
             .map(|(path, bytes)| {
                 let bytes = bytes
-                    .map_or_else(|| read_file(root, path), Ok)
-                    .map_err(|e| {
-                        Note::new(
-                            path.clone(),
-                            NoteKind::Unreadable,
-                            format!("could not read: {e}"),
-                        )
+                    .map_or_else(
+                        || fsio::read_regular(&root.join(path), fsio::MAX_SCANNED_BYTES),
+                        Ok,
+                    )
+                    .map_err(|error| {
+                        let kind = match error {
+                            fsio::ReadError::TooLarge { .. } => NoteKind::TooLarge,
+                            _ => NoteKind::Unreadable,
+                        };
+                        Note::new(path.clone(), kind, format!("could not read: {error}"))
                     })?;
                 // A bug in one rule must not end the run: the file is reported and skipped.
                 std::panic::catch_unwind(|| analysis::analyze_file(model, path, &bytes)).map_err(

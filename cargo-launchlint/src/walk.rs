@@ -1,9 +1,13 @@
 //! One walk of the project: gitignore rules respected, except for the folders that are
 //! shipped to browsers (bundle folders and `[client] paths`), which are walked again without
 //! ignore rules because that is where built secrets end up. Symlinks are not followed, so
-//! link loops cannot trap the walk. The result is a sorted list of relative paths.
+//! link loops cannot trap the walk and nothing outside the project is reached. Only regular
+//! files are listed; symlinks, FIFOs, sockets and devices are listed apart, so callers can
+//! tell when handing the tree to another program (cargo) is unsafe. ripgrep's `.ignore`
+//! files are not honoured: only git's own rules decide. The result is a sorted list of
+//! relative paths.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use globset::GlobSet;
@@ -18,25 +22,44 @@ pub struct Walked {
     pub files: Vec<String>,
     /// Entries that could not be read (permissions, broken links).
     pub errors: Vec<String>,
+    /// Symlinks, FIFOs, sockets and devices: never read.
+    pub irregular: Vec<Irregular>,
+    /// Files git tracks that an ignore file lists; also in `files`.
+    pub credentials_only: BTreeSet<String>,
+}
+
+/// An entry that is not a regular file or folder.
+#[derive(Debug, Clone)]
+pub struct Irregular {
+    pub path: String,
+    /// A symlink whose target is a folder (programs that follow links would walk into it).
+    pub links_to_dir: bool,
 }
 
 pub fn walk(root: &Path, model: &ProjectModel, ignored: Option<&GlobSet>) -> Walked {
     let mut files = BTreeSet::new();
     let mut errors = Vec::new();
+    let mut irregular = BTreeMap::new();
     let excluded = |relative: &str| ignored.is_some_and(|globs| globs.is_match(relative));
 
     // Pass 1: what git would see. `target/` is build output; only `target/site` ships.
     let respecting = WalkBuilder::new(root)
         .hidden(false)
+        .ignore(false)
         .git_global(false)
         .git_exclude(false)
         .require_git(false)
         .follow_links(false)
         .filter_entry(|entry| !is_skipped_dir(entry) && !is_dir_named(entry, "target"))
         .build();
-    collect(root, respecting, &mut files, &mut errors, |relative| {
-        !excluded(relative)
-    });
+    collect(
+        root,
+        respecting,
+        &mut files,
+        &mut errors,
+        &mut irregular,
+        |relative| !excluded(relative),
+    );
 
     // Pass 2: shipped folders, ignore rules off.
     let everything = WalkBuilder::new(root)
@@ -44,14 +67,45 @@ pub fn walk(root: &Path, model: &ProjectModel, ignored: Option<&GlobSet>) -> Wal
         .follow_links(false)
         .filter_entry(|entry| !is_skipped_dir(entry) && !is_target_build_dir(entry))
         .build();
-    collect(root, everything, &mut files, &mut errors, |relative| {
-        model.is_shipped_path(relative) && !excluded(relative)
-    });
+    collect(
+        root,
+        everything,
+        &mut files,
+        &mut errors,
+        &mut irregular,
+        |relative| model.is_shipped_path(relative) && !excluded(relative),
+    );
+
+    // Pass 3: what git tracks but the ignore files hid, for the credential rules.
+    let mut credentials_only = BTreeSet::new();
+    for path in crate::gitindex::tracked_files(root).unwrap_or_default() {
+        let skipped = path
+            .split('/')
+            .any(|dir| SKIP_DIRS.contains(&dir) || dir == "target");
+        if files.contains(&path) || skipped || excluded(&path) || !is_plain_file(root, &path) {
+            continue;
+        }
+        files.insert(path.clone());
+        credentials_only.insert(path);
+    }
 
     Walked {
         files: files.into_iter().collect(),
         errors,
+        irregular: irregular.into_values().collect(),
+        credentials_only,
     }
+}
+
+/// A regular file reached from `root` through real folders only: the index names paths,
+/// and the work tree may have a symlink where the index has a folder.
+fn is_plain_file(root: &Path, relative: &str) -> bool {
+    let Ok(root) = std::fs::canonicalize(root) else {
+        return false;
+    };
+    let joined = root.join(relative);
+    std::fs::symlink_metadata(&joined).is_ok_and(|m| m.file_type().is_file())
+        && std::fs::canonicalize(&joined).is_ok_and(|resolved| resolved == joined)
 }
 
 fn collect(
@@ -59,19 +113,41 @@ fn collect(
     walk: ignore::Walk,
     files: &mut BTreeSet<String>,
     errors: &mut Vec<String>,
+    irregular: &mut BTreeMap<String, Irregular>,
     keep: impl Fn(&str) -> bool,
 ) {
     for entry in walk {
-        match entry {
-            Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
-                if let Some(relative) = relative(root, entry.path()) {
-                    if keep(&relative) {
-                        files.insert(relative);
-                    }
-                }
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                errors.push(error.to_string());
+                continue;
             }
-            Ok(_) => {}
-            Err(error) => errors.push(error.to_string()),
+        };
+        let Some(file_type) = entry.file_type() else {
+            continue;
+        };
+        if file_type.is_dir() {
+            continue;
+        }
+        let Some(relative) = relative(root, entry.path()) else {
+            continue;
+        };
+        if file_type.is_file() {
+            if keep(&relative) {
+                files.insert(relative);
+            }
+        } else {
+            // `metadata` follows the link without opening anything.
+            let links_to_dir =
+                file_type.is_symlink() && std::fs::metadata(entry.path()).is_ok_and(|m| m.is_dir());
+            irregular.insert(
+                relative.clone(),
+                Irregular {
+                    path: relative,
+                    links_to_dir,
+                },
+            );
         }
     }
 }

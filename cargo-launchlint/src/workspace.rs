@@ -1,14 +1,30 @@
 //! Which Cargo packages the project has, and what they depend on.
 //!
 //! The root workspace comes from `cargo metadata --no-deps --offline`, which never resolves or
-//! downloads dependencies and runs no build script. When cargo is missing or fails, and for
-//! standalone crates below the root that are not members of it, the manifests are read
-//! directly (workspace-inherited dependencies take their features from the root).
+//! downloads dependencies and runs no build script. When cargo is missing, fails or takes too
+//! long, and for standalone crates below the root that are not members of it, the manifests
+//! are read directly (workspace-inherited dependencies take their features from the root).
+//!
+//! The scanned tree must not choose what runs. Cargo is started from the filesystem root with
+//! an absolute `--manifest-path`, so neither a `rust-toolchain(.toml)` (which makes rustup run
+//! a binary of the repository's choosing, or download a toolchain) nor a `.cargo/config.toml`
+//! of the tree is read; rustup may not install anything; the child has a time limit and
+//! capped output. A tree whose `Cargo.toml` is a symlink, FIFO or device, or that has
+//! symlinked folders cargo could follow out of it, is not handed to cargo at all.
 
 use std::collections::BTreeMap;
+use std::io::Read;
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use launchlint_rules::model::{Dependency, PackageManifest};
+
+use crate::walk::Irregular;
+
+/// `cargo metadata --no-deps` takes well under a second on any real workspace.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(20);
+/// Its output for a 1,000-package workspace is a few MB.
+const MAX_OUTPUT_BYTES: u64 = 64 * 1024 * 1024;
 
 /// How the packages were found, for notes.
 #[derive(Debug, PartialEq, Eq)]
@@ -24,39 +40,111 @@ pub struct Workspace {
     pub fallback_reason: Option<String>,
 }
 
-/// Reads the workspace at `root` (or at `manifest_path`).
-pub fn load(root: &Path, manifest_path: Option<&Path>) -> Workspace {
+/// Reads the workspace at `root` (or at `manifest_path`). `irregular` are the tree's
+/// symlinks, FIFOs and devices, as the walk found them.
+pub fn load(root: &Path, manifest_path: Option<&Path>, irregular: &[Irregular]) -> Workspace {
+    let manifests = |fallback_reason| Workspace {
+        packages: Vec::new(),
+        source: Source::Manifests,
+        fallback_reason,
+    };
     let manifest = manifest_path.map_or_else(|| root.join("Cargo.toml"), Path::to_path_buf);
-    if !manifest.is_file() {
-        return Workspace {
-            packages: Vec::new(),
-            source: Source::Manifests,
-            fallback_reason: None,
-        };
+    let Ok(metadata) = std::fs::symlink_metadata(&manifest) else {
+        return manifests(None);
+    };
+    if !metadata.is_file() {
+        return manifests(Some(format!(
+            "`{}` is not a regular file",
+            manifest.display()
+        )));
     }
-    match cargo_metadata(root, &manifest) {
+    if let Some(entry) = irregular.iter().find(|entry| {
+        entry.links_to_dir || launchlint_rules::model::file_name(&entry.path) == "Cargo.toml"
+    }) {
+        return manifests(Some(format!(
+            "the tree has a symlink or special file at `{}` that cargo could follow",
+            entry.path
+        )));
+    }
+    match cargo_metadata(root, &manifest, timeout()) {
         Ok(packages) => Workspace {
             packages,
             source: Source::CargoMetadata,
             fallback_reason: None,
         },
-        Err(reason) => Workspace {
-            packages: Vec::new(),
-            source: Source::Manifests,
-            fallback_reason: Some(reason),
-        },
+        Err(reason) => manifests(Some(reason)),
     }
 }
 
-fn cargo_metadata(root: &Path, manifest: &Path) -> Result<Vec<PackageManifest>, String> {
+/// `LAUNCHLINT_CARGO_TIMEOUT_MS` overrides the limit (tests use a short one).
+fn timeout() -> Duration {
+    std::env::var("LAUNCHLINT_CARGO_TIMEOUT_MS")
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+        .map_or(DEFAULT_TIMEOUT, Duration::from_millis)
+}
+
+fn cargo_metadata(
+    root: &Path,
+    manifest: &Path,
+    timeout: Duration,
+) -> Result<Vec<PackageManifest>, String> {
+    let manifest = std::fs::canonicalize(manifest).map_err(|error| error.to_string())?;
+    // `$CARGO` is the cargo that started us (`cargo launchlint`); otherwise the one on PATH,
+    // whose toolchain rustup then picks from our environment, not from the tree.
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let metadata = cargo_metadata::MetadataCommand::new()
+    let mut command = cargo_metadata::MetadataCommand::new()
         .cargo_path(cargo)
-        .manifest_path(manifest)
+        .manifest_path(&manifest)
         .no_deps()
         .other_options(vec!["--offline".to_string()])
-        .exec()
-        .map_err(|error| first_line(&error.to_string()))?;
+        .cargo_command();
+    command
+        .current_dir(filesystem_root(&manifest))
+        .env("RUSTUP_AUTO_INSTALL", "0")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = command.spawn().map_err(|error| error.to_string())?;
+    let mut stdout = child.stdout.take().expect("stdout is piped");
+    let mut stderr = child.stderr.take().expect("stderr is piped");
+    let out = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = (&mut stdout).take(MAX_OUTPUT_BYTES).read_to_end(&mut bytes);
+        bytes
+    });
+    let err = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = (&mut stderr).take(64 * 1024).read_to_end(&mut bytes);
+        bytes
+    });
+    let started = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if started.elapsed() < timeout => {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            Ok(None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!("timed out after {} ms", timeout.as_millis()));
+            }
+            Err(error) => return Err(error.to_string()),
+        }
+    };
+    let stdout = out.join().unwrap_or_default();
+    let stderr = err.join().unwrap_or_default();
+    if !status.success() {
+        let text = String::from_utf8_lossy(&stderr);
+        return Err(first_line(&text).chars().take(300).collect());
+    }
+    let text = String::from_utf8_lossy(&stdout);
+    let line = text
+        .lines()
+        .find(|line| line.starts_with('{'))
+        .ok_or("no output")?;
+    let metadata = cargo_metadata::MetadataCommand::parse(line).map_err(|e| e.to_string())?;
     let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     Ok(metadata
         .packages
@@ -89,6 +177,11 @@ fn cargo_metadata(root: &Path, manifest: &Path) -> Result<Vec<PackageManifest>, 
             })
         })
         .collect())
+}
+
+/// The root of the filesystem `path` is on: a folder no repository controls.
+fn filesystem_root(path: &Path) -> &Path {
+    path.ancestors().last().unwrap_or(path)
 }
 
 fn first_line(text: &str) -> String {

@@ -234,6 +234,7 @@ pub fn analyze_file(model: &ProjectModel, path: &str, bytes: &[u8]) -> FileAnaly
     }
     analysis.suppressions = suppression::parse(&text, analysis.class.kind);
     match analysis.class.kind {
+        _ if analysis.class.credentials_only => analyze_credentials_only(&mut analysis, &text),
         FileKind::Rust => analyze_rust(&mut analysis, &text, &model.operation_methods),
         FileKind::Env => analyze_env(&mut analysis, &text),
         FileKind::SourceMap => analyze_source_map(&mut analysis, &text),
@@ -241,6 +242,7 @@ pub fn analyze_file(model: &ProjectModel, path: &str, bytes: &[u8]) -> FileAnaly
         FileKind::Doc | FileKind::Other | FileKind::Wasm => scan_text(&mut analysis, &text),
     }
     match analysis.class.kind {
+        _ if analysis.class.credentials_only => {}
         FileKind::Env => {
             analysis.origins = env_origin_uses(&analysis.env_assignments);
         }
@@ -249,7 +251,10 @@ pub fn analyze_file(model: &ProjectModel, path: &str, bytes: &[u8]) -> FileAnaly
         }
         _ => {}
     }
-    if analysis.hosts.is_empty() && analysis.class.kind != FileKind::Wasm {
+    if analysis.hosts.is_empty()
+        && analysis.class.kind != FileKind::Wasm
+        && !analysis.class.credentials_only
+    {
         analysis.hosts = crate::origins::host_mentions(&text)
             .into_iter()
             .map(|m| (m, Gate::default()))
@@ -276,6 +281,22 @@ pub fn analyze_file(model: &ProjectModel, path: &str, bytes: &[u8]) -> FileAnaly
         analysis.display = Some(credential::mask(&text, &found).into());
     }
     analysis
+}
+
+/// A tracked file that an ignore file lists: its credentials, and for env files which
+/// variable holds each (the public-prefix rule decides its side), nothing else.
+fn analyze_credentials_only(analysis: &mut FileAnalysis, text: &str) {
+    scan_text(analysis, text);
+    if analysis.class.kind == FileKind::Env && !analysis.credentials.is_empty() {
+        let assignments = env_file::parse(text);
+        for hit in &mut analysis.credentials {
+            let at = hit.credential.span.start;
+            hit.context.variable = assignments
+                .iter()
+                .find(|a| a.value_span.start <= at && at < a.value_span.end)
+                .map(|a| a.name.clone());
+        }
+    }
 }
 
 fn scan_text(analysis: &mut FileAnalysis, text: &str) {

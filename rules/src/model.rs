@@ -283,6 +283,9 @@ pub struct FileClass {
     pub live: bool,
     /// A runbook or support document (reported by `runbook-leak`, not the code rules).
     pub runbook: bool,
+    /// Tracked by git but listed by an ignore file: read by the credential rules only, since
+    /// an ignore file must not hide a committed secret.
+    pub credentials_only: bool,
 }
 
 /// Everything the rules need to know about the project as a whole.
@@ -301,6 +304,8 @@ pub struct ProjectModel {
     client_prefixes: Vec<String>,
     runbook_paths: Option<GlobSet>,
     runbook_prefixes: Vec<String>,
+    /// Files git tracks that the ignore files would have hidden (see [`FileClass`]).
+    pub credentials_only: std::collections::BTreeSet<String>,
 }
 
 /// A config path entry is a folder prefix (`web/dist/`) or, with glob characters, a glob.
@@ -435,6 +440,7 @@ impl ProjectModel {
             test_code,
             live,
             runbook,
+            credentials_only: self.credentials_only.contains(path),
         }
     }
 
