@@ -2,13 +2,17 @@
 //! `--baseline FILE` drops findings whose fingerprint is recorded, so a team can adopt the gate
 //! on an existing project and fail only on new findings. Fingerprints depend on the rule, the
 //! path and the redacted evidence, not on the line, so edits above a finding keep it matched.
+//! A baseline is written to a temporary file renamed over the target, never through a symlink.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use launchlint_rules::finding::Finding;
+use launchlint_rules::redact::sanitize;
 use miette::Diagnostic;
 use serde::{Deserialize, Serialize};
+
+use crate::fsio;
 
 #[derive(Serialize, Deserialize)]
 struct Baseline {
@@ -25,18 +29,26 @@ struct Entry {
 
 #[derive(Debug, thiserror::Error, Diagnostic)]
 pub enum BaselineError {
-    #[error("cannot read baseline `{}`: {reason}", path.display())]
-    #[diagnostic(code(launchlint::baseline), help("write one with `--write-baseline {}`", path.display()))]
-    Read { path: PathBuf, reason: String },
-    #[error("cannot write baseline `{}`: {reason}", path.display())]
+    #[error("cannot read baseline `{path}`: {reason}")]
+    #[diagnostic(
+        code(launchlint::baseline),
+        help("write one with `--write-baseline {path}`")
+    )]
+    Read { path: String, reason: String },
+    #[error("cannot write baseline `{path}`: {reason}")]
     #[diagnostic(code(launchlint::baseline))]
-    Write { path: PathBuf, reason: String },
+    Write { path: String, reason: String },
 }
 
+fn shown(path: &Path) -> String {
+    sanitize(&path.display().to_string())
+}
+
+/// A finding's baseline entry; its path is sanitized like every path launchlint writes.
 fn entry(finding: &Finding) -> Entry {
     Entry {
         rule: finding.rule.to_string(),
-        path: finding.path.clone(),
+        path: sanitize(&finding.path),
         fingerprint: finding.fingerprint.clone(),
     }
 }
@@ -51,19 +63,22 @@ pub fn write(path: &Path, findings: &[Finding]) -> Result<(), BaselineError> {
     };
     let text =
         serde_json::to_string_pretty(&baseline).expect("the baseline is plain strings") + "\n";
-    std::fs::write(path, text).map_err(|error| BaselineError::Write {
-        path: path.to_path_buf(),
-        reason: error.to_string(),
+    fsio::write_atomic(path, text.as_bytes()).map_err(|error| BaselineError::Write {
+        path: shown(path),
+        reason: sanitize(&error.to_string()),
     })
 }
 
 /// Removes the findings recorded in the baseline at `path`; returns how many it removed.
 pub fn apply(path: &Path, findings: &mut Vec<Finding>) -> Result<usize, BaselineError> {
+    // Parse errors quote the file: the reason is sanitized like any text from outside.
     let read_error = |reason: String| BaselineError::Read {
-        path: path.to_path_buf(),
-        reason,
+        path: shown(path),
+        reason: sanitize(&reason),
     };
-    let text = std::fs::read_to_string(path).map_err(|error| read_error(error.to_string()))?;
+    let resolved = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let text = fsio::read_text(&resolved, fsio::MAX_BASELINE_BYTES)
+        .map_err(|error| read_error(error.to_string()))?;
     let baseline: Baseline =
         serde_json::from_str(&text).map_err(|error| read_error(error.to_string()))?;
     let known: BTreeSet<Entry> = baseline.findings.into_iter().collect();

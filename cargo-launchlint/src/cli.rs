@@ -64,6 +64,9 @@ pub struct CheckArgs {
     /// Fail (exit 1) on warnings too
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Exit 2 when any file could not be read, was too large, or did not parse
+    #[arg(long)]
+    pub strict: bool,
     /// Ignore findings recorded in this baseline file (they count as suppressed)
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,

@@ -11,6 +11,8 @@ use launchlint_rules::finding::Level;
 use launchlint_rules::rules;
 use miette::{Diagnostic, NamedSource, SourceSpan};
 
+use launchlint_rules::redact::{sanitize, sanitize_source};
+
 use crate::fsio;
 use serde::Deserialize;
 use toml::Spanned;
@@ -182,15 +184,14 @@ fn find(root: &Path) -> Result<LoadedConfig, Box<ConfigError>> {
 /// The config file `name` at the root, resolved, when it stays inside the project.
 fn in_tree(root: &Path, name: &str, shown: &Path) -> Result<std::path::PathBuf, Box<ConfigError>> {
     fsio::inside_root(root, name).map_err(|escape| {
-        Box::new(ConfigError {
-            message: format!("`{}` is not read: {escape}", shown.display()),
-            source_code: NamedSource::new(shown.display().to_string(), String::new()),
-            span: (0, 0).into(),
-            label: "here".into(),
-            help: Some(
-                "a config in the scanned tree may only point inside the project; pass another file with `--config`".into(),
-            ),
-        })
+        config_error(
+            shown,
+            String::new(),
+            0..0,
+            format!("`{}` is not read: {escape}", shown.display()),
+            "here",
+            Some("a config in the scanned tree may only point inside the project; pass another file with `--config`".into()),
+        )
     })
 }
 
@@ -198,13 +199,14 @@ fn in_tree(root: &Path, name: &str, shown: &Path) -> Result<std::path::PathBuf, 
 fn read(shown: &Path, path: &Path) -> Result<String, Box<ConfigError>> {
     let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     fsio::read_text(&path, fsio::MAX_CONFIG_BYTES).map_err(|error| {
-        Box::new(ConfigError {
-            message: format!("cannot read {}: {error}", shown.display()),
-            source_code: NamedSource::new(shown.display().to_string(), String::new()),
-            span: (0, 0).into(),
-            label: "here".into(),
-            help: None,
-        })
+        config_error(
+            shown,
+            String::new(),
+            0..0,
+            format!("cannot read {}: {error}", shown.display()),
+            "here",
+            None,
+        )
     })
 }
 
@@ -291,6 +293,8 @@ fn toml_error(path: &Path, text: String, error: &toml::de::Error) -> Box<ConfigE
     config_error(path, text, span, message, "here", help)
 }
 
+/// Every config error is made here. The config may sit in an untrusted tree and parser
+/// messages quote it, so all of it is sanitized: secrets masked, control characters escaped.
 fn config_error(
     path: &Path,
     text: String,
@@ -299,12 +303,13 @@ fn config_error(
     label: &str,
     help: Option<String>,
 ) -> Box<ConfigError> {
+    let (text, span) = sanitize_source(&text, span);
     Box::new(ConfigError {
-        message,
-        source_code: NamedSource::new(path.display().to_string(), text),
+        message: sanitize(&message),
+        source_code: NamedSource::new(sanitize(&path.display().to_string()), text),
         span: (span.start, span.end - span.start).into(),
-        label: label.to_string(),
-        help,
+        label: sanitize(label),
+        help: help.map(|help| sanitize(&help)),
     })
 }
 

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use cargo_launchlint::cli::{self, CheckArgs, ColorChoice, Command, Format};
 use cargo_launchlint::report::{self, human::Style};
 use cargo_launchlint::{baseline, config, scan};
+use launchlint_rules::redact::{mask_secrets, sanitize};
 use launchlint_rules::rules;
 
 fn main() -> ExitCode {
@@ -35,7 +36,7 @@ fn main() -> ExitCode {
             ..style
         })
         .render_report(&mut rendered, error.as_ref());
-        eprint!("{rendered}");
+        eprint_safe(&rendered);
         ExitCode::from(2)
     })
 }
@@ -51,19 +52,14 @@ fn check(args: &CheckArgs, style: Style) -> Result<ExitCode, Box<dyn miette::Dia
     }
     if let Some(path) = &args.write_baseline {
         baseline::write(path, &scan.outcome.findings).map_err(as_diagnostic)?;
-        eprintln!(
-            "launchlint: wrote {} findings to {}",
+        eprint_safe(&format!(
+            "launchlint: wrote {} findings to {}\n",
             scan.outcome.findings.len(),
-            path.display()
-        );
+            sanitize(&path.display().to_string())
+        ));
     }
     for note in &scan.notes {
-        let path = if note.path.is_empty() {
-            String::new()
-        } else {
-            format!("{}: ", note.path)
-        };
-        eprintln!("launchlint: note: {path}{}", note.message);
+        eprint_safe(&format!("{}\n", report::note_line(note)));
     }
     let report = report::Report::new(&scan);
     let output = match args.format {
@@ -74,11 +70,20 @@ fn check(args: &CheckArgs, style: Style) -> Result<ExitCode, Box<dyn miette::Dia
         Format::Github => report::github::render(&report),
     };
     let summary = report.summary;
+    if args.strict && summary.not_fully_scanned() > 0 {
+        print(&mask_secrets(&output), ExitCode::SUCCESS);
+        eprint_safe(&format!(
+            "launchlint: error: --strict: {} files were not fully scanned (see the notes above)\n",
+            summary.not_fully_scanned()
+        ));
+        return Ok(ExitCode::from(2));
+    }
     // Writing a baseline accepts the findings it records.
     let failed = args.write_baseline.is_none()
         && (summary.errors > 0 || (args.deny_warnings && summary.warnings > 0));
+    // Reporters get sanitized findings; masking the whole output again is the last net.
     Ok(print(
-        &output,
+        &mask_secrets(&output),
         if failed {
             ExitCode::from(1)
         } else {
@@ -136,6 +141,13 @@ fn explain(id: &str) -> Result<ExitCode, Box<dyn miette::Diagnostic>> {
 struct UnknownRule {
     id: String,
     help: String,
+}
+
+/// Writes to stderr with every secret-shaped value masked: error messages quote input.
+fn eprint_safe(text: &str) {
+    let _ = std::io::stderr()
+        .lock()
+        .write_all(mask_secrets(text).as_bytes());
 }
 
 /// Writes to stdout; a closed pipe (`| head`) ends the program quietly with `code`.

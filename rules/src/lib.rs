@@ -16,6 +16,7 @@ pub mod finding;
 pub mod js;
 pub mod model;
 pub mod origins;
+pub mod redact;
 pub mod requests;
 pub mod rules;
 pub mod rust_source;

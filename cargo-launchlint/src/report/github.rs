@@ -21,7 +21,7 @@ fn escape(text: &str, property: bool) -> String {
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
-    for finding in report.findings {
+    for finding in &report.findings {
         let command = match finding.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",

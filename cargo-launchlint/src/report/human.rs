@@ -7,6 +7,7 @@ use std::ops::Range;
 
 use launchlint_rules::analysis::{rule_of, FileAnalysis};
 use launchlint_rules::finding::{Finding, Severity};
+use launchlint_rules::redact::sanitize_source;
 use launchlint_rules::source::floor_char_boundary;
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
@@ -43,7 +44,7 @@ pub fn handler(style: Style) -> GraphicalReportHandler {
 pub fn render(report: &Report, style: Style) -> String {
     let handler = handler(style);
     let mut out = String::new();
-    for finding in report.findings {
+    for finding in &report.findings {
         let diagnostic = FindingDiagnostic::new(finding, report);
         let _ = handler.render_report(&mut out, &diagnostic);
     }
@@ -207,21 +208,23 @@ impl Excerpt {
             let range = file.lines.line_range(line)?;
             let start_here = excerpt.len();
             let (kept, kept_range) = cut_long_line(text, range.clone(), span);
+            // The label's ends within this line's kept text, where they fall on it.
+            let local = |offset: usize| {
+                offset.clamp(kept_range.start, kept_range.end) - kept_range.start + kept.prefix
+            };
+            let (shown, ends) = sanitize_source(&kept.text, local(span.start)..local(span.end));
             if line == start.line {
-                label.start = start_here
-                    + (span.start.max(kept_range.start) - kept_range.start)
-                    + kept.prefix;
+                label.start = start_here + ends.start;
             }
             if line == end.line {
-                label.end =
-                    start_here + (span.end.min(kept_range.end) - kept_range.start) + kept.prefix;
+                label.end = start_here + ends.end;
             }
             column_shifts.push(
                 text[range.start..kept_range.start]
                     .len()
                     .saturating_sub(kept.prefix),
             );
-            excerpt.push_str(&kept.text);
+            excerpt.push_str(&shown);
             excerpt.push('\n');
         }
         let label = label.start..label.end.max(label.start);

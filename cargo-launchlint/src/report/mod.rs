@@ -1,11 +1,17 @@
 //! Reporters turn sorted findings into one output format. They read findings and the files'
 //! masked text; rules reach them only through a finding's rule id. A new format is a new
 //! module here and a new `--format` value, nothing else.
+//!
+//! Everything in a finding that came from the scanned tree (paths, messages, label texts) is
+//! sanitized once, in [`Report::new`], before any reporter sees it: secrets masked, control
+//! characters escaped (see [`launchlint_rules::redact`]). Notes on stderr go through
+//! [`note_line`]; source excerpts through `sanitize_source` in the human reporter.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use launchlint_rules::analysis::FileAnalysis;
-use launchlint_rules::finding::{Finding, Severity};
+use launchlint_rules::analysis::{FileAnalysis, Note, NoteKind};
+use launchlint_rules::finding::{Finding, Label, Severity};
+use launchlint_rules::redact::sanitize;
 use serde::Serialize;
 
 use crate::scan::Scan;
@@ -22,35 +28,95 @@ pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
     pub suppressed: usize,
+    /// Files that could not be read (permissions, not a regular file).
+    pub unreadable: usize,
+    /// Files over a size limit: skipped, or Rust scanned as text only.
+    pub too_large: usize,
+    /// Files that did not parse (or nest too deeply): scanned as text only.
+    pub unparsed: usize,
 }
 
-/// What every reporter gets.
+impl Summary {
+    /// Files the gate could not look at fully; `--strict` fails on any.
+    pub fn not_fully_scanned(&self) -> usize {
+        self.unreadable + self.too_large + self.unparsed
+    }
+}
+
+/// What every reporter gets: sanitized findings, in order.
 pub struct Report<'a> {
-    pub findings: &'a [Finding],
-    /// Files by path, for their masked text.
-    pub files: BTreeMap<&'a str, &'a FileAnalysis>,
+    pub findings: Vec<Finding>,
+    /// Files by (sanitized) path, for their masked text.
+    pub files: BTreeMap<String, &'a FileAnalysis>,
     pub summary: Summary,
 }
 
 impl<'a> Report<'a> {
     pub fn new(scan: &'a Scan) -> Self {
-        let findings = &scan.outcome.findings;
+        let findings: Vec<Finding> = scan.outcome.findings.iter().map(sanitized).collect();
         let count = |severity| findings.iter().filter(|f| f.severity == severity).count();
+        let errors = count(Severity::Error);
+        let warnings = count(Severity::Warning);
+        // Files with a note of `kind`; walk errors have no path and count one each.
+        let noted = |kind: NoteKind| {
+            let mut paths = BTreeSet::new();
+            let mut pathless = 0;
+            for note in scan.notes.iter().filter(|note| note.kind == kind) {
+                if note.path.is_empty() {
+                    pathless += 1;
+                } else {
+                    paths.insert(note.path.as_str());
+                }
+            }
+            paths.len() + pathless
+        };
         Report {
             findings,
             files: scan
                 .files
                 .iter()
-                .map(|file| (file.path.as_str(), file))
+                .map(|file| (sanitize(&file.path), file))
                 .collect(),
             summary: Summary {
                 files_scanned: scan.files.len(),
-                errors: count(Severity::Error),
-                warnings: count(Severity::Warning),
+                errors,
+                warnings,
                 suppressed: scan.outcome.suppressed,
+                unreadable: noted(NoteKind::Unreadable),
+                too_large: noted(NoteKind::TooLarge),
+                unparsed: noted(NoteKind::Unparsed),
             },
         }
     }
+}
+
+/// A finding with every string that came from the scanned tree made safe to print.
+fn sanitized(finding: &Finding) -> Finding {
+    Finding {
+        path: sanitize(&finding.path),
+        message: sanitize(&finding.message),
+        help: sanitize(&finding.help),
+        labels: finding
+            .labels
+            .iter()
+            .map(|label| Label {
+                path: sanitize(&label.path),
+                text: sanitize(&label.text),
+                ..label.clone()
+            })
+            .collect(),
+        ..finding.clone()
+    }
+}
+
+/// `launchlint: note: path: message`, sanitized, for stderr.
+pub fn note_line(note: &Note) -> String {
+    let path = if note.path.is_empty() {
+        String::new()
+    } else {
+        format!("{}: ", sanitize(&note.path))
+    };
+    format!("launchlint: note: {path}{}", sanitize(&note.message))
 }
 
 /// `42 files scanned: 1 error, 0 warnings, 0 suppressed`
@@ -66,6 +132,19 @@ impl std::fmt::Display for Summary {
             plural(self.errors, "error"),
             plural(self.warnings, "warning"),
             self.suppressed
-        )
+        )?;
+        if self.not_fully_scanned() > 0 {
+            let parts: Vec<String> = [
+                (self.unreadable, "unreadable"),
+                (self.too_large, "too large"),
+                (self.unparsed, "not parsed"),
+            ]
+            .iter()
+            .filter(|(count, _)| *count > 0)
+            .map(|(count, what)| format!("{count} {what}"))
+            .collect();
+            write!(f, "; not fully scanned: {}", parts.join(", "))?;
+        }
+        Ok(())
     }
 }

@@ -6,7 +6,7 @@ use super::Report;
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
-    for finding in report.findings {
+    for finding in &report.findings {
         let _ = writeln!(
             out,
             "{}:{}:{}: {}[{}]: {}",
