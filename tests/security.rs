@@ -678,3 +678,23 @@ fn strict_fails_on_files_not_fully_scanned() {
     assert_eq!(json["summary"]["unparsed"], 1);
     assert!(text(&output.stderr).contains("--strict: 1 files were not fully scanned"));
 }
+
+/// Config errors quote their input, but never more than a window of it: a config with a
+/// 1 MB line, nested 100,000 deep, gives a short error and no stack overflow.
+#[test]
+fn config_errors_stay_short_on_huge_input() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    write(root, "src/main.rs", "fn main() {}\n");
+    let nested = format!(
+        "[launch]\nenvironment = {}{}\n",
+        "[".repeat(500_000),
+        "]".repeat(500_000)
+    );
+    write(root, "launchlint.toml", nested);
+    let output = launchlint(root, &["--color", "never"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = text(&output.stderr);
+    assert!(stderr.len() < 4096, "{} bytes of error", stderr.len());
+    assert!(stderr.contains("launchlint.toml:2"), "{stderr}");
+}

@@ -9,11 +9,13 @@ use std::path::Path;
 
 use launchlint_rules::finding::Level;
 use launchlint_rules::rules;
-use miette::{Diagnostic, NamedSource, SourceSpan};
+use miette::{Diagnostic, SourceSpan};
 
-use launchlint_rules::redact::{sanitize, sanitize_source};
+use launchlint_rules::redact::sanitize;
+use launchlint_rules::source::LineIndex;
 
 use crate::fsio;
+use crate::report::human::Excerpt;
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -24,9 +26,9 @@ use toml::Spanned;
 pub struct ConfigError {
     message: String,
     #[source_code]
-    source_code: NamedSource<String>,
+    source_code: Option<Excerpt>,
     #[label("{label}")]
-    span: SourceSpan,
+    span: Option<SourceSpan>,
     label: String,
     #[help]
     help: Option<String>,
@@ -303,11 +305,16 @@ fn config_error(
     label: &str,
     help: Option<String>,
 ) -> Box<ConfigError> {
-    let (text, span) = sanitize_source(&text, span);
+    let name = sanitize(&path.display().to_string());
+    // A few lines around the span, long lines cut, every line sanitized: a config can hold
+    // a 4 MiB line, and its text is untrusted.
+    let excerpt = (!text.is_empty())
+        .then(|| Excerpt::of_text(&name, &text, &LineIndex::new(text.as_str().into()), &span))
+        .flatten();
     Box::new(ConfigError {
         message: sanitize(&message),
-        source_code: NamedSource::new(sanitize(&path.display().to_string()), text),
-        span: (span.start, span.end - span.start).into(),
+        span: excerpt.as_ref().map(Excerpt::label),
+        source_code: excerpt,
         label: sanitize(label),
         help: help.map(|help| sanitize(&help)),
     })
@@ -482,7 +489,11 @@ paths = ["vendor/**"]
         let error = parse(text).unwrap_err();
         assert_eq!(error.message, "unknown rule `hardcoded-secret`");
         assert_eq!(
-            &text[error.span.offset()..error.span.offset() + error.span.len()],
+            // The excerpt starts at the text's first line here, so its offsets are the text's.
+            {
+                let span = error.span.expect("labelled");
+                &text[span.offset()..span.offset() + span.len()]
+            },
             "hardcoded-secret"
         );
         assert!(error

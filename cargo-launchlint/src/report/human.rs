@@ -8,7 +8,7 @@ use std::ops::Range;
 use launchlint_rules::analysis::{rule_of, FileAnalysis};
 use launchlint_rules::finding::{Finding, Severity};
 use launchlint_rules::redact::sanitize_source;
-use launchlint_rules::source::floor_char_boundary;
+use launchlint_rules::source::{floor_char_boundary, LineIndex};
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
     MietteSpanContents, SourceCode, SourceSpan, SpanContents,
@@ -176,7 +176,7 @@ impl Diagnostic for FindingDiagnostic<'_> {
 
 /// A few lines of masked source around a finding, with real line numbers.
 #[derive(Debug)]
-struct Excerpt {
+pub struct Excerpt {
     name: String,
     text: String,
     /// 0-based line number of the excerpt's first line.
@@ -194,18 +194,27 @@ impl Excerpt {
 
     /// A few lines of `file` around `span`.
     fn at(path: &str, span: &Range<usize>, file: &FileAnalysis) -> Option<Excerpt> {
-        let text = file.display.as_deref()?;
-        let (start, end) = (
-            file.lines.position(span.start),
-            file.lines.position(span.end),
-        );
+        Excerpt::of_text(path, file.display.as_deref()?, &file.lines, span)
+    }
+
+    /// A few lines of `text` (whose lines are `lines`) around `span`, named `name`: long
+    /// lines cut to a window around the span, every line sanitized.
+    pub fn of_text(
+        name: &str,
+        text: &str,
+        lines: &LineIndex,
+        span: &Range<usize>,
+    ) -> Option<Excerpt> {
+        let (start, end) = (lines.position(span.start), lines.position(span.end));
         let first = start.line.saturating_sub(1).max(1);
-        let last = (end.line + 1).min(file.lines.line_count());
+        // The empty "line" after a final line break is not shown.
+        let line_count = lines.line_count() - usize::from(text.ends_with('\n'));
+        let last = (end.line + 1).min(line_count.max(end.line));
         let mut excerpt = String::new();
         let mut label = 0..0;
         let mut column_shifts = Vec::new();
         for line in first..=last {
-            let range = file.lines.line_range(line)?;
+            let range = lines.line_range(line)?;
             let start_here = excerpt.len();
             let (kept, kept_range) = cut_long_line(text, range.clone(), span);
             // The label's ends within this line's kept text, where they fall on it.
@@ -229,7 +238,7 @@ impl Excerpt {
         }
         let label = label.start..label.end.max(label.start);
         Some(Excerpt {
-            name: path.to_string(),
+            name: name.to_string(),
             text: excerpt,
             first_line: first - 1,
             column_shifts,
@@ -277,6 +286,13 @@ fn cut_long_line(text: &str, range: Range<usize>, span: &Range<usize>) -> (Kept,
         },
         from..to,
     )
+}
+
+impl Excerpt {
+    /// Where the span falls in the excerpt.
+    pub fn label(&self) -> SourceSpan {
+        self.label
+    }
 }
 
 impl SourceCode for Excerpt {
