@@ -129,22 +129,43 @@ fn no_code_from_the_repository_runs() {
             script.display()
         ),
     );
-    for toolchain in [
-        format!(
-            "[toolchain]\npath = \"{}\"\n",
-            root.join("toolchain").display()
+    let toolchains = [
+        (
+            "rust-toolchain.toml",
+            format!(
+                "[toolchain]\npath = \"{}\"\n",
+                root.join("toolchain").display()
+            ),
+        ),
+        // The legacy file name, with a path too.
+        (
+            "rust-toolchain",
+            format!("{}\n", root.join("toolchain").display()),
         ),
         // An unknown channel would make rustup try to download it.
-        "[toolchain]\nchannel = \"nightly-2099-01-01\"\n".to_string(),
-    ] {
-        write(root, "rust-toolchain.toml", &toolchain);
-        write(root, "rust-toolchain", "nightly-2099-01-01\n");
+        (
+            "rust-toolchain.toml",
+            "[toolchain]\nchannel = \"nightly-2099-01-01\"\n".to_string(),
+        ),
+    ];
+    for (file, toolchain) in toolchains {
+        let _ = std::fs::remove_file(root.join("rust-toolchain"));
+        let _ = std::fs::remove_file(root.join("rust-toolchain.toml"));
+        write(root, file, &toolchain);
         for through_rustup in [false, true] {
             let mut command = binary();
             command.arg(root).current_dir(root);
             if through_rustup {
-                // Run directly, as the CI recipe does: cargo comes from PATH, not `$CARGO`.
-                command.env_remove("CARGO");
+                // Run directly from a shell, as the CI recipe does: no `$CARGO`, and no
+                // toolchain pinned by a cargo that started us, so rustup would resolve one.
+                for variable in [
+                    "CARGO",
+                    "RUSTUP_TOOLCHAIN",
+                    "RUSTUP_TOOLCHAIN_SOURCE",
+                    "RUSTUP_AUTO_INSTALL",
+                ] {
+                    command.env_remove(variable);
+                }
             }
             let output = run(command);
             assert!(!marker.exists(), "the repository's script ran: {toolchain}");
