@@ -263,3 +263,45 @@ fn every_rule_has_pass_and_fail_fixtures() {
     }
     assert!(missing.is_empty(), "rules without fixtures: {missing:?}");
 }
+
+/// The `--format short` output of every fail fixture, in one snapshot: it pins the wording,
+/// lines and columns of every rule's findings, so a reworded message or a span moved by one
+/// column shows up as a diff here.
+#[test]
+fn fail_fixture_findings_are_pinned() {
+    let fixtures: Vec<PathBuf> = fixture_dirs()
+        .into_iter()
+        .filter(|dir| file_name(dir).starts_with("fail_"))
+        .collect();
+    let outputs: Vec<String> = std::thread::scope(|scope| {
+        let handles: Vec<_> = fixtures
+            .chunks(fixtures.len().div_ceil(4).max(1))
+            .map(|chunk| {
+                scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|fixture| {
+                            let output = Command::new(env!("CARGO_BIN_EXE_cargo-launchlint"))
+                                .arg(fixture)
+                                .args(["--format", "short"])
+                                .env_remove("CARGO_TERM_COLOR")
+                                .output()
+                                .expect("the binary runs");
+                            let name = fixture
+                                .strip_prefix(fixtures_root())
+                                .unwrap_or(fixture)
+                                .to_string_lossy()
+                                .replace('\\', "/");
+                            format!("## {name}\n{}", String::from_utf8_lossy(&output.stdout))
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("fixture thread"))
+            .collect()
+    });
+    insta::assert_snapshot!("fail_fixtures_short", outputs.join("\n"));
+}
