@@ -14,7 +14,7 @@ use crate::credential::{self, Credential};
 use crate::env_file::{self, Assignment};
 use crate::finding::{self, Context, Draft, Finding, Levels};
 use crate::model::{self, FileClass, FileKind, PackageSide, ProjectModel, Side};
-use crate::rules::{self, Rule};
+use crate::rules::{self, Check, Rule};
 use crate::rust_source::{self, Gate, Include, ModDecl};
 use crate::source::LineIndex;
 use crate::suppression::{self, Suppression};
@@ -613,14 +613,24 @@ pub fn check(model: &ProjectModel, files: &mut [FileAnalysis], levels: &Levels) 
         webhooks,
         secret_variables,
     };
+    let runs = |rule: &Rule, cx: &Context| {
+        cx.is_enabled(rule) && !(rule.live_only && model.environment != model::Environment::Live)
+    };
     let mut cx = Context::new(levels);
     for rule in rules::ALL {
-        if cx.is_enabled(rule) && !(rule.live_only && model.environment != model::Environment::Live)
-        {
-            (rule.check)(&facts, &mut cx);
+        if let (true, Check::Facts(check)) = (runs(rule, &cx), &rule.check) {
+            check(&facts, &mut cx);
         }
     }
-    let (mut findings, suppressed) = apply_suppressions(files, cx.into_findings(), levels);
+    let (mut findings, suppressed, use_of_suppressions) =
+        apply_suppressions(files, cx.into_findings());
+    let mut cx = Context::new(levels);
+    for rule in rules::ALL {
+        if let (true, Check::Suppressions(check)) = (runs(rule, &cx), &rule.check) {
+            check(&use_of_suppressions, &mut cx);
+        }
+    }
+    findings.extend(cx.into_findings());
     finding::finalize(&mut findings);
     Outcome {
         findings,
@@ -831,15 +841,43 @@ fn normalize(path: &str) -> String {
     parts.join("/")
 }
 
-/// Drops findings silenced by a suppression comment and reports bad or unused suppressions.
+/// Which suppression comment silenced something, for the rules that judge the comments.
+pub struct SuppressionUse<'a> {
+    files: &'a [FileAnalysis],
+    /// By the comment's position in [`SuppressionUse::all`].
+    used: Vec<bool>,
+}
+
+impl<'a> SuppressionUse<'a> {
+    /// Every suppression comment with its file, in file order.
+    pub fn all(&self) -> impl Iterator<Item = (&'a FileAnalysis, &'a Suppression)> + 'a {
+        self.files
+            .iter()
+            .flat_map(|file| file.suppressions.iter().map(move |s| (file, s)))
+    }
+
+    /// Whether the comment at `at` (a position in [`SuppressionUse::all`]) silenced a finding.
+    pub fn silenced_something(&self, at: usize) -> bool {
+        self.used.get(at).copied().unwrap_or(false)
+    }
+}
+
+/// Drops findings silenced by a suppression comment (one with a reason that names their
+/// rule, on their line or the line above); returns the rest, how many were dropped, and
+/// which comments silenced something.
 fn apply_suppressions(
     files: &[FileAnalysis],
     findings: Vec<Finding>,
-    levels: &Levels,
-) -> (Vec<Finding>, usize) {
+) -> (Vec<Finding>, usize, SuppressionUse<'_>) {
+    let mut first: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut total = 0;
+    for file in files {
+        first.insert(file.path.as_str(), total);
+        total += file.suppressions.len();
+    }
     let by_path: BTreeMap<&str, &FileAnalysis> =
         files.iter().map(|f| (f.path.as_str(), f)).collect();
-    let mut used: BTreeSet<(String, usize)> = BTreeSet::new();
+    let mut used = vec![false; total];
     let mut kept = Vec::with_capacity(findings.len());
     let mut suppressed = 0;
     for finding in findings {
@@ -852,36 +890,13 @@ fn apply_suppressions(
         });
         match silenced_by {
             Some(at) => {
-                used.insert((finding.path.clone(), at));
+                used[first[finding.path.as_str()] + at] = true;
                 suppressed += 1;
             }
             None => kept.push(finding),
         }
     }
-    let mut cx = Context::new(levels);
-    for file in files {
-        for (at, suppression) in file.suppressions.iter().enumerate() {
-            let unknown: Vec<&str> = suppression
-                .rules
-                .iter()
-                .map(String::as_str)
-                .filter(|id| rules::by_id(id).is_none())
-                .collect();
-            if suppression.rules.is_empty() || !unknown.is_empty() || suppression.reason.is_empty()
-            {
-                rules::invalid_suppression::report(&mut cx, file, suppression, &unknown);
-            } else if !used.contains(&(file.path.clone(), at))
-                && suppression
-                    .rules
-                    .iter()
-                    .all(|id| rules::by_id(id).is_some_and(|rule| cx.is_enabled(rule)))
-            {
-                rules::unused_suppression::report(&mut cx, file, suppression);
-            }
-        }
-    }
-    kept.extend(cx.into_findings());
-    (kept, suppressed)
+    (kept, suppressed, SuppressionUse { files, used })
 }
 
 /// The rule a finding was made by.

@@ -36,7 +36,7 @@ declare_rule! {
         default: Deny,
         area: "Origins",
         live_only: true,
-        check: check,
+        check: Facts(check),
     }
 }
 

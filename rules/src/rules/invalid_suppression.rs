@@ -1,5 +1,5 @@
-use super::{declare_rule, reported_elsewhere};
-use crate::analysis::FileAnalysis;
+use super::declare_rule;
+use crate::analysis::SuppressionUse;
 use crate::finding::Context;
 use crate::suppression::Suppression;
 
@@ -29,7 +29,7 @@ declare_rule! {
         default: Warn,
         area: "Suppressions",
         live_only: false,
-        check: reported_elsewhere,
+        check: Suppressions(check),
     }
 }
 
@@ -46,20 +46,25 @@ fn message(suppression: &Suppression, unknown: &[&str]) -> String {
 const HELP: &str =
     "write `launchlint: allow(rule-id) reason`, with ids from `cargo launchlint rules`";
 
-/// Called by the suppression pass for each comment that cannot take effect.
-pub(crate) fn report(
-    cx: &mut Context,
-    file: &FileAnalysis,
-    suppression: &Suppression,
-    unknown: &[&str],
-) {
-    cx.report(
-        &INVALID_SUPPRESSION,
-        file.draft(
-            suppression.span.clone(),
-            message(suppression, unknown),
-            HELP.into(),
-            suppression.rules.join(","),
-        ),
-    );
+/// Every comment that names no rule, names an unknown one, or gives no reason.
+fn check(suppressions: &SuppressionUse, cx: &mut Context) {
+    for (file, suppression) in suppressions.all() {
+        let unknown: Vec<&str> = suppression
+            .rules
+            .iter()
+            .map(String::as_str)
+            .filter(|id| super::by_id(id).is_none())
+            .collect();
+        if suppression.rules.is_empty() || !unknown.is_empty() || suppression.reason.is_empty() {
+            cx.report(
+                &INVALID_SUPPRESSION,
+                file.draft(
+                    suppression.span.clone(),
+                    message(suppression, &unknown),
+                    HELP.into(),
+                    suppression.rules.join(","),
+                ),
+            );
+        }
+    }
 }

@@ -36,7 +36,7 @@ declare_rule! {
         default: Deny,
         area: "Credentials",
         live_only: false,
-        check: check,
+        check: Facts(check),
     }
 }
 

@@ -45,7 +45,7 @@ declare_rule! {
         default: Deny,
         area: "Idempotency",
         live_only: false,
-        check: check,
+        check: Facts(check),
     }
 }
 

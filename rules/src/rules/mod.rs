@@ -4,7 +4,7 @@
 //! [`ALL`] is the one registry; its order is the order of `cargo launchlint rules` and of the
 //! docs.
 
-use crate::analysis::Facts;
+use crate::analysis::{Facts, SuppressionUse};
 use crate::finding::{Context, Level};
 
 pub mod float_money_amount;
@@ -40,7 +40,15 @@ pub struct Rule {
     pub live_only: bool,
     /// The user docs: What it does / Why is this bad? / Example / Use instead.
     docs: &'static str,
-    pub check: fn(&Facts, &mut Context),
+    pub check: Check,
+}
+
+/// When a rule runs, and over what.
+pub enum Check {
+    /// Over the project's facts, with every other such rule.
+    Facts(fn(&Facts, &mut Context)),
+    /// After suppressions were applied, over which comment silenced what.
+    Suppressions(fn(&SuppressionUse, &mut Context)),
 }
 
 impl Rule {
@@ -85,7 +93,7 @@ macro_rules! declare_rule {
             default: $level:ident,
             area: $area:literal,
             live_only: $live_only:literal,
-            check: $check:path $(,)?
+            check: $stage:ident($check:path) $(,)?
         }
     ) => {
         $(#[doc = $doc])*
@@ -95,7 +103,7 @@ macro_rules! declare_rule {
             area: $area,
             live_only: $live_only,
             docs: concat!($($doc, "\n"),*),
-            check: $check,
+            check: $crate::rules::Check::$stage($check),
         };
     };
 }
@@ -129,9 +137,6 @@ pub static ALL: &[&Rule] = &[
 pub fn by_id(id: &str) -> Option<&'static Rule> {
     ALL.iter().copied().find(|rule| rule.id == id)
 }
-
-/// Rules that only report through the suppression pass, never from facts.
-fn reported_elsewhere(_: &Facts, _: &mut Context) {}
 
 /// Levenshtein distance, for "did you mean" suggestions.
 pub fn edit_distance(a: &str, b: &str) -> usize {

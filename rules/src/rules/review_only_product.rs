@@ -35,7 +35,7 @@ declare_rule! {
         default: Deny,
         area: "Product boundary",
         live_only: true,
-        check: check,
+        check: Facts(check),
     }
 }
 

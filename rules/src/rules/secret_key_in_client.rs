@@ -43,7 +43,7 @@ declare_rule! {
         default: Deny,
         area: "Credentials",
         live_only: false,
-        check: check,
+        check: Facts(check),
     }
 }
 

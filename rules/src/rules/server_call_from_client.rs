@@ -34,7 +34,7 @@ declare_rule! {
         default: Deny,
         area: "Browser values",
         live_only: false,
-        check: check,
+        check: Facts(check),
     }
 }
 

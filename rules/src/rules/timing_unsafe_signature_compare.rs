@@ -26,7 +26,7 @@ declare_rule! {
         default: Deny,
         area: "Webhooks",
         live_only: false,
-        check: check,
+        check: Facts(check),
     }
 }
 

@@ -41,7 +41,7 @@ declare_rule! {
         default: Deny,
         area: "Origins",
         live_only: true,
-        check: check,
+        check: Facts(check),
     }
 }
 

@@ -1,5 +1,5 @@
-use super::{declare_rule, reported_elsewhere};
-use crate::analysis::FileAnalysis;
+use super::declare_rule;
+use crate::analysis::SuppressionUse;
 use crate::finding::Context;
 use crate::suppression::Suppression;
 
@@ -27,7 +27,7 @@ declare_rule! {
         default: Warn,
         area: "Suppressions",
         live_only: false,
-        check: reported_elsewhere,
+        check: Suppressions(check),
     }
 }
 
@@ -41,15 +41,31 @@ fn message(suppression: &Suppression) -> String {
 const HELP: &str =
     "remove the comment, or move it onto the line of the finding or the line above it";
 
-/// Called by the suppression pass for each comment that silenced nothing.
-pub(crate) fn report(cx: &mut Context, file: &FileAnalysis, suppression: &Suppression) {
-    cx.report(
-        &UNUSED_SUPPRESSION,
-        file.draft(
-            suppression.span.clone(),
-            message(suppression),
-            HELP.into(),
-            suppression.rules.join(","),
-        ),
-    );
+/// Every valid comment that silenced nothing, when all the rules it names are enabled (a
+/// suppression of a rule turned off cannot be told to be stale). Invalid comments are
+/// `invalid-suppression`'s.
+fn check(suppressions: &SuppressionUse, cx: &mut Context) {
+    for (at, (file, suppression)) in suppressions.all().enumerate() {
+        let valid = !suppression.rules.is_empty()
+            && !suppression.reason.is_empty()
+            && suppression
+                .rules
+                .iter()
+                .all(|id| super::by_id(id).is_some());
+        let all_enabled = suppression
+            .rules
+            .iter()
+            .all(|id| super::by_id(id).is_some_and(|rule| cx.is_enabled(rule)));
+        if valid && all_enabled && !suppressions.silenced_something(at) {
+            cx.report(
+                &UNUSED_SUPPRESSION,
+                file.draft(
+                    suppression.span.clone(),
+                    message(suppression),
+                    HELP.into(),
+                    suppression.rules.join(","),
+                ),
+            );
+        }
+    }
 }

@@ -44,7 +44,7 @@ declare_rule! {
         default: Deny,
         area: "Webhooks",
         live_only: false,
-        check: check,
+        check: Facts(check),
     }
 }
 

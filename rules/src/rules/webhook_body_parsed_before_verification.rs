@@ -34,7 +34,7 @@ declare_rule! {
         default: Deny,
         area: "Webhooks",
         live_only: false,
-        check: check,
+        check: Facts(check),
     }
 }
 

@@ -30,7 +30,7 @@ declare_rule! {
         default: Warn,
         area: "Idempotency",
         live_only: false,
-        check: check,
+        check: Facts(check),
     }
 }
 

@@ -27,7 +27,7 @@ declare_rule! {
         default: Warn,
         area: "Webhooks",
         live_only: false,
-        check: check,
+        check: Facts(check),
     }
 }
 
