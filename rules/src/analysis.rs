@@ -15,7 +15,7 @@ use crate::env_file::{self, Assignment};
 use crate::finding::{self, Context, Draft, Finding, Levels};
 use crate::model::{self, FileClass, FileKind, PackageSide, ProjectModel, Side};
 use crate::rules::{self, Check, Rule};
-use crate::rust_source::{self, Gate, Include, ModDecl};
+use crate::rust_source::{self, Gate, Include, ModDecl, NotParsed};
 use crate::source::LineIndex;
 use crate::suppression::{self, Suppression};
 use crate::{bundle, js};
@@ -431,15 +431,40 @@ fn analyze_rust(analysis: &mut FileAnalysis, text: &str, operations: &[String]) 
             analysis.calls = facts.calls;
             analysis.webhooks = facts.webhooks;
         }
-        Err((message, span)) => {
-            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
-            analysis.note(
-                NoteKind::Unparsed,
-                format!(
-                    "could not parse as Rust (line {line}: {message}); scanned as text for secrets"
+        Err(not_parsed) => {
+            let line_of = |at: usize| {
+                text.as_bytes()[..at.min(text.len())]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count()
+                    + 1
+            };
+            let (kind, message) = match not_parsed {
+                NotParsed::Syntax { message, span } => (
+                    NoteKind::Unparsed,
+                    format!(
+                        "could not parse as Rust (line {}: {message}); scanned as text for secrets",
+                        line_of(span.start)
+                    ),
                 ),
-            );
-            // Not compiled as it stands, so a secret here counts as committed, not shipped.
+                NotParsed::TooDeep { offset } => (
+                    NoteKind::Unparsed,
+                    format!(
+                        "nests too deeply to parse safely (line {}); scanned as text for secrets",
+                        line_of(offset)
+                    ),
+                ),
+                NotParsed::TooLarge => (
+                    NoteKind::TooLarge,
+                    format!(
+                        "larger than {} MiB, not parsed as Rust; scanned as text for secrets",
+                        rust_source::MAX_PARSE_BYTES >> 20
+                    ),
+                ),
+            };
+            analysis.note(kind, message);
+            // Not compiled as it stands (or not known to be), so a secret here counts as
+            // committed, not shipped.
             scan_text(analysis, text);
         }
     }
@@ -448,12 +473,16 @@ fn analyze_rust(analysis: &mut FileAnalysis, text: &str, operations: &[String]) 
 fn analyze_env(analysis: &mut FileAnalysis, text: &str) {
     analysis.env_assignments = env_file::parse(text);
     scan_text(analysis, text);
+    // Assignments come in line order, so their values' spans are sorted and disjoint: the one
+    // holding a hit is found by binary search, not by a scan per hit.
+    let assignments = &analysis.env_assignments;
     for hit in &mut analysis.credentials {
         let at = hit.credential.span.start;
-        hit.context.variable = analysis
-            .env_assignments
-            .iter()
-            .find(|a| a.value_span.start <= at && at < a.value_span.end)
+        let after = assignments.partition_point(|a| a.value_span.start <= at);
+        hit.context.variable = after
+            .checked_sub(1)
+            .map(|i| &assignments[i])
+            .filter(|a| at < a.value_span.end)
             .map(|a| a.name.clone());
     }
 }
@@ -462,26 +491,48 @@ fn analyze_source_map(analysis: &mut FileAnalysis, text: &str) {
     let Some(sources) = bundle::source_map_contents(text) else {
         return scan_text(analysis, text);
     };
-    // Each secret found in an original source is pointed at where it stands in the map file.
+    // Each secret found in an original source is pointed at where it is written in the map
+    // file: its JSON string's escapes are walked once to map offsets. (Searching the map for
+    // each secret's text cost a pass over the map per secret, and missed secrets written with
+    // escapes inside.) Only a map whose strings could not be located falls back to searching.
     let mut searched_from: BTreeMap<String, usize> = BTreeMap::new();
     for source in sources {
-        let lines = LineIndex::new(source.content.as_str().into());
-        for found in credential::find_all(&source.content) {
-            let value = &source.content[found.span.clone()];
-            let from = searched_from.get(value).copied().unwrap_or(0);
-            let Some(at) = text[from..].find(value).map(|n| n + from) else {
-                continue;
+        let found = credential::find_all(&source.content);
+        if found.is_empty() {
+            continue;
+        }
+        let written_at: Option<Vec<usize>> = source.raw.as_ref().map(|raw| {
+            let offsets: Vec<usize> = found
+                .iter()
+                .flat_map(|f| [f.span.start, f.span.end])
+                .collect();
+            bundle::json_string_offsets(&text[raw.clone()], &offsets)
+                .into_iter()
+                .map(|at| raw.start + at)
+                .collect()
+        });
+        // Hits come in order, so their lines are counted in one pass.
+        let (mut line, mut counted) = (1, 0);
+        for (index, found) in found.into_iter().enumerate() {
+            line += source.content.as_bytes()[counted..found.span.start]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            counted = found.span.start;
+            let span = match &written_at {
+                Some(offsets) => offsets[2 * index]..offsets[2 * index + 1],
+                None => {
+                    let value = &source.content[found.span.clone()];
+                    let from = searched_from.get(value).copied().unwrap_or(0);
+                    let Some(at) = text[from..].find(value).map(|n| n + from) else {
+                        continue;
+                    };
+                    searched_from.insert(value.to_string(), at + value.len());
+                    at..at + value.len()
+                }
             };
-            searched_from.insert(value.to_string(), at + value.len());
-            let origin = format!(
-                "`{}` line {}",
-                source.name,
-                lines.position(found.span.start).line
-            );
-            let credential = Credential {
-                span: at..at + value.len(),
-                ..found
-            };
+            let origin = format!("`{}` line {line}", source.name);
+            let credential = Credential { span, ..found };
             let context = HitContext {
                 origin: Some(origin),
                 ..HitContext::default()

@@ -120,12 +120,19 @@ pub struct SerializedStruct {
 pub struct CallFacts {
     pub requests: Vec<Request>,
     pub consts: Vec<ConstString>,
-    /// `field: value` in struct literals.
+    /// `field: value` in struct literals: the first value of each field that is known at
+    /// all (the one `requests` resolves a field to).
     pub fields: Vec<(String, Template)>,
+    /// Calls with string-like arguments: for each function, only the calls that give some
+    /// argument position its first known value (the ones `requests` resolves parameters to).
     pub call_args: Vec<CallArgs>,
     pub structs: Vec<SerializedStruct>,
     /// Origins and redirect targets: return URLs, CORS origins, wildcards.
     pub origins: Vec<RustOrigin>,
+    /// Fields in `fields` already.
+    field_names: std::collections::HashSet<String>,
+    /// The argument positions `call_args` gives a known value, per function.
+    known_args: HashMap<String, Vec<bool>>,
 }
 
 /// An origin use in Rust; consts are resolved within the file by the rules.
@@ -187,6 +194,61 @@ const BUILDER_METHODS: [&str; 16] = [
 const CLIENT_CRATES: [&str; 7] = [
     "ureq", "surf", "isahc", "reqwest", "http", "hyper", "Request",
 ];
+/// A URL, header name or origin is short, and these bound what a template may hold. A longer
+/// one (a chain of `let b = a + a;` doubling a URL, a 500 KB literal passed to thousands of
+/// calls) becomes unknown: it would be copied at each use, which grows with the square of the
+/// file, or exponentially.
+const MAX_TEMPLATE_PIECES: usize = 32;
+const MAX_TEMPLATE_TEXT: usize = 1024;
+/// Headers one header map collects (the map is copied at each use), and money floats one
+/// `json!` body holds (the body is copied into every request that sends it).
+const MAX_HEADERS: usize = 64;
+const MAX_JSON_FLOATS: usize = 64;
+/// `format!` inside `format!` arguments is read this deep: each level parses its arguments
+/// again, which nested 256 deep is 256 parses of the innermost.
+const MAX_FORMAT_DEPTH: usize = 4;
+/// CORS setters whose arguments' string literals are origins (see `origin_call`).
+const CORS_LIST_SETTERS: [&str; 6] = [
+    "allow_origin",
+    "allowed_origin",
+    "exact",
+    "list",
+    "some_exact",
+    "some",
+];
+
+/// `allow_origin(Any)`: any origin.
+fn any_origin_argument(
+    last: &str,
+    exprs: &syn::punctuated::Punctuated<Expr, syn::Token![,]>,
+) -> bool {
+    last == "allow_origin"
+        && exprs.iter().any(|e| {
+            matches!(e, Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Any"))
+        })
+}
+
+/// Whether a call named `last` records every string literal of its arguments as an origin.
+fn records_literals(last: &str, exprs: &syn::punctuated::Punctuated<Expr, syn::Token![,]>) -> bool {
+    CORS_LIST_SETTERS.contains(&last) && !any_origin_argument(last, exprs)
+}
+
+/// `template`, or an unknown value if it is longer than any URL (see [`MAX_TEMPLATE_TEXT`]).
+fn bounded(template: Template) -> Template {
+    let text: usize = template
+        .iter()
+        .map(|piece| match piece {
+            Piece::Text(text) | Piece::Const(text) | Piece::Field(text) => text.len(),
+            _ => 0,
+        })
+        .sum();
+    if template.len() > MAX_TEMPLATE_PIECES || text > MAX_TEMPLATE_TEXT {
+        vec![Piece::Unknown]
+    } else {
+        template
+    }
+}
+
 /// Calls whose closure arguments are retried.
 fn is_retry_call(name: &str, path: &str) -> bool {
     name.starts_with("retry")
@@ -219,6 +281,69 @@ impl Value {
     }
 }
 
+/// The local variables in scope, innermost binding of each name first found. One map of
+/// names to their bindings (rather than a map per block, searched from the innermost out),
+/// so looking a name up costs the same at any block depth.
+struct Locals {
+    /// Each name's bindings, outermost first, with the depth of the block that made each.
+    bindings: HashMap<String, Vec<(usize, Value)>>,
+    /// The names each open block has bound, to unbind them when it closes.
+    blocks: Vec<Vec<String>>,
+}
+
+impl Default for Locals {
+    /// The function's own scope is open.
+    fn default() -> Locals {
+        Locals {
+            bindings: HashMap::new(),
+            blocks: vec![Vec::new()],
+        }
+    }
+}
+
+impl Locals {
+    fn open(&mut self) {
+        self.blocks.push(Vec::new());
+    }
+
+    fn close(&mut self) {
+        for name in self.blocks.pop().unwrap_or_default() {
+            if let Some(bindings) = self.bindings.get_mut(&name) {
+                bindings.pop();
+                if bindings.is_empty() {
+                    self.bindings.remove(&name);
+                }
+            }
+        }
+    }
+
+    /// `let name = value;` in the innermost open block (again: the new value replaces it).
+    fn bind(&mut self, name: String, value: Value) {
+        let depth = self.blocks.len();
+        let bindings = self.bindings.entry(name.clone()).or_default();
+        match bindings.last_mut() {
+            Some((at, bound)) if *at == depth => *bound = value,
+            _ => {
+                bindings.push((depth, value));
+                if let Some(block) = self.blocks.last_mut() {
+                    block.push(name);
+                }
+            }
+        }
+    }
+
+    fn get(&self, name: &str) -> Option<&Value> {
+        self.bindings.get(name)?.last().map(|(_, value)| value)
+    }
+
+    fn get_mut(&mut self, name: &str) -> Option<&mut Value> {
+        self.bindings
+            .get_mut(name)?
+            .last_mut()
+            .map(|(_, value)| value)
+    }
+}
+
 /// Reads one function body. `operations` are the method names of generated clients.
 pub struct FunctionScanner<'a> {
     facts: &'a mut CallFacts,
@@ -227,9 +352,14 @@ pub struct FunctionScanner<'a> {
     gate: Gate,
     params: HashMap<String, usize>,
     param_types: HashMap<String, String>,
-    locals: Vec<HashMap<String, Value>>,
+    locals: Locals,
     scopes: Vec<usize>,
     next_scope: &'a mut usize,
+    /// `format!`s being read around the current expression.
+    format_depth: usize,
+    /// CORS list setters whose arguments are being read: their literals are the outermost
+    /// setter's to record (it collects every literal of its arguments at once).
+    cors_depth: usize,
 }
 
 impl<'a> FunctionScanner<'a> {
@@ -263,9 +393,11 @@ impl<'a> FunctionScanner<'a> {
             gate,
             params,
             param_types,
-            locals: vec![HashMap::new()],
+            locals: Locals::default(),
             scopes: Vec::new(),
             next_scope,
+            format_depth: 0,
+            cors_depth: 0,
         };
         let value = scanner.block(block);
         // A helper returns the builder for its callers to finish: `-> RequestBuilder`.
@@ -285,17 +417,12 @@ impl<'a> FunctionScanner<'a> {
     }
 
     fn lookup(&self, name: &str) -> Option<&Value> {
-        self.locals.iter().rev().find_map(|scope| scope.get(name))
+        self.locals.get(name)
     }
 
     fn bind(&mut self, pat: &Pat, value: Value) {
         match pat {
-            Pat::Ident(ident) => {
-                self.locals
-                    .last_mut()
-                    .expect("a scope")
-                    .insert(ident.ident.to_string(), value);
-            }
+            Pat::Ident(ident) => self.locals.bind(ident.ident.to_string(), value),
             Pat::Type(typed) => {
                 let value = match (value, type_name(&typed.ty)) {
                     (Value::Nothing, Some(name)) => Value::Struct(name),
@@ -308,7 +435,7 @@ impl<'a> FunctionScanner<'a> {
     }
 
     fn block(&mut self, block: &syn::Block) -> Value {
-        self.locals.push(HashMap::new());
+        self.locals.open();
         let mut last = Value::Nothing;
         for stmt in &block.stmts {
             last = match stmt {
@@ -321,11 +448,15 @@ impl<'a> FunctionScanner<'a> {
                     Value::Nothing
                 }
                 Stmt::Expr(expr, semi) => {
-                    let value = self.expr(expr);
-                    if semi.is_some() {
+                    if semi.is_some() && self.insert_in_place(expr) {
                         Value::Nothing
                     } else {
-                        value
+                        let value = self.expr(expr);
+                        if semi.is_some() {
+                            Value::Nothing
+                        } else {
+                            value
+                        }
                     }
                 }
                 Stmt::Macro(mac) => {
@@ -335,8 +466,44 @@ impl<'a> FunctionScanner<'a> {
                 Stmt::Item(_) => Value::Nothing,
             };
         }
-        self.locals.pop();
+        self.locals.close();
         last
+    }
+
+    /// `map.insert(name, value);` on a local header map, as a statement: the header is added
+    /// to the map where it is bound. (Read as an expression, the map is copied out of its
+    /// binding and back for the call's value, which nobody reads here; a map filled by
+    /// thousands of inserts then costs the square of their number.) False when `expr` is
+    /// not such a call, which is then read as any expression.
+    fn insert_in_place(&mut self, expr: &Expr) -> bool {
+        let Expr::MethodCall(call) = expr else {
+            return false;
+        };
+        let method = call.method.to_string();
+        let Expr::Path(path) = &*call.receiver else {
+            return false;
+        };
+        let Some(variable) = path.path.get_ident().map(|ident| ident.to_string()) else {
+            return false;
+        };
+        if !matches!(method.as_str(), "insert" | "append")
+            || !matches!(self.lookup(&variable), Some(Value::Headers(_)))
+        {
+            return false;
+        }
+        let args = self.arguments(&method, "", &call.args);
+        self.origin_call(&method, &call.args, &args, call.method.span().byte_range());
+        let header = args.first().and_then(Value::template).map(|name| Header {
+            name,
+            key: args.get(1).map_or(KeyOrigin::Other, key_origin),
+        });
+        let bound = self.locals.get_mut(&variable);
+        if let (Some(Value::Headers(headers)), Some(header)) = (bound, header) {
+            if headers.len() < MAX_HEADERS {
+                headers.push(header);
+            }
+        }
+        true
     }
 
     fn in_new_scope<T>(&mut self, inner: impl FnOnce(&mut Self) -> T) -> T {
@@ -350,9 +517,10 @@ impl<'a> FunctionScanner<'a> {
     fn expr(&mut self, expr: &Expr) -> Value {
         match expr {
             Expr::Lit(lit) => match &lit.lit {
-                syn::Lit::Str(s) => {
-                    Value::Str(vec![Piece::Text(s.value())], Some(s.span().byte_range()))
-                }
+                syn::Lit::Str(s) => Value::Str(
+                    bounded(vec![Piece::Text(s.value())]),
+                    Some(s.span().byte_range()),
+                ),
                 _ => Value::Nothing,
             },
             Expr::Path(path) => self.path_value(&path.path),
@@ -390,7 +558,12 @@ impl<'a> FunctionScanner<'a> {
                     if let (syn::Member::Named(name), Some(template)) =
                         (&field.member, value.template())
                     {
-                        self.facts.fields.push((name.to_string(), template));
+                        let name = name.to_string();
+                        // Only a field's first known value is ever read.
+                        if !is_unknown(&template) && !self.facts.field_names.contains(&name) {
+                            self.facts.field_names.insert(name.clone());
+                            self.facts.fields.push((name, template));
+                        }
                     }
                 }
                 s.path
@@ -402,11 +575,8 @@ impl<'a> FunctionScanner<'a> {
                 let value = self.expr(&assign.right);
                 if let Expr::Path(path) = &*assign.left {
                     if let Some(ident) = path.path.get_ident() {
-                        let name = ident.to_string();
-                        if let Some(scope) =
-                            self.locals.iter_mut().rev().find(|s| s.contains_key(&name))
-                        {
-                            scope.insert(name, value);
+                        if let Some(bound) = self.locals.get_mut(&ident.to_string()) {
+                            *bound = value;
                         }
                     }
                 }
@@ -464,7 +634,8 @@ impl<'a> FunctionScanner<'a> {
                 let mut headers = Vec::new();
                 for elem in &a.elems {
                     if let Value::Headers(h) = self.expr(elem) {
-                        headers.extend(h);
+                        let room = MAX_HEADERS.saturating_sub(headers.len());
+                        headers.extend(h.into_iter().take(room));
                     }
                 }
                 if headers.is_empty() {
@@ -479,7 +650,7 @@ impl<'a> FunctionScanner<'a> {
                 match (left.template(), right.template(), &b.op) {
                     (Some(mut l), Some(r), syn::BinOp::Add(_)) => {
                         l.extend(r);
-                        Value::Str(l, None)
+                        Value::Str(bounded(l), None)
                     }
                     _ => Value::Nothing,
                 }
@@ -568,11 +739,7 @@ impl<'a> FunctionScanner<'a> {
             .segments
             .last()
             .map_or(0..0, |s| s.ident.span().byte_range());
-        let args: Vec<Value> = if is_retry_call(&name, &full) {
-            self.in_new_scope(|this| call.args.iter().map(|a| this.expr(a)).collect())
-        } else {
-            call.args.iter().map(|a| self.expr(a)).collect()
-        };
+        let args: Vec<Value> = self.arguments(&name, &full, &call.args);
         self.origin_call(&full, &call.args, &args, span.clone());
         let first_segment = segments.first().map(String::as_str).unwrap_or("");
         let from_client = segments.len() >= 2 && CLIENT_CRATES.contains(&first_segment)
@@ -630,15 +797,49 @@ impl<'a> FunctionScanner<'a> {
         value
     }
 
+    /// The values of a call's arguments; a retry call's closures get a scope of their own,
+    /// and a CORS list setter's arguments are read as such.
+    fn arguments(
+        &mut self,
+        name: &str,
+        path: &str,
+        args: &syn::punctuated::Punctuated<Expr, syn::Token![,]>,
+    ) -> Vec<Value> {
+        let cors = records_literals(name.rsplit("::").next().unwrap_or(name), args);
+        self.cors_depth += usize::from(cors);
+        let values = if is_retry_call(name, path) {
+            self.in_new_scope(|this| args.iter().map(|a| this.expr(a)).collect())
+        } else {
+            args.iter().map(|a| self.expr(a)).collect()
+        };
+        self.cors_depth -= usize::from(cors);
+        values
+    }
+
+    /// Records a call's string-like arguments, when one gives a parameter of `function` its
+    /// first known value in this file: the resolver reads only those.
     fn record_call_args(&mut self, function: &str, args: &[Value]) {
-        let templates: Vec<Template> = args
-            .iter()
-            .map(|a| a.template().unwrap_or_else(|| vec![Piece::Unknown]))
-            .collect();
-        if templates
-            .iter()
-            .any(|t| t.iter().any(|p| !matches!(p, Piece::Unknown)))
-        {
+        let known = self
+            .facts
+            .known_args
+            .entry(function.to_string())
+            .or_default();
+        let mut adds = false;
+        for (at, arg) in args.iter().enumerate() {
+            let is_known = matches!(arg.template(), Some(t) if !is_unknown(&t));
+            if is_known && !known.get(at).copied().unwrap_or(false) {
+                if known.len() <= at {
+                    known.resize(at + 1, false);
+                }
+                known[at] = true;
+                adds = true;
+            }
+        }
+        if adds {
+            let templates: Vec<Template> = args
+                .iter()
+                .map(|a| a.template().unwrap_or_else(|| vec![Piece::Unknown]))
+                .collect();
             self.facts.call_args.push(CallArgs {
                 function: function.to_string(),
                 args: templates,
@@ -650,11 +851,7 @@ impl<'a> FunctionScanner<'a> {
         let name = call.method.to_string();
         let span = call.method.span().byte_range();
         let receiver = self.expr(&call.receiver);
-        let args: Vec<Value> = if is_retry_call(&name, "") {
-            self.in_new_scope(|this| call.args.iter().map(|a| this.expr(a)).collect())
-        } else {
-            call.args.iter().map(|a| self.expr(a)).collect()
-        };
+        let args: Vec<Value> = self.arguments(&name, "", &call.args);
         self.origin_call(&name, &call.args, &args, span.clone());
         // `self.get(path)` is the crate's own method (a helper), never an HTTP client.
         let on_self = matches!(&*call.receiver, Expr::Path(p) if p.path.is_ident("self"));
@@ -681,7 +878,11 @@ impl<'a> FunctionScanner<'a> {
             // `self.http.post(url)`: the receiver (a field, a param) is the client.
             _ if starts_request => self.start_from_method(call, &name, span, args),
             Value::Headers(mut headers) if matches!(name.as_str(), "insert" | "append") => {
-                if let Some(name) = args.first().and_then(Value::template) {
+                if let Some(name) = args
+                    .first()
+                    .and_then(Value::template)
+                    .filter(|_| headers.len() < MAX_HEADERS)
+                {
                     headers.push(Header {
                         name,
                         key: args.get(1).map_or(KeyOrigin::Other, key_origin),
@@ -696,7 +897,7 @@ impl<'a> FunctionScanner<'a> {
                         let mut joined = template;
                         joined.push(Piece::Join);
                         joined.extend(path);
-                        Value::Str(joined, None)
+                        Value::Str(bounded(joined), None)
                     }
                     None => Value::Nothing,
                 },
@@ -835,7 +1036,7 @@ impl<'a> FunctionScanner<'a> {
             || !name.contains("::"))
             && (last != "any" || name.contains("AllowOrigin"))
             && (last != "all" || name.contains("AllowedOrigins"));
-        let any_argument = matches!(last, "allow_origin") && exprs.iter().any(|e| matches!(e, Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Any")));
+        let any_argument = any_origin_argument(last, exprs);
         if wildcard_call || any_argument {
             self.facts.origins.push(RustOrigin {
                 value: vec![Piece::Text("*".into())],
@@ -845,11 +1046,11 @@ impl<'a> FunctionScanner<'a> {
             });
             return;
         }
-        let cors = matches!(
-            last,
-            "allow_origin" | "allowed_origin" | "exact" | "list" | "some_exact" | "some"
-        );
-        if cors {
+        if records_literals(last, exprs) {
+            // Inside another setter's arguments, the outer one records these same literals.
+            if self.cors_depth > 0 {
+                return;
+            }
             for expr in exprs {
                 for (value, literal) in string_literals(expr) {
                     self.facts.origins.push(RustOrigin {
@@ -869,9 +1070,8 @@ impl<'a> FunctionScanner<'a> {
     fn update_headers(&mut self, receiver: &Expr, headers: Vec<Header>) {
         if let Expr::Path(path) = receiver {
             if let Some(ident) = path.path.get_ident() {
-                let name = ident.to_string();
-                if let Some(scope) = self.locals.iter_mut().rev().find(|s| s.contains_key(&name)) {
-                    scope.insert(name, Value::Headers(headers));
+                if let Some(bound) = self.locals.get_mut(&ident.to_string()) {
+                    *bound = Value::Headers(headers);
                 }
             }
         }
@@ -886,9 +1086,15 @@ impl<'a> FunctionScanner<'a> {
             .unwrap_or_default();
         match name.as_str() {
             // A key like `format!("{id}-{}", Uuid::new_v4())` is fresh; a URL is a template.
+            "format" | "concat" if self.format_depth >= MAX_FORMAT_DEPTH => Value::Nothing,
             "format" | "concat" => match fresh_call(&mac.tokens) {
                 Some(span) => Value::Fresh(span, self.scopes.clone()),
-                None if may_build_url(&mac.tokens) => self.format_value(&name, mac.tokens.clone()),
+                None if may_build_url(&mac.tokens) => {
+                    self.format_depth += 1;
+                    let value = self.format_value(&name, mac.tokens.clone());
+                    self.format_depth -= 1;
+                    value
+                }
                 None => Value::Nothing,
             },
             "json" => {
@@ -900,7 +1106,9 @@ impl<'a> FunctionScanner<'a> {
                         gate: self.gate,
                     });
                 }
-                Value::Json(json_money_floats(mac.tokens.clone()))
+                let mut floats = json_money_floats(mac.tokens.clone());
+                floats.truncate(MAX_JSON_FLOATS);
+                Value::Json(floats)
             }
             "vec" => Value::Nothing,
             // Other macros' bodies are not expressions in general; requests are not built there.
@@ -935,7 +1143,7 @@ impl<'a> FunctionScanner<'a> {
             for (value, _) in &values {
                 template.extend(value.template().unwrap_or_else(|| vec![Piece::Unknown]));
             }
-            return Value::Str(template, None);
+            return Value::Str(bounded(template), None);
         }
         let Some((Value::Str(format, literal), _)) = values.first() else {
             return Value::Nothing;
@@ -974,8 +1182,13 @@ impl<'a> FunctionScanner<'a> {
         }
         template.push(Piece::Text(rest.to_string()));
         template.retain(|piece| !matches!(piece, Piece::Text(t) if t.is_empty()));
-        Value::Str(template, literal.clone())
+        Value::Str(bounded(template), literal.clone())
     }
+}
+
+/// Known only at runtime, in every piece (or empty): nothing for the resolver.
+fn is_unknown(template: &Template) -> bool {
+    template.iter().all(|p| matches!(p, Piece::Unknown))
 }
 
 fn key_origin(value: &Value) -> KeyOrigin {
@@ -1152,9 +1365,11 @@ pub fn const_string(name: &str, expr: &Expr) -> Option<ConstString> {
         gate: Gate::default(),
         params: HashMap::new(),
         param_types: HashMap::new(),
-        locals: vec![HashMap::new()],
+        locals: Locals::default(),
         scopes: Vec::new(),
         next_scope: &mut next_scope,
+        format_depth: 0,
+        cors_depth: 0,
     };
     match scanner.expr(expr) {
         Value::Str(value, literal) => Some(ConstString {
@@ -1200,5 +1415,56 @@ impl MetaText for syn::Meta {
             syn::Meta::List(list) => list.tokens.to_string(),
             _ => String::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn requests(source: &str) -> Vec<Request> {
+        crate::rust_source::analyze(source, &[])
+            .expect("test source parses")
+            .calls
+            .requests
+    }
+
+    #[test]
+    fn locals_follow_blocks() {
+        let shadowed = r#"fn f() { let u = "https://a/1"; { let u = "https://b/2"; g(u); } client.post(u).send(); }"#;
+        assert_eq!(
+            requests(shadowed)[0].url,
+            [Piece::Text("https://a/1".into())]
+        );
+        let assigned =
+            r#"fn f() { let u = "https://a/1"; { u = "https://b/2"; } client.post(u).send(); }"#;
+        assert_eq!(
+            requests(assigned)[0].url,
+            [Piece::Text("https://b/2".into())]
+        );
+    }
+
+    #[test]
+    fn header_maps_grow_in_place() {
+        let source = r#"fn f() { let mut h = HeaderMap::new(); h.insert("idempotency-key", Uuid::new_v4()); h.insert("x-a", v); client.post("https://a/1").headers(h).send(); }"#;
+        let headers = &requests(source)[0].headers;
+        assert_eq!(headers.len(), 2);
+        assert!(matches!(headers[0].key, KeyOrigin::Fresh { .. }));
+    }
+
+    #[test]
+    fn templates_are_bounded() {
+        assert_eq!(
+            bounded(vec![Piece::Text("a".repeat(MAX_TEMPLATE_TEXT))]).len(),
+            1
+        );
+        assert_eq!(
+            bounded(vec![Piece::Text("a".repeat(MAX_TEMPLATE_TEXT + 1))]),
+            [Piece::Unknown]
+        );
+        assert_eq!(
+            bounded(vec![Piece::Unknown; MAX_TEMPLATE_PIECES + 1]),
+            [Piece::Unknown]
+        );
     }
 }

@@ -96,8 +96,9 @@ pub fn find_all(text: &str) -> Vec<Credential> {
     let bytes = text.as_bytes();
     let mut found = Vec::new();
     for hit in prefix_matcher().find_iter(bytes) {
-        // `task_live_…` or `mysk_live_…` is not a key: the prefix must start a token.
-        if hit.start() > 0 && is_key_char(bytes[hit.start() - 1]) {
+        // `task_live_…` or `mysk_live_…` is not a key: the prefix must start a token, or
+        // follow an escape (`\nsk_live_…` in a JSON string, `%3Dsk_live_…` in a URL).
+        if !starts_token(bytes, hit.start()) {
             continue;
         }
         let tail_len = bytes[hit.end()..]
@@ -122,7 +123,7 @@ pub fn find_all(text: &str) -> Vec<Credential> {
                 Mode::Live
             },
             redacted: redact(prefix, tail),
-            placeholder: is_placeholder(tail, following_token(text, span.end)),
+            placeholder: is_placeholder(tail, &text[span.end..]),
             span,
         });
     }
@@ -141,16 +142,47 @@ fn is_key_char(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || byte == b'_'
 }
 
-/// The characters right after the tail, up to the end of the token, where template marks
-/// such as `...` or `<key>` sit.
-fn following_token(text: &str, from: usize) -> &str {
-    let rest = &text[from..];
-    let end = rest
-        .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`' | ',' | ';' | ')' | ']'))
-        .unwrap_or(rest.len());
-    &rest[..end]
+/// Whether a prefix at `at` starts a token: nothing, or no key character, comes before it,
+/// or an escape sequence ends right there. A letter or digit before the prefix is part of
+/// an escape when a backslash escape (`\n`, `\t`, `\u0022`, `\x22`) or a percent-encoded
+/// byte (`%20`, `%3D`) ends with it. Only escapes ending at `at` are looked at, so this
+/// costs a few bytes whatever the text.
+fn starts_token(bytes: &[u8], at: usize) -> bool {
+    let before = &bytes[..at];
+    let Some(&last) = before.last() else {
+        return true;
+    };
+    if !is_key_char(last) {
+        return true;
+    }
+    let hex = |run: &[u8]| run.iter().all(u8::is_ascii_hexdigit);
+    // A backslash escapes the next character only when it is not itself escaped.
+    let escaping = |backslash_at: usize| {
+        before[..=backslash_at]
+            .iter()
+            .rev()
+            .take_while(|&&b| b == b'\\')
+            .count()
+            % 2
+            == 1
+    };
+    let tail = |len: usize| before.len().checked_sub(len).map(|start| &before[start..]);
+    match (tail(2), tail(4), tail(6)) {
+        (Some([b'\\', b'n' | b'r' | b't' | b'b' | b'f' | b'v' | b'0']), _, _)
+            if escaping(at - 2) =>
+        {
+            true
+        }
+        (_, Some([b'\\', b'x', digits @ ..]), _) if hex(digits) && escaping(at - 4) => true,
+        (_, _, Some([b'\\', b'u', digits @ ..])) if hex(digits) && escaping(at - 6) => true,
+        _ => matches!(tail(3), Some([b'%', digits @ ..]) if hex(digits)),
+    }
 }
 
+/// Whether a value is documentation or a template rather than a real key. `following` is the
+/// text after the tail: a template mark (`...`, `<key>`) there makes a placeholder. No mark
+/// holds a character that ends a token, so looking at the start of the rest of the text is
+/// the same as looking at the start of the next token, without scanning to its end.
 fn is_placeholder(tail: &str, following: &str) -> bool {
     let mut chars = tail.chars();
     let first = chars.next();
@@ -229,6 +261,53 @@ mod tests {
         ] {
             assert!(one(text).placeholder, "{text}");
         }
+    }
+
+    #[test]
+    fn finds_keys_after_escapes() {
+        let key = "sk_live_4eC39HqLyjWDarjtT1zdp7dc";
+        for before in [
+            "\\n", "\\t", "\\r", "\\0", "\\\"", "\\u0022", "\\u000A", "\\x22", "%20", "%3D", "%3d",
+            "\\\\\\n",
+        ] {
+            let text = format!("\"{before}{key}\"");
+            let found = one(&text);
+            assert_eq!(&text[found.span.clone()], key, "{text}");
+            assert!(!found.placeholder, "{text}");
+        }
+        // Not escapes: a word, an escaped backslash before a plain letter, half an escape.
+        for before in [
+            "ta", "my", "\\\\n", "\\u002", "\\xg2", "%2", "%G0", "x22", "u0022",
+        ] {
+            let text = format!("\"{before}{key}\"");
+            assert!(find_all(&text).is_empty(), "{text}");
+        }
+    }
+
+    #[test]
+    fn masks_keys_after_escapes() {
+        let text =
+            "{\"k\":\"\\nsk_live_4eC39HqLyjWDarjtT1zdp7dc\\u0022%3Dwhsec_9Qm2LkVb8RtYx3Nw5Pz7Hs\"}";
+        let found = find_all(text);
+        assert_eq!(found.len(), 2);
+        assert_eq!(
+            mask(text, &found),
+            "{\"k\":\"\\nsk_live_********************p7dc\\u0022%3Dwhsec_******************z7Hs\"}"
+        );
+    }
+
+    #[test]
+    fn keys_joined_by_equals_signs() {
+        // Each hit looks at a few bytes around it, so thousands of keys in one token are
+        // found one by one.
+        let keys: Vec<String> = (0..2_000)
+            .map(|i| format!("sk_live_{i:08}Qm2LkVb8RtYx3Nw"))
+            .collect();
+        let text = keys.join("=");
+        let found = find_all(&text);
+        assert_eq!(found.len(), keys.len());
+        assert!(found.iter().all(|c| !c.placeholder));
+        assert!(one("k=sk_live_4eC39HqLyjWDarjtT1zd...=x").placeholder);
     }
 
     #[test]

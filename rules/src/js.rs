@@ -33,8 +33,7 @@ pub fn env_reads(text: &str) -> Vec<EnvRead> {
         .filter_map(|captures| {
             let whole = captures.get(0)?;
             let variable = captures.get(1).or_else(|| captures.get(2))?;
-            let in_comment = comments.iter().any(|range| range.contains(&whole.start()));
-            (!in_comment).then(|| EnvRead {
+            (!in_any(&comments, whole.start())).then(|| EnvRead {
                 span: whole.range(),
                 variable: variable.as_str().to_string(),
             })
@@ -53,11 +52,7 @@ pub fn local_imports(text: &str) -> Vec<String> {
     let skip = comment_ranges(text);
     pattern
         .captures_iter(text)
-        .filter(|c| {
-            !skip
-                .iter()
-                .any(|range| range.contains(&c.get(0).map_or(0, |m| m.start())))
-        })
+        .filter(|c| !in_any(&skip, c.get(0).map_or(0, |m| m.start())))
         .filter_map(|c| Some(c.get(1)?.as_str().to_string()))
         .collect()
 }
@@ -86,6 +81,8 @@ pub fn requests(text: &str) -> (Vec<crate::calls::Request>, Vec<crate::calls::Co
         Regex::new(r#"method\s*:\s*["'](\w+)["']"#).expect("the method pattern is valid")
     });
     let comments = comment_ranges(text);
+    let options = OptionMarks::find(text, method);
+    let mut budget = ScanBudget::for_text(text);
     let consts = constant
         .captures_iter(text)
         .filter_map(|c| {
@@ -100,7 +97,7 @@ pub fn requests(text: &str) -> (Vec<crate::calls::Request>, Vec<crate::calls::Co
     let mut requests = Vec::new();
     for captures in call.captures_iter(text) {
         let callee = captures.get(1).expect("group 1 always matches");
-        if comments.iter().any(|range| range.contains(&callee.start())) {
+        if in_any(&comments, callee.start()) {
             continue;
         }
         let url = captures
@@ -111,36 +108,22 @@ pub fn requests(text: &str) -> (Vec<crate::calls::Request>, Vec<crate::calls::Co
         // The call's arguments, to the matching parenthesis (bounded).
         let open = text[..url.start()].rfind('(').unwrap_or(url.start());
         let arguments =
-            &text[open..function_call_end(text, open).unwrap_or(text.len().min(open + 2000))];
+            open..function_call_end(text, open, &mut budget).unwrap_or(text.len().min(open + 2000));
         let method = captures
             .get(2)
             .map(|m| m.as_str().to_ascii_uppercase())
-            .or_else(|| {
-                method
-                    .captures(arguments)
-                    .map(|m| m[1].to_ascii_uppercase())
-            })
+            .or_else(|| options.method_in(&arguments))
             .unwrap_or_else(|| "GET".into());
-        let lower = arguments.to_ascii_lowercase();
         let mut headers = Vec::new();
         // The header as a quoted key or name, not a word in a comment.
-        if [
-            "\"idempotency-key\"",
-            "'idempotency-key'",
-            "`idempotency-key`",
-        ]
-        .iter()
-        .any(|quoted| lower.contains(quoted))
-        {
+        if options.idempotency_key_in(&arguments) {
             headers.push(Header {
                 name: vec![Piece::Text("idempotency-key".into())],
                 key: KeyOrigin::Other,
             });
         }
         // `headers: gateHeaders(key)` or `headers` built elsewhere: not readable here.
-        let opaque_headers = lower.contains("headers")
-            && !lower.contains("headers: {")
-            && !lower.contains("headers:{");
+        let opaque_headers = options.opaque_headers_in(&arguments);
         requests.push(Request {
             span: callee.range(),
             method: Some(method),
@@ -186,26 +169,131 @@ fn template_pieces(url: &str) -> crate::calls::Template {
     pieces
 }
 
-/// The index just past the parenthesis that closes the one at `open`.
-fn function_call_end(text: &str, open: usize) -> Option<usize> {
-    let bytes = text.as_bytes();
+/// What the rules read from a request's options, found once in the whole text: each call
+/// then asks, by binary search, whether one sits inside its arguments. (Lower-casing and
+/// searching each call's arguments cost up to 4,000 bytes per call, and a file of calls
+/// that never close reads every byte thousands of times.)
+struct OptionMarks {
+    /// `method: "POST"`: start, end, and the method upper-cased. Matches cannot overlap (one
+    /// ends in a quote, and `method` is followed by a colon), so a call's leftmost match is
+    /// the first one that starts inside its arguments, if that one also ends there.
+    methods: Vec<(usize, usize, String)>,
+    /// Starts of each of [`OPTION_WORDS`], in any case, overlaps included (as in the
+    /// lower-cased arguments they stand for).
+    words: [Vec<usize>; OPTION_WORDS.len()],
+}
+
+/// The quoted `idempotency-key` header, in three quotes, then the `headers` option, opaque
+/// unless written as an object literal.
+const OPTION_WORDS: [&str; 6] = [
+    "\"idempotency-key\"",
+    "'idempotency-key'",
+    "`idempotency-key`",
+    "headers",
+    "headers: {",
+    "headers:{",
+];
+
+impl OptionMarks {
+    fn find(text: &str, method: &Regex) -> OptionMarks {
+        let methods = method
+            .captures_iter(text)
+            .filter_map(|c| {
+                let whole = c.get(0)?;
+                Some((whole.start(), whole.end(), c[1].to_ascii_uppercase()))
+            })
+            .collect();
+        static WORDS: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
+        let matcher = WORDS.get_or_init(|| {
+            aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(OPTION_WORDS)
+                .expect("the option words are valid literals")
+        });
+        let mut words: [Vec<usize>; OPTION_WORDS.len()] = Default::default();
+        for found in matcher.find_overlapping_iter(text) {
+            words[found.pattern().as_usize()].push(found.start());
+        }
+        for starts in &mut words {
+            starts.sort_unstable();
+        }
+        OptionMarks { methods, words }
+    }
+
+    fn method_in(&self, arguments: &Range<usize>) -> Option<String> {
+        let first = self.methods.partition_point(|m| m.0 < arguments.start);
+        self.methods
+            .get(first)
+            .filter(|m| m.1 <= arguments.end)
+            .map(|m| m.2.clone())
+    }
+
+    /// Whether word `index` of [`OPTION_WORDS`] is written inside `arguments`.
+    fn has(&self, index: usize, arguments: &Range<usize>) -> bool {
+        let starts = &self.words[index];
+        let first = starts.partition_point(|&s| s < arguments.start);
+        starts
+            .get(first)
+            .is_some_and(|&s| s + OPTION_WORDS[index].len() <= arguments.end)
+    }
+
+    fn idempotency_key_in(&self, arguments: &Range<usize>) -> bool {
+        (0..3).any(|index| self.has(index, arguments))
+    }
+
+    fn opaque_headers_in(&self, arguments: &Range<usize>) -> bool {
+        self.has(3, arguments) && !self.has(4, arguments) && !self.has(5, arguments)
+    }
+}
+
+/// Bounds the bytes that the bracket matching below reads in one file, to a small multiple
+/// of its length. Real files stay far below; a file made of thousands of unclosed calls or
+/// function bodies would otherwise be read once per call. Once it is spent, a call or body
+/// reads as unclosed.
+struct ScanBudget(usize);
+
+impl ScanBudget {
+    fn for_text(text: &str) -> ScanBudget {
+        ScanBudget(text.len().saturating_mul(16).saturating_add(1 << 20))
+    }
+
+    /// The end of the text as far as a scan from `from` may read it.
+    fn limit(&self, text: &str, from: usize) -> usize {
+        text.len().min(from.saturating_add(self.0))
+    }
+
+    fn spend(&mut self, from: usize, to: usize) {
+        self.0 = self.0.saturating_sub(to.saturating_sub(from));
+    }
+}
+
+/// The index just past the parenthesis that closes the one at `open`, within 4,000 bytes.
+fn function_call_end(text: &str, open: usize, budget: &mut ScanBudget) -> Option<usize> {
+    // A string that closes past the window leaves the call unclosed, so no scan needs to
+    // read beyond it.
+    let window = budget.limit(text, open).min(open + 4000);
+    let bytes = &text.as_bytes()[..window];
     let mut depth = 0usize;
     let mut at = open;
-    while at < bytes.len().min(open + 4000) {
+    let mut end = None;
+    while at < bytes.len() {
         match bytes[at] {
             quote @ (b'"' | b'\'' | b'`') => at = skip_string(bytes, at, quote),
             b'(' | b'{' | b'[' => depth += 1,
-            b')' | b'}' | b']' => {
-                depth = depth.checked_sub(1)?;
-                if depth == 0 {
-                    return Some(at + 1);
+            b')' | b'}' | b']' => match depth.checked_sub(1) {
+                Some(0) => {
+                    end = Some(at + 1);
+                    break;
                 }
-            }
+                Some(d) => depth = d,
+                None => break,
+            },
             _ => {}
         }
         at += 1;
     }
-    None
+    budget.spend(open, at.min(window));
+    end
 }
 
 /// Exported functions that frameworks run on the server only and strip from client bundles:
@@ -225,52 +313,67 @@ pub fn server_function_ranges(text: &str) -> Vec<Range<usize>> {
         return Vec::new();
     }
     let skip = comment_ranges(text);
+    let mut budget = ScanBudget::for_text(text);
     pattern
         .find_iter(text)
-        .filter(|found| !skip.iter().any(|range| range.contains(&found.start())))
-        .filter_map(|found| function_body_end(text, found.end()).map(|end| found.start()..end))
+        .filter(|found| !in_any(&skip, found.start()))
+        .filter_map(|found| {
+            function_body_end(text, found.end(), &mut budget).map(|end| found.start()..end)
+        })
         .collect()
 }
 
 /// The end of a function's body: after its parameter list (`(…)`), the first `{ … }` block.
 /// Strings, template literals and comments are skipped while matching brackets.
-fn function_body_end(text: &str, from: usize) -> Option<usize> {
-    let bytes = text.as_bytes();
+fn function_body_end(text: &str, from: usize, budget: &mut ScanBudget) -> Option<usize> {
+    let limit = budget.limit(text, from);
+    let bytes = &text.as_bytes()[..limit];
     let mut depth = 0usize;
     let mut seen_parameters = false;
     let mut body_started = false;
     let mut at = from;
+    let mut end = None;
     while at < bytes.len() {
         match bytes[at] {
             quote @ (b'"' | b'\'' | b'`') => at = skip_string(bytes, at, quote),
             b'/' if bytes.get(at + 1) == Some(&b'/') => {
-                at = text[at..].find('\n').map_or(bytes.len(), |n| at + n)
+                at = bytes[at..]
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .map_or(bytes.len(), |n| at + n)
             }
             b'/' if bytes.get(at + 1) == Some(&b'*') => {
-                at = text[at + 2..]
-                    .find("*/")
+                at = bytes[at + 2..]
+                    .windows(2)
+                    .position(|pair| pair == b"*/")
                     .map_or(bytes.len(), |n| at + n + 4)
             }
             b'(' | b'[' => depth += 1,
-            b')' | b']' => {
-                depth = depth.checked_sub(1)?;
-                seen_parameters |= depth == 0;
-            }
+            b')' | b']' => match depth.checked_sub(1) {
+                Some(d) => {
+                    depth = d;
+                    seen_parameters |= depth == 0;
+                }
+                None => break,
+            },
             b'{' => {
                 body_started |= depth == 0 && seen_parameters;
                 depth += 1;
             }
-            b'}' => {
-                depth = depth.checked_sub(1)?;
-                if depth == 0 && body_started {
-                    return Some(at + 1);
+            b'}' => match depth.checked_sub(1) {
+                Some(0) if body_started => {
+                    end = Some(at + 1);
+                    break;
                 }
-            }
+                Some(d) => depth = d,
+                None => break,
+            },
             _ => {}
         }
         at += 1;
     }
-    None
+    budget.spend(from, at.min(limit));
+    end
 }
 
 /// The index of the closing quote of the string starting at `at` (or the end of the text).
@@ -280,6 +383,13 @@ fn skip_string(bytes: &[u8], mut at: usize, quote: u8) -> usize {
         at += if bytes[at] == b'\\' { 2 } else { 1 };
     }
     at.min(bytes.len())
+}
+
+/// Whether `at` lies in one of `ranges`, which are sorted and disjoint (as comments are):
+/// a binary search, so checking every match of a file against every comment stays cheap.
+fn in_any(ranges: &[Range<usize>], at: usize) -> bool {
+    let after = ranges.partition_point(|range| range.start <= at);
+    after > 0 && ranges[after - 1].contains(&at)
 }
 
 /// Byte ranges of `//` and `/* */` comments, skipping over string and template literals.
@@ -354,5 +464,48 @@ mod tests {
         assert!(text[ranges[1].clone()].ends_with("json(\"{\"); }"));
         let page = text.find("function Page").unwrap();
         assert!(!ranges.iter().any(|r| r.contains(&page)));
+    }
+    #[test]
+    fn options_are_read_inside_each_call() {
+        let text = "fetch(\"https://a/x\");\nfetch(\"https://a/y\", { method: \"POST\", headers: { 'Idempotency-Key': k } });\nfetch(\"https://a/z\", { headers });\n";
+        let (requests, _) = requests(text);
+        let read: Vec<_> = requests
+            .iter()
+            .map(|r| (r.method.as_deref(), r.headers.len(), r.opaque_headers))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                (Some("GET"), 0, false),
+                (Some("POST"), 1, false),
+                (Some("GET"), 0, true)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_spent_budget_reads_calls_as_unclosed() {
+        let text = "fetch(\"x\", { a: 1 })";
+        assert_eq!(
+            function_call_end(text, 5, &mut ScanBudget::for_text(text)),
+            Some(text.len())
+        );
+        assert_eq!(function_call_end(text, 5, &mut ScanBudget(3)), None);
+        assert_eq!(
+            function_body_end(text, 0, &mut ScanBudget::for_text(text)),
+            None,
+            "no parameters, no body"
+        );
+    }
+
+    #[test]
+    fn comment_ranges_are_searched() {
+        let text = "a // b\nc /* d */ e";
+        let comments = comment_ranges(text);
+        let inside: Vec<bool> = (0..text.len()).map(|at| in_any(&comments, at)).collect();
+        let expected: Vec<bool> = (0..text.len())
+            .map(|at| (2..6).contains(&at) || (9..16).contains(&at))
+            .collect();
+        assert_eq!(inside, expected);
     }
 }

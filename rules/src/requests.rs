@@ -65,10 +65,17 @@ type Resolved<'a> = Vec<(String, Option<LiteralAt<'a>>)>;
 #[derive(Default)]
 struct PackageIndex<'a> {
     consts: BTreeMap<&'a str, Vec<(&'a FileAnalysis, &'a crate::calls::ConstString)>>,
-    fields: BTreeMap<&'a str, Vec<&'a Template>>,
-    call_args: BTreeMap<&'a str, Vec<&'a Vec<Template>>>,
+    /// The first known value of each struct field.
+    fields: BTreeMap<&'a str, &'a Template>,
+    /// The first known value of each parameter of each function, by position.
+    call_args: BTreeMap<&'a str, Vec<Option<&'a Template>>>,
     helpers: BTreeMap<&'a str, (&'a FileAnalysis, &'a Request)>,
 }
+
+/// Pieces one URL or header name may resolve to. Consts naming consts can multiply a
+/// template at each level (`concat!(A, A, A)`), to sizes no memory holds; real URLs are a
+/// handful of pieces. Past this, the rest of a template is a runtime value.
+const MAX_RESOLVED_PIECES: usize = 256;
 
 pub fn resolve<'a>(model: &'a ProjectModel, files: &'a [FileAnalysis]) -> Vec<ResolvedRequest<'a>> {
     let mut packages: BTreeMap<&str, PackageIndex<'a>> = BTreeMap::new();
@@ -84,14 +91,20 @@ pub fn resolve<'a>(model: &'a ProjectModel, files: &'a [FileAnalysis]) -> Vec<Re
                 .push((file, constant));
         }
         for (field, value) in &file.calls.fields {
-            index.fields.entry(field).or_default().push(value);
+            if !is_unknown(value) {
+                index.fields.entry(field).or_insert(value);
+            }
         }
         for call in &file.calls.call_args {
-            index
-                .call_args
-                .entry(&call.function)
-                .or_default()
-                .push(&call.args);
+            let known = index.call_args.entry(&call.function).or_default();
+            if known.len() < call.args.len() {
+                known.resize(call.args.len(), None);
+            }
+            for (at, arg) in call.args.iter().enumerate() {
+                if known[at].is_none() && !is_unknown(arg) {
+                    known[at] = Some(arg);
+                }
+            }
         }
         for request in &file.calls.requests {
             if let Some(name) = &request.returned_by {
@@ -153,6 +166,7 @@ fn resolve_one<'a>(
             (host, endpoint.path.clone(), None)
         }
         None => {
+            let mut budget = MAX_RESOLVED_PIECES;
             let url = resolve_template(
                 index,
                 start_file,
@@ -161,6 +175,7 @@ fn resolve_one<'a>(
                 arguments,
                 &start.function,
                 0,
+                &mut budget,
             );
             let (host_name, path, path_literal) = split_url(&url)?;
             let host = model
@@ -221,15 +236,26 @@ fn resolve_header<'a>(
     arguments: Option<&Vec<Template>>,
     function: &str,
 ) -> Option<(String, KeyOrigin)> {
-    let name: String = resolve_template(index, file, &header.name, None, arguments, function, 0)
-        .into_iter()
-        .map(|(text, _)| text)
-        .collect();
+    let mut budget = MAX_RESOLVED_PIECES;
+    let name: String = resolve_template(
+        index,
+        file,
+        &header.name,
+        None,
+        arguments,
+        function,
+        0,
+        &mut budget,
+    )
+    .into_iter()
+    .map(|(text, _)| text)
+    .collect();
     Some((name, header.key.clone()))
 }
 
 /// Substitutes consts, fields and parameters, up to a small depth (consts may refer to
-/// consts). Unknown pieces become [`RUNTIME`].
+/// consts) and `budget` pieces in all. Unknown pieces become [`RUNTIME`].
+#[allow(clippy::too_many_arguments)]
 fn resolve_template<'a>(
     index: &PackageIndex<'a>,
     file: &'a FileAnalysis,
@@ -238,6 +264,7 @@ fn resolve_template<'a>(
     arguments: Option<&Vec<Template>>,
     function: &str,
     depth: usize,
+    budget: &mut usize,
 ) -> Resolved<'a> {
     let mut out: Resolved<'a> = Vec::new();
     let single_literal = template
@@ -246,6 +273,11 @@ fn resolve_template<'a>(
         .count()
         == 1;
     for piece in template {
+        if *budget == 0 {
+            out.push((RUNTIME.to_string(), None));
+            break;
+        }
+        *budget -= 1;
         match piece {
             Piece::Text(text) => {
                 let source = literal
@@ -270,14 +302,11 @@ fn resolve_template<'a>(
                     None,
                     "",
                     depth + 1,
+                    budget,
                 )),
                 None => out.push((RUNTIME.to_string(), None)),
             },
-            Piece::Field(name) => match index.fields.get(name.as_str()).and_then(|values| {
-                values
-                    .iter()
-                    .find(|v| !v.iter().all(|p| matches!(p, Piece::Unknown)))
-            }) {
+            Piece::Field(name) => match index.fields.get(name.as_str()) {
                 Some(value) => out.extend(resolve_template(
                     index,
                     file,
@@ -286,6 +315,7 @@ fn resolve_template<'a>(
                     None,
                     "",
                     depth + 1,
+                    budget,
                 )),
                 None => out.push((RUNTIME.to_string(), None)),
             },
@@ -295,11 +325,7 @@ fn resolve_template<'a>(
                     None => index
                         .call_args
                         .get(function)
-                        .and_then(|calls| {
-                            calls
-                                .iter()
-                                .find_map(|args| args.get(*at).filter(|a| !is_unknown(a)))
-                        })
+                        .and_then(|known| known.get(*at).copied().flatten())
                         .cloned(),
                 };
                 match value {
@@ -311,6 +337,7 @@ fn resolve_template<'a>(
                         None,
                         "",
                         depth + 1,
+                        budget,
                     )),
                     None => out.push((RUNTIME.to_string(), None)),
                 }

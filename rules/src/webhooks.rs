@@ -10,7 +10,7 @@
 //! `Gate-Signature`/`X-0bit-*` headers without being a helper of another function) and
 //! what each one reaches through calls, up to three calls deep.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 
 use proc_macro2::{TokenStream, TokenTree};
@@ -119,6 +119,11 @@ impl WebhookFacts {
     }
 }
 
+/// Handlers one route expression is read for. A route names a handler, or one per method;
+/// routes nested in another route's handler would otherwise be read once for each route
+/// around them, and their handlers recorded as many times.
+const MAX_ROUTE_HANDLERS: usize = 64;
+
 /// Parameter types of web handlers.
 const WEB_PARAM_TYPES: [&str; 14] = [
     "Bytes",
@@ -196,6 +201,8 @@ pub fn function_facts(
         nest_prefix: String::new(),
         order: 0,
         in_webhook_nest: false,
+        names: HashMap::new(),
+        webhook_chains: HashMap::new(),
     };
     for input in &sig.inputs {
         if let syn::FnArg::Typed(typed) = input {
@@ -283,9 +290,23 @@ struct FnVisitor {
     nest_prefix: String,
     order: usize,
     in_webhook_nest: bool,
+    /// What [`Names`] says of each expression asked about, by address: comparisons nested in
+    /// comparisons, field chains and matches ask about the same sub-expressions again, and
+    /// reading their identifiers each time costs the square of the chain.
+    names: HashMap<usize, Names>,
+    /// [`chain_mentions_webhook`] of each method-call receiver asked about, by address.
+    webhook_chains: HashMap<usize, bool>,
 }
 
 impl FnVisitor {
+    fn names(&mut self, expr: &Expr) -> Names {
+        let mut collector = NameCollector {
+            memo: &mut self.names,
+            current: Names::default(),
+        };
+        collector.visit_expr(expr);
+        collector.current
+    }
     fn next_order(&mut self) -> usize {
         self.order += 1;
         self.order
@@ -335,7 +356,7 @@ impl FnVisitor {
     }
 
     fn compare(&mut self, left: &Expr, right: &Expr, span: Range<usize>) {
-        let (l, r) = (idents_of(left), idents_of(right));
+        let (l, r) = (self.names(left), self.names(right));
         let is_length = |e: &Expr| matches!(e, Expr::MethodCall(m) if m.method == "len");
         let is_constant = |e: &Expr| {
             matches!(e, Expr::Lit(_)) || matches!(e, Expr::Path(p) if p.path.is_ident("None"))
@@ -343,20 +364,26 @@ impl FnVisitor {
         if is_length(left) || is_length(right) || is_constant(left) || is_constant(right) {
             return;
         }
-        let signature_like = |idents: &[String]| {
-            idents.iter().any(|i| {
-                let lower = i.to_ascii_lowercase();
-                SIGNATURE_WORDS.iter().any(|w| {
-                    lower == *w
-                        || lower.contains("signature")
-                        || lower.ends_with(&format!("_{w}"))
-                        || lower.starts_with(&format!("{w}_"))
-                })
-            })
-        };
-        if signature_like(&l) || signature_like(&r) {
+        if l.signature_like || r.signature_like {
             self.facts.unsafe_compares.push(span);
         }
+    }
+
+    /// [`chain_mentions_webhook`], remembered for each receiver: a chain of `.to(h)` calls
+    /// asks it of every suffix of the chain.
+    fn chain_mentions_webhook(&mut self, expr: &Expr) -> bool {
+        let key = expr as *const Expr as usize;
+        if let Some(&known) = self.webhook_chains.get(&key) {
+            return known;
+        }
+        let mentions = match expr {
+            Expr::MethodCall(m) => {
+                m.args.iter().any(is_webhook_path) || self.chain_mentions_webhook(&m.receiver)
+            }
+            _ => chain_mentions_webhook(expr),
+        };
+        self.webhook_chains.insert(key, mentions);
+        mentions
     }
 
     fn event_literal(&mut self, expr: &Expr) {
@@ -384,10 +411,32 @@ impl FnVisitor {
         }
     }
 
-    /// Handlers named in a route expression: `post(h)`, `web::post().to(h)`, `.and_then(h)`.
+    /// Handlers named in a route expression: `post(h)`, `web::post().to(h)`, `.and_then(h)`,
+    /// up to [`MAX_ROUTE_HANDLERS`].
     fn route_handlers(&mut self, expr: &Expr) {
-        struct Handlers<'a>(&'a mut Vec<String>);
+        struct Handlers<'a> {
+            found: &'a mut Vec<String>,
+            room: usize,
+        }
+        impl Handlers<'_> {
+            fn named(&mut self, args: &syn::punctuated::Punctuated<Expr, syn::Token![,]>) {
+                for arg in args {
+                    if let Expr::Path(p) = arg {
+                        if let Some(last) = p.path.segments.last().filter(|_| self.room > 0) {
+                            self.room -= 1;
+                            self.found.push(last.ident.to_string());
+                        }
+                    }
+                }
+            }
+        }
         impl<'ast> Visit<'ast> for Handlers<'_> {
+            // Once full, the rest of the expression is not walked.
+            fn visit_expr(&mut self, expr: &'ast Expr) {
+                if self.room > 0 {
+                    visit::visit_expr(self, expr);
+                }
+            }
             fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
                 if let Expr::Path(f) = &*call.func {
                     let name = last_segment(&f.path);
@@ -395,13 +444,7 @@ impl FnVisitor {
                         name.as_str(),
                         "post" | "put" | "get" | "patch" | "any" | "on" | "delete"
                     ) {
-                        for arg in &call.args {
-                            if let Expr::Path(p) = arg {
-                                if let Some(last) = p.path.segments.last() {
-                                    self.0.push(last.ident.to_string());
-                                }
-                            }
-                        }
+                        self.named(&call.args);
                     }
                 }
                 visit::visit_expr_call(self, call);
@@ -412,18 +455,16 @@ impl FnVisitor {
                     name.as_str(),
                     "to" | "and_then" | "handle" | "post" | "put" | "handler"
                 ) {
-                    for arg in &call.args {
-                        if let Expr::Path(p) = arg {
-                            if let Some(last) = p.path.segments.last() {
-                                self.0.push(last.ident.to_string());
-                            }
-                        }
-                    }
+                    self.named(&call.args);
                 }
                 visit::visit_expr_method_call(self, call);
             }
         }
-        Handlers(&mut self.routed).visit_expr(expr);
+        Handlers {
+            found: &mut self.routed,
+            room: MAX_ROUTE_HANDLERS,
+        }
+        .visit_expr(expr);
     }
 }
 
@@ -441,58 +482,129 @@ fn is_webhook_path(expr: &Expr) -> bool {
     matches!(expr, Expr::Lit(syn::ExprLit { lit: Lit::Str(s), .. }) if s.value().to_ascii_lowercase().contains("webhook"))
 }
 
-/// Identifiers and field names in an expression, for naming heuristics.
-fn idents_of(expr: &Expr) -> Vec<String> {
-    struct Idents(Vec<String>);
-    impl<'ast> Visit<'ast> for Idents {
-        fn visit_ident(&mut self, ident: &'ast proc_macro2::Ident) {
-            self.0.push(ident.to_string());
-        }
+/// What the naming heuristics ask of the identifiers and field names of an expression.
+#[derive(Clone, Copy, Debug, Default)]
+struct Names {
+    /// One is named like a signature (`signature`, `expected_sig`, `mac`, …).
+    signature_like: bool,
+    /// One mentions a type, a kind or an event (`event.type_`, `kind`).
+    typed: bool,
+    /// One names an event root (`event`, `payload`, `envelope`, …).
+    event_root: bool,
+    /// Whether the last one is `data` or `object`; `None` when there is none.
+    last_is_data: Option<bool>,
+}
+
+impl Names {
+    fn add(&mut self, ident: &str) {
+        let lower = ident.to_ascii_lowercase();
+        // `w`, `…_w` or `w_…`, without formatting the two affixes for every identifier.
+        let affixed = |w: &str| {
+            let suffix = lower
+                .strip_suffix(w)
+                .is_some_and(|rest| rest.ends_with('_'));
+            let prefix = lower
+                .strip_prefix(w)
+                .is_some_and(|rest| rest.starts_with('_'));
+            lower == w || suffix || prefix
+        };
+        self.signature_like |=
+            lower.contains("signature") || SIGNATURE_WORDS.iter().any(|w| affixed(w));
+        self.typed |= ident.contains("type") || ident.contains("kind") || ident.contains("event");
+        self.event_root |= is_event_root(ident);
+        self.last_is_data = Some(ident == "data" || ident == "object");
     }
-    let mut idents = Idents(Vec::new());
-    idents.visit_expr(expr);
-    idents.0
+
+    /// Adds what comes after: the names of a later part of the expression.
+    fn then(&mut self, later: &Names) {
+        self.signature_like |= later.signature_like;
+        self.typed |= later.typed;
+        self.event_root |= later.event_root;
+        self.last_is_data = later.last_is_data.or(self.last_is_data);
+    }
+}
+
+/// Reads [`Names`] of an expression in source order, reusing what is known of each
+/// sub-expression and remembering the rest.
+struct NameCollector<'m> {
+    memo: &'m mut HashMap<usize, Names>,
+    current: Names,
+}
+
+impl<'ast> Visit<'ast> for NameCollector<'_> {
+    fn visit_ident(&mut self, ident: &'ast proc_macro2::Ident) {
+        self.current.add(&ident.to_string());
+    }
+
+    fn visit_expr(&mut self, expr: &'ast Expr) {
+        let key = expr as *const Expr as usize;
+        if let Some(known) = self.memo.get(&key) {
+            self.current.then(known);
+            return;
+        }
+        let before = std::mem::take(&mut self.current);
+        visit::visit_expr(self, expr);
+        let own = std::mem::replace(&mut self.current, before);
+        self.current.then(&own);
+        self.memo.insert(key, own);
+    }
 }
 
 /// `event["data"]["x"]`: the root variable's name and the keys, if all are string literals.
 /// The root variable of a key path and its keys, each with its span.
 type KeyPath = (String, Vec<(String, Range<usize>)>);
 
-fn index_path(expr: &Expr) -> Option<KeyPath> {
+/// Steps a key path is followed down (indexes, `.get`s and `&`s). A payload path is a few
+/// keys deep; each step of a chain is asked for its own path, so following chains of any
+/// length would cost the square of the chain.
+const MAX_PATH_STEPS: usize = 32;
+
+fn index_path_within(expr: &Expr, steps: usize) -> Option<KeyPath> {
+    let steps = steps.checked_sub(1)?;
     match expr {
-        Expr::Index(index) => indexed_path(index),
+        Expr::Index(index) => indexed_path_within(index, steps),
         Expr::Path(p) => Some((p.path.segments.last()?.ident.to_string(), Vec::new())),
         Expr::Field(f) => match &f.member {
             syn::Member::Named(name) => Some((name.to_string(), Vec::new())),
             _ => None,
         },
-        Expr::MethodCall(m) if m.method == "get" => get_path(m),
-        Expr::Reference(r) => index_path(&r.expr),
+        Expr::MethodCall(m) if m.method == "get" => get_path_within(m, steps),
+        Expr::Reference(r) => index_path_within(&r.expr, steps),
         _ => None,
     }
 }
 
 /// `event["data"].get("x")`
 fn get_path(call: &syn::ExprMethodCall) -> Option<KeyPath> {
-    let (root, mut keys) = index_path(&call.receiver)?;
-    match call.args.first() {
-        Some(Expr::Lit(syn::ExprLit {
-            lit: Lit::Str(s), ..
-        })) => keys.push((s.value(), s.span().byte_range())),
-        _ => return None,
-    }
+    get_path_within(call, MAX_PATH_STEPS)
+}
+
+fn get_path_within(call: &syn::ExprMethodCall, steps: usize) -> Option<KeyPath> {
+    let Some(Expr::Lit(syn::ExprLit {
+        lit: Lit::Str(s), ..
+    })) = call.args.first()
+    else {
+        return None;
+    };
+    let (root, mut keys) = index_path_within(&call.receiver, steps)?;
+    keys.push((s.value(), s.span().byte_range()));
     Some((root, keys))
 }
 
 /// `event["data"]["x"]`
 fn indexed_path(index: &syn::ExprIndex) -> Option<KeyPath> {
-    let (root, mut keys) = index_path(&index.expr)?;
-    match &*index.index {
-        Expr::Lit(syn::ExprLit {
-            lit: Lit::Str(s), ..
-        }) => keys.push((s.value(), s.span().byte_range())),
-        _ => return None,
-    }
+    indexed_path_within(index, MAX_PATH_STEPS)
+}
+
+fn indexed_path_within(index: &syn::ExprIndex, steps: usize) -> Option<KeyPath> {
+    let Expr::Lit(syn::ExprLit {
+        lit: Lit::Str(s), ..
+    }) = &*index.index
+    else {
+        return None;
+    };
+    let (root, mut keys) = index_path_within(&index.expr, steps)?;
+    keys.push((s.value(), s.span().byte_range()));
     Some((root, keys))
 }
 
@@ -619,7 +731,7 @@ impl<'ast> Visit<'ast> for FnVisitor {
         // actix `web::resource("/webhooks").route(web::post().to(h))`, salvo
         // `Router::with_path("webhook").post(h)`, warp `path!("webhooks").and_then(h)`.
         if matches!(name.as_str(), "to" | "and_then" | "post" | "handle")
-            && chain_mentions_webhook(&call.receiver)
+            && self.chain_mentions_webhook(&call.receiver)
         {
             for arg in &call.args {
                 if let Expr::Path(p) = arg {
@@ -664,15 +776,10 @@ impl<'ast> Visit<'ast> for FnVisitor {
         if matches!(binary.op, syn::BinOp::Eq(_) | syn::BinOp::Ne(_)) {
             self.compare(&binary.left, &binary.right, binary.op.span().byte_range());
             // `event.type_ == "gate_session.completed"`
-            let typed = |e: &Expr| {
-                idents_of(e)
-                    .iter()
-                    .any(|i| i.contains("type") || i.contains("kind") || i.contains("event"))
-            };
-            if typed(&binary.left) {
+            if self.names(&binary.left).typed {
                 self.event_literal(&binary.right);
             }
-            if typed(&binary.right) {
+            if self.names(&binary.right).typed {
                 self.event_literal(&binary.left);
             }
         }
@@ -680,11 +787,7 @@ impl<'ast> Visit<'ast> for FnVisitor {
     }
 
     fn visit_expr_match(&mut self, m: &'ast syn::ExprMatch) {
-        let scrutinee = idents_of(&m.expr);
-        if scrutinee
-            .iter()
-            .any(|i| i.contains("type") || i.contains("kind") || i.contains("event"))
-        {
+        if self.names(&m.expr).typed {
             for arm in &m.arms {
                 self.pattern_literals(&arm.pat);
             }
@@ -699,9 +802,9 @@ impl<'ast> Visit<'ast> for FnVisitor {
                 self.facts.reads_event_id = true;
             }
             if member == "id" {
-                let base = idents_of(&field.base);
-                let through_data = base.last().is_some_and(|b| b == "data" || b == "object");
-                if !through_data && base.iter().any(|b| is_event_root(b)) {
+                let base = self.names(&field.base);
+                let through_data = base.last_is_data == Some(true);
+                if !through_data && base.event_root {
                     self.facts.reads_event_id = true;
                 }
             }
@@ -1098,6 +1201,7 @@ pub fn build<'a>(model: &ProjectModel, files: &'a [FileAnalysis]) -> WebhookMode
             .iter()
             .flat_map(|(_, f)| f.calls.iter().map(|(n, _)| n.as_str()))
             .collect();
+        let graph = CallGraph::new(&by_name, functions);
         // Handlers registered by router functions nested under a webhook path.
         let mut routed: BTreeSet<&str> = routed.get(package).cloned().unwrap_or_default();
         for (nest, prefix) in nests.get(package).into_iter().flatten() {
@@ -1127,7 +1231,7 @@ pub fn build<'a>(model: &ProjectModel, files: &'a [FileAnalysis]) -> WebhookMode
             if !(is_routed || header_reader) {
                 continue;
             }
-            let reached = reach(&by_name, file, function);
+            let reached = graph.reach(file, function);
             // A request-guard parameter that reads the signature reads it for the handler.
             let signature_read = reached.iter().any(|(_, f)| f.reads_signature_header)
                 || function
@@ -1144,9 +1248,7 @@ pub fn build<'a>(model: &ProjectModel, files: &'a [FileAnalysis]) -> WebhookMode
                     lower.contains("verify")
                         || lower.contains("construct_event")
                         || by_name.get(name.as_str()).is_some_and(|targets| {
-                            targets.iter().any(|(f, t)| {
-                                reach(&by_name, f, t).iter().any(|(_, x)| verifies(x))
-                            })
+                            targets.iter().any(|(_, t)| graph.verifies_within_reach(t))
                         })
                 })
                 .map(|(_, order)| *order)
@@ -1168,29 +1270,95 @@ pub fn build<'a>(model: &ProjectModel, files: &'a [FileAnalysis]) -> WebhookMode
     out
 }
 
-/// The function and what it calls in its package, up to three calls deep.
-fn reach<'a>(
-    by_name: &BTreeMap<&str, Vec<(&'a FileAnalysis, &'a FnFacts)>>,
-    file: &'a FileAnalysis,
-    function: &'a FnFacts,
-) -> Vec<(&'a FileAnalysis, &'a FnFacts)> {
-    let mut seen: Vec<(&'a FileAnalysis, &'a FnFacts)> = vec![(file, function)];
-    let mut frontier = vec![function];
-    for _ in 0..3 {
-        let mut next = Vec::new();
-        for f in frontier {
-            for (name, _) in &f.calls {
-                for (target_file, target) in by_name.get(name.as_str()).into_iter().flatten() {
-                    if !seen.iter().any(|(_, s)| std::ptr::eq(*s, *target)) {
-                        seen.push((target_file, target));
-                        next.push(*target);
+/// The calls between a package's functions, resolved once: each function's targets (every
+/// function named like a call of it, first call first), and whether anything within
+/// [`REACH`] calls of it verifies. Walking the calls by name for each handler, and again
+/// for each call of each handler, cost the square of a dense call graph.
+struct CallGraph<'a> {
+    /// Targets of each function, by the function's address.
+    targets: HashMap<usize, Vec<(&'a FileAnalysis, &'a FnFacts)>>,
+    /// Whether a function, or one it reaches, verifies.
+    verifies: HashMap<usize, bool>,
+}
+
+/// How many calls deep a handler's reach goes.
+const REACH: usize = 3;
+
+fn address(function: &FnFacts) -> usize {
+    function as *const FnFacts as usize
+}
+
+impl<'a> CallGraph<'a> {
+    fn new(
+        by_name: &BTreeMap<&str, Vec<(&'a FileAnalysis, &'a FnFacts)>>,
+        functions: &[(&'a FileAnalysis, &'a FnFacts)],
+    ) -> CallGraph<'a> {
+        let mut targets = HashMap::new();
+        for (_, function) in functions {
+            let mut seen = HashSet::new();
+            let mut own = Vec::new();
+            for (name, _) in &function.calls {
+                for &(file, target) in by_name.get(name.as_str()).into_iter().flatten() {
+                    if seen.insert(address(target)) {
+                        own.push((file, target));
                     }
                 }
             }
+            targets.insert(address(function), own);
         }
-        frontier = next;
+        // Something within `k` calls of a function verifies when it does itself, or when
+        // something within `k - 1` calls of one of its targets does.
+        let mut verifies: HashMap<usize, bool> = functions
+            .iter()
+            .map(|(_, f)| (address(f), self::verifies(f)))
+            .collect();
+        for _ in 0..REACH {
+            let next = functions
+                .iter()
+                .map(|(_, f)| {
+                    let own = address(f);
+                    let reached =
+                        verifies[&own] || targets[&own].iter().any(|(_, t)| verifies[&address(t)]);
+                    (own, reached)
+                })
+                .collect();
+            verifies = next;
+        }
+        CallGraph { targets, verifies }
     }
-    seen
+
+    /// Whether `function` or anything it reaches within [`REACH`] calls verifies.
+    fn verifies_within_reach(&self, function: &FnFacts) -> bool {
+        self.verifies
+            .get(&address(function))
+            .copied()
+            .unwrap_or(false)
+    }
+
+    /// The function and what it calls in its package, up to [`REACH`] calls deep, in the
+    /// order they are first met.
+    fn reach(
+        &self,
+        file: &'a FileAnalysis,
+        function: &'a FnFacts,
+    ) -> Vec<(&'a FileAnalysis, &'a FnFacts)> {
+        let mut seen: Vec<(&'a FileAnalysis, &'a FnFacts)> = vec![(file, function)];
+        let mut known: HashSet<usize> = HashSet::from([address(function)]);
+        let mut frontier = vec![function];
+        for _ in 0..REACH {
+            let mut next = Vec::new();
+            for f in frontier {
+                for &(target_file, target) in self.targets.get(&address(f)).into_iter().flatten() {
+                    if known.insert(address(target)) {
+                        seen.push((target_file, target));
+                        next.push(target);
+                    }
+                }
+            }
+            frontier = next;
+        }
+        seen
+    }
 }
 
 #[cfg(test)]
