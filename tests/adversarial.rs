@@ -517,3 +517,19 @@ fn consts_naming_consts_resolve_within_a_budget() {
     // 8^40 pieces would not fit in any memory; the check completes.
     check(file);
 }
+
+#[test]
+fn js_files_of_many_server_functions() {
+    let text = format!(
+        "{}export default function Page() {{ return process.env.VITE_PAGE; }}\n",
+        "export async function loader() { return process.env.GATE_SECRET; }\n".repeat(COUNT)
+    );
+    let file = analyze("web/app/routes/index.js", &text);
+    let server: Vec<bool> = file
+        .env_reads
+        .iter()
+        .map(|read| read.context.gate.server)
+        .collect();
+    assert_eq!(server.len(), COUNT + 1);
+    assert!(server[..COUNT].iter().all(|s| *s) && !server[COUNT]);
+}

@@ -433,6 +433,20 @@ const CASES: &[(&str, &str, Generator, bool)] = &[
         false,
     ),
     (
+        "js-server-fns-with-reads",
+        "web/app/routes/index.js",
+        |n| {
+            fill(
+                n,
+                "",
+                "export async function loader() { return process.env.GATE_SECRET; }\n",
+                "",
+            )
+            .into()
+        },
+        false,
+    ),
+    (
         "js-many-server-fns",
         "web/src/app.js",
         |n| {

@@ -338,7 +338,21 @@ fn analyze_front_end(analysis: &mut FileAnalysis, text: &str) {
     if analysis.path.ends_with(".astro") {
         server_ranges.extend(model::astro_frontmatter(text));
     }
-    let on_server = |at: usize| server_ranges.iter().any(|range| range.contains(&at));
+    // Ranges sorted by start, with the furthest end reached so far: a point is in one of them
+    // when a range that starts at or before it reaches past it. A binary search per hit
+    // rather than a scan of every range (a module can export thousands of them).
+    server_ranges.sort_by_key(|range| range.start);
+    let reach: Vec<usize> = server_ranges
+        .iter()
+        .scan(0, |furthest, range| {
+            *furthest = range.end.max(*furthest);
+            Some(*furthest)
+        })
+        .collect();
+    let on_server = |at: usize| {
+        let started = server_ranges.partition_point(|range| range.start <= at);
+        started > 0 && reach[started - 1] > at
+    };
     let server = Gate {
         server: true,
         test: false,
