@@ -940,18 +940,39 @@ fn apply_suppressions(
         first.insert(file.path.as_str(), total);
         total += file.suppressions.len();
     }
+    // Per file, the suppressions by the line they sit on: a finding looks at two lines only.
+    let by_line: BTreeMap<&str, BTreeMap<usize, Vec<usize>>> = files
+        .iter()
+        .map(|file| {
+            let mut lines: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+            for (at, suppression) in file.suppressions.iter().enumerate() {
+                lines.entry(suppression.line).or_default().push(at);
+            }
+            (file.path.as_str(), lines)
+        })
+        .collect();
     let by_path: BTreeMap<&str, &FileAnalysis> =
         files.iter().map(|f| (f.path.as_str(), f)).collect();
     let mut used = vec![false; total];
     let mut kept = Vec::with_capacity(findings.len());
     let mut suppressed = 0;
     for finding in findings {
+        let line = finding.start.line;
         let silenced_by = by_path.get(finding.path.as_str()).and_then(|file| {
-            file.suppressions.iter().position(|s| {
-                s.covers(finding.start.line)
-                    && !s.reason.is_empty()
-                    && s.rules.iter().any(|r| r == finding.rule)
-            })
+            let lines = &by_line[finding.path.as_str()];
+            [line.checked_sub(1), Some(line)]
+                .into_iter()
+                .flatten()
+                .filter_map(|on| lines.get(&on))
+                .flatten()
+                .copied()
+                .filter(|&at| {
+                    let s = &file.suppressions[at];
+                    s.covers(line)
+                        && !s.reason.is_empty()
+                        && s.rules.iter().any(|r| r == finding.rule)
+                })
+                .min()
         });
         match silenced_by {
             Some(at) => {

@@ -14,15 +14,34 @@ pub struct Position {
 pub struct LineIndex {
     line_starts: Vec<usize>,
     text: Option<std::sync::Arc<str>>,
+    /// Characters before every [`CHECKPOINT`]-th byte, for texts that are not all ASCII: a
+    /// column is then counted from the nearest checkpoint, not from the start of its line,
+    /// so thousands of findings on one minified line cost no more than the line.
+    char_checkpoints: Option<Vec<usize>>,
 }
+
+const CHECKPOINT: usize = 1024;
 
 impl LineIndex {
     pub fn new(text: std::sync::Arc<str>) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(at, _)| at + 1));
+        let char_checkpoints = (!text.is_ascii()).then(|| {
+            let mut chars = 0;
+            let mut checkpoints = Vec::with_capacity(text.len() / CHECKPOINT + 1);
+            for (at, byte) in text.bytes().enumerate() {
+                if at % CHECKPOINT == 0 {
+                    checkpoints.push(chars);
+                }
+                // Every character has exactly one byte that is not a continuation byte.
+                chars += usize::from((byte & 0xc0) != 0x80);
+            }
+            checkpoints
+        });
         LineIndex {
             line_starts,
             text: Some(text),
+            char_checkpoints,
         }
     }
 
@@ -31,6 +50,7 @@ impl LineIndex {
         LineIndex {
             line_starts: vec![0],
             text: None,
+            char_checkpoints: None,
         }
     }
 
@@ -43,11 +63,26 @@ impl LineIndex {
         let column = match &self.text {
             Some(text) => {
                 let end = floor_char_boundary(text, offset.min(text.len()));
-                text[line_start.min(end)..end].chars().count() + 1
+                let start = line_start.min(end);
+                match &self.char_checkpoints {
+                    None => end - start + 1,
+                    Some(_) => self.chars_before(text, end) - self.chars_before(text, start) + 1,
+                }
             }
             None => offset - line_start + 1,
         };
         Position { line, column }
+    }
+
+    /// Characters in `text[..at]`; `at` is a char boundary.
+    fn chars_before(&self, text: &str, at: usize) -> usize {
+        let checkpoints = self.char_checkpoints.as_deref().unwrap_or_default();
+        let from = (at / CHECKPOINT) * CHECKPOINT;
+        let base = checkpoints.get(at / CHECKPOINT).copied().unwrap_or(0);
+        base + text.as_bytes()[from..at]
+            .iter()
+            .filter(|&&byte| (byte & 0xc0) != 0x80)
+            .count()
     }
 
     /// Byte range of 1-based `line`, without its line break.
@@ -85,6 +120,25 @@ mod tests {
         // "çé " is 5 bytes and 3 characters.
         assert_eq!(index.position(8), Position { line: 2, column: 4 });
         assert_eq!(index.line_range(2), Some(3..10));
+    }
+
+    #[test]
+    fn columns_are_counted_from_checkpoints() {
+        let text: String = "é".repeat(3000) + "\nab" + &"ç".repeat(2000) + "x";
+        let index = LineIndex::new(text.as_str().into());
+        for (at, _) in text.char_indices().step_by(97) {
+            let line_start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+            let expected = text[line_start..at].chars().count() + 1;
+            assert_eq!(index.position(at).column, expected, "at {at}");
+        }
+        let x = text.len() - 1;
+        assert_eq!(
+            index.position(x),
+            Position {
+                line: 2,
+                column: 2003
+            }
+        );
     }
 
     #[test]

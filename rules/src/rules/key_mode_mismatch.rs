@@ -5,6 +5,9 @@ use crate::credential::Mode;
 use crate::finding::Context;
 use crate::model::FileKind;
 
+use std::collections::HashMap;
+use std::ops::Range;
+
 declare_rule! {
     /// ## What it does
     /// Finds one configuration scope that mixes modes: a live credential (`sk_live_`,
@@ -52,45 +55,48 @@ fn check(facts: &Facts, cx: &mut Context) {
         if credentials.is_empty() {
             continue;
         }
-        // The function holding an offset, for Rust; otherwise the whole file.
-        let scope_of = |offset: usize| {
-            file.webhooks
-                .functions
-                .iter()
-                .filter(|f| f.span.contains(&offset))
-                .map(|f| f.span.clone())
-                .next_back()
-                .unwrap_or(0..usize::MAX)
-        };
+        let scopes = Scopes::of(file.webhooks.functions.iter().map(|f| f.span.clone()));
+        // Per scope, the first sandbox host and the first live host named in it, in file
+        // order; a module-level credential (or any outside Rust) sees the whole file's.
+        let mut first_host: HashMap<Range<usize>, [Option<String>; 2]> = HashMap::new();
+        let mut first_in_file: [Option<String>; 2] = [None, None];
+        for (mention, gate) in &file.hosts {
+            let Some(host) = facts.model.contract.host(&mention.host) else {
+                continue;
+            };
+            if gate.test {
+                continue;
+            }
+            let live = usize::from(host.mode == HostMode::Live);
+            let words = format!(
+                "the {} host `{}`",
+                if live == 1 { "live" } else { "sandbox" },
+                host.name
+            );
+            first_in_file[live].get_or_insert_with(|| words.clone());
+            first_host
+                .entry(scopes.of_offset(mention.span.start))
+                .or_default()[live]
+                .get_or_insert(words);
+        }
         let environment = file
             .env_assignments
             .iter()
             .find(|a| a.name == "OBIT_ENVIRONMENT")
             .map(|a| a.value.to_ascii_lowercase());
         for hit in credentials {
-            let scope = scope_of(hit.credential.span.start);
-            let opposite = |mode: HostMode| match hit.credential.mode {
-                Mode::Live => mode == HostMode::Sandbox,
-                Mode::Test => mode == HostMode::Live,
+            let scope = scopes.of_offset(hit.credential.span.start);
+            // The opposite mode's host: a live key with a sandbox host, a test key with a
+            // live one.
+            let wanted = usize::from(hit.credential.mode == Mode::Test);
+            let whole_file = file.class.kind != FileKind::Rust || scope == Scopes::FILE;
+            let host = if whole_file {
+                first_in_file[wanted].clone()
+            } else {
+                first_host
+                    .get(&scope)
+                    .and_then(|hosts| hosts[wanted].clone())
             };
-            let host = file.hosts.iter().find_map(|(mention, gate)| {
-                // A module-level credential belongs to the whole file; one in a function, to it.
-                let in_scope = file.class.kind != FileKind::Rust
-                    || scope == (0..usize::MAX)
-                    || scope_of(mention.span.start) == scope;
-                let host = facts.model.contract.host(&mention.host)?;
-                (in_scope && !gate.test && opposite(host.mode)).then(|| {
-                    format!(
-                        "the {} host `{}`",
-                        if host.mode == HostMode::Live {
-                            "live"
-                        } else {
-                            "sandbox"
-                        },
-                        host.name
-                    )
-                })
-            });
             let marker = match (hit.credential.mode, environment.as_deref()) {
                 (Mode::Live, Some("sandbox")) => Some("`OBIT_ENVIRONMENT=sandbox`".to_string()),
                 (Mode::Test, Some("production" | "live")) => {
@@ -116,5 +122,48 @@ fn check(facts: &Facts, cx: &mut Context) {
                 ),
             );
         }
+    }
+}
+
+/// The innermost function holding an offset, found through the functions' nesting: spans
+/// sorted by start, each with its parent, so a lookup climbs at most the nesting depth.
+struct Scopes {
+    spans: Vec<Range<usize>>,
+    parents: Vec<Option<usize>>,
+}
+
+impl Scopes {
+    /// A credential outside every function belongs to the whole file.
+    const FILE: Range<usize> = 0..usize::MAX;
+
+    fn of(spans: impl Iterator<Item = Range<usize>>) -> Scopes {
+        let mut spans: Vec<Range<usize>> = spans.collect();
+        // Nested functions come after their parent in source order: a stable sort keeps a
+        // parent before a child that starts at the same offset.
+        spans.sort_by_key(|span| span.start);
+        let mut parents = Vec::with_capacity(spans.len());
+        let mut open: Vec<usize> = Vec::new();
+        for (at, span) in spans.iter().enumerate() {
+            while open.last().is_some_and(|&up| spans[up].end < span.end) {
+                open.pop();
+            }
+            parents.push(open.last().copied());
+            open.push(at);
+        }
+        Scopes { spans, parents }
+    }
+
+    fn of_offset(&self, offset: usize) -> Range<usize> {
+        let mut at = self
+            .spans
+            .partition_point(|span| span.start <= offset)
+            .checked_sub(1);
+        while let Some(here) = at {
+            if self.spans[here].contains(&offset) {
+                return self.spans[here].clone();
+            }
+            at = self.parents[here];
+        }
+        Scopes::FILE
     }
 }

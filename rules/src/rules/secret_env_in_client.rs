@@ -101,10 +101,15 @@ fn check(facts: &Facts, cx: &mut Context) {
             let secret_like = env_file::name_marks_secret(&assignment.name)
                 || credential::secret_prefix(&assignment.value).is_some();
             // A real credential in the value is `secret-key-in-client`'s finding alone.
-            let holds_credential = file.credentials.iter().any(|hit| {
-                !hit.credential.placeholder
-                    && assignment.value_span.contains(&hit.credential.span.start)
-            });
+            // Credentials are in file order: look only at those inside the value.
+            let value = &assignment.value_span;
+            let first = file
+                .credentials
+                .partition_point(|hit| hit.credential.span.start < value.start);
+            let holds_credential = file.credentials[first..]
+                .iter()
+                .take_while(|hit| hit.credential.span.start < value.end)
+                .any(|hit| !hit.credential.placeholder);
             if !assignment.is_public() || !secret_like || holds_credential {
                 continue;
             }
