@@ -1,0 +1,9 @@
+//! TOML, YAML and JSON files read as "other" text: secrets, origins, hosts, suppressions.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+// The input is analyzed as the file at `PATHS[input.len() % PATHS.len()]`.
+fuzz_target!(|data: &[u8]| {
+    launchlint_fuzz::run_single(launchlint_fuzz::paths::CONFIG_FILES, data);
+});
