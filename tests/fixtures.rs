@@ -18,6 +18,21 @@ fn fixtures_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures")
 }
 
+/// `run` over every fixture on four threads, results in fixture order.
+fn on_four_threads<T: Send>(fixtures: &[PathBuf], run: impl Fn(&PathBuf) -> T + Sync) -> Vec<T> {
+    let run = &run;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = fixtures
+            .chunks(fixtures.len().div_ceil(4).max(1))
+            .map(|chunk| scope.spawn(move || chunk.iter().map(run).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("fixture thread"))
+            .collect()
+    })
+}
+
 /// Every fixture project: `fixtures/<rule-id>/<pass_|fail_>*`.
 fn fixture_dirs() -> Vec<PathBuf> {
     let mut dirs = Vec::new();
@@ -179,22 +194,8 @@ fn style_problems(json: &serde_json::Value) -> Vec<String> {
 fn every_fixture_produces_exactly_what_it_states() {
     let fixtures = fixture_dirs();
     assert!(!fixtures.is_empty(), "no fixtures found");
-    let results: Vec<(PathBuf, Vec<String>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = fixtures
-            .chunks(fixtures.len().div_ceil(4))
-            .map(|chunk| {
-                scope.spawn(move || {
-                    chunk
-                        .iter()
-                        .map(|fixture| (fixture.clone(), check_fixture(fixture)))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("fixture thread"))
-            .collect()
+    let results: Vec<(PathBuf, Vec<String>)> = on_four_threads(&fixtures, |fixture| {
+        (fixture.clone(), check_fixture(fixture))
     });
     let mut report = String::new();
     for (fixture, problems) in &results {
@@ -273,35 +274,19 @@ fn fail_fixture_findings_are_pinned() {
         .into_iter()
         .filter(|dir| file_name(dir).starts_with("fail_"))
         .collect();
-    let outputs: Vec<String> = std::thread::scope(|scope| {
-        let handles: Vec<_> = fixtures
-            .chunks(fixtures.len().div_ceil(4).max(1))
-            .map(|chunk| {
-                scope.spawn(move || {
-                    chunk
-                        .iter()
-                        .map(|fixture| {
-                            let output = Command::new(env!("CARGO_BIN_EXE_cargo-launchlint"))
-                                .arg(fixture)
-                                .args(["--format", "short"])
-                                .env_remove("CARGO_TERM_COLOR")
-                                .output()
-                                .expect("the binary runs");
-                            let name = fixture
-                                .strip_prefix(fixtures_root())
-                                .unwrap_or(fixture)
-                                .to_string_lossy()
-                                .replace('\\', "/");
-                            format!("## {name}\n{}", String::from_utf8_lossy(&output.stdout))
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("fixture thread"))
-            .collect()
+    let outputs: Vec<String> = on_four_threads(&fixtures, |fixture| {
+        let output = Command::new(env!("CARGO_BIN_EXE_cargo-launchlint"))
+            .arg(fixture)
+            .args(["--format", "short"])
+            .env_remove("CARGO_TERM_COLOR")
+            .output()
+            .expect("the binary runs");
+        let name = fixture
+            .strip_prefix(fixtures_root())
+            .unwrap_or(fixture)
+            .to_string_lossy()
+            .replace('\\', "/");
+        format!("## {name}\n{}", String::from_utf8_lossy(&output.stdout))
     });
     insta::assert_snapshot!("fail_fixtures_short", outputs.join("\n"));
 }

@@ -76,7 +76,8 @@ pub struct Credential {
     pub placeholder: bool,
 }
 
-fn prefix_matcher() -> &'static AhoCorasick {
+/// One matcher for every secret prefix, shared by detection and redaction.
+pub fn prefix_matcher() -> &'static AhoCorasick {
     static MATCHER: OnceLock<AhoCorasick> = OnceLock::new();
     MATCHER.get_or_init(|| {
         AhoCorasick::builder()

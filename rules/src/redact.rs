@@ -10,32 +10,18 @@
 //! a JSON escape or other text, placeholder or not. A mask keeps the prefix and the last four
 //! characters and has the same length, so spans and columns do not move.
 
+use crate::credential::prefix_matcher;
 use std::borrow::Cow;
 use std::ops::Range;
-use std::sync::OnceLock;
-
-use aho_corasick::{AhoCorasick, MatchKind};
-
-use crate::credential::PREFIXES;
 
 const MIN_TAIL: usize = 16;
 const SHOWN_TAIL: usize = 4;
-
-fn matcher() -> &'static AhoCorasick {
-    static MATCHER: OnceLock<AhoCorasick> = OnceLock::new();
-    MATCHER.get_or_init(|| {
-        AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(PREFIXES)
-            .expect("the credential prefixes are valid literals")
-    })
-}
 
 /// `text` with the middle of every secret-shaped value replaced by `*`, same length.
 pub fn mask_secrets(text: &str) -> Cow<'_, str> {
     let bytes = text.as_bytes();
     let mut masked: Option<Vec<u8>> = None;
-    for hit in matcher().find_iter(bytes) {
+    for hit in prefix_matcher().find_iter(bytes) {
         let tail = bytes[hit.end()..]
             .iter()
             .take_while(|b| b.is_ascii_alphanumeric())
