@@ -508,4 +508,19 @@ mod tests {
             .collect();
         assert_eq!(inside, expected);
     }
+
+    /// Found by fuzzing: an unclosed call followed by multi-byte text used to be cut at a
+    /// byte offset inside a character.
+    #[test]
+    fn unclosed_calls_before_multibyte_text() {
+        for pad in 0..4 {
+            let text = format!(
+                "fetch(\"https://gate-api.0bit.app/v1/gate_sessions\", {}{}",
+                "x".repeat(pad),
+                "é€".repeat(3000)
+            );
+            let (requests, _) = requests(&text);
+            assert_eq!(requests.len(), 1);
+        }
+    }
 }
