@@ -137,7 +137,7 @@ fn collect(
             if keep(&relative) {
                 files.insert(relative);
             }
-        } else {
+        } else if keep(&relative) {
             // `metadata` follows the link without opening anything.
             let links_to_dir =
                 file_type.is_symlink() && std::fs::metadata(entry.path()).is_ok_and(|m| m.is_dir());
