@@ -960,19 +960,20 @@ fn apply_suppressions(
         let line = finding.start.line;
         let silenced_by = by_path.get(finding.path.as_str()).and_then(|file| {
             let lines = &by_line[finding.path.as_str()];
-            [line.checked_sub(1), Some(line)]
+            // A comment on the finding's own line comes first, then the one above: two
+            // suppressed lines in a row each use their own comment.
+            [Some(line), line.checked_sub(1)]
                 .into_iter()
                 .flatten()
                 .filter_map(|on| lines.get(&on))
                 .flatten()
                 .copied()
-                .filter(|&at| {
+                .find(|&at| {
                     let s = &file.suppressions[at];
                     s.covers(line)
                         && !s.reason.is_empty()
                         && s.rules.iter().any(|r| r == finding.rule)
                 })
-                .min()
         });
         match silenced_by {
             Some(at) => {
