@@ -175,7 +175,7 @@ pub fn run(args: &CheckArgs) -> Result<Scan, ScanError> {
 }
 
 /// What the rules need of the config, with spans into the config file.
-fn launch_config(root: &Path, loaded: &LoadedConfig) -> model::LaunchConfig {
+pub fn launch_config(root: &Path, loaded: &LoadedConfig) -> model::LaunchConfig {
     let Some((path, text)) = &loaded.source else {
         return model::LaunchConfig::default();
     };

@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use cargo_launchlint::config;
 use cargo_launchlint::workspace;
-use launchlint_rules::model::{self, Environment, FrontEnd, LaunchConfig, Package, ProjectModel};
+use launchlint_rules::model::{self, Environment, FrontEnd, Package, ProjectModel};
 
 const MAX_FILES: usize = 16;
 
@@ -72,51 +72,6 @@ pub fn split(data: &[u8]) -> Vec<(String, &[u8])> {
     files
 }
 
-fn surface_name(surface: config::ProductSurface) -> &'static str {
-    match surface {
-        config::ProductSurface::Gate => "0gate",
-        config::ProductSurface::PoolsApproved => "0pools_approved",
-        config::ProductSurface::BaseReview => "0base_review",
-        config::ProductSurface::LinkReview => "0link_review",
-    }
-}
-
-/// `scan::launch_config`, for a config at `relative`.
-fn launch_config(relative: &str, loaded: &config::LoadedConfig) -> LaunchConfig {
-    let Some((_, text)) = &loaded.source else {
-        return LaunchConfig::default();
-    };
-    let launch = &loaded.config.launch;
-    let allowed = loaded
-        .config
-        .origins
-        .as_ref()
-        .map(|origins| origins.allowed.as_ref());
-    LaunchConfig {
-        path: Some(relative.to_string()),
-        lines: launchlint_rules::source::LineIndex::new(text.as_str().into()),
-        allowed_origins: allowed.map(|list| {
-            list.map(|l| {
-                l.get_ref()
-                    .iter()
-                    .map(|e| (e.get_ref().clone(), e.span()))
-                    .collect()
-            })
-            .unwrap_or_default()
-        }),
-        allowed_span: allowed.flatten().map(|l| l.span()),
-        enabled_products: launch
-            .enabled_products
-            .iter()
-            .map(|p| p.get_ref().clone())
-            .collect(),
-        product_surface: launch
-            .product_surface
-            .as_ref()
-            .map(|s| (surface_name(*s.get_ref()).to_string(), s.span())),
-    }
-}
-
 pub fn build_model(files: &[(String, &[u8])]) -> ProjectModel {
     let by_path: BTreeMap<&str, &[u8]> = files.iter().map(|(p, c)| (p.as_str(), *c)).collect();
     let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
@@ -158,12 +113,7 @@ pub fn build_model(files: &[(String, &[u8])]) -> ProjectModel {
             Ok(contract) => model.set_contract(contract),
             Err(error) => crate::render_error(error.as_ref()),
         }
-        let name = loaded
-            .source
-            .as_ref()
-            .and_then(|(path, _)| path.file_name())
-            .map_or("launchlint.toml".to_string(), |n| n.to_string_lossy().into_owned());
-        model.launch = launch_config(&name, loaded);
+        model.launch = cargo_launchlint::scan::launch_config(root, loaded);
         let strings = |list: &[toml::Spanned<String>]| -> Vec<String> {
             list.iter().map(|s| s.get_ref().clone()).collect()
         };
