@@ -3,10 +3,11 @@
 //! figures) and check what comes out: the right notes, and every planted key still found.
 //! They check results only, never times.
 
-use launchlint_rules::analysis::{self, FileAnalysis, NoteKind};
-use launchlint_rules::finding::Levels;
-use launchlint_rules::model::{Environment, ProjectModel};
-use launchlint_rules::rust_source::depth;
+use launchlint_rules::extract::file::{FileAnalysis, NoteKind};
+use launchlint_rules::extract::rust::depth;
+use launchlint_rules::pipeline as analysis;
+use launchlint_rules::project::model::{Environment, ProjectModel};
+use launchlint_rules::rules::Levels;
 
 const KEY: &str = "sk_live_4eC39HqLyjWDarjtT1zdp7dc";
 
@@ -489,7 +490,7 @@ fn templates_do_not_grow_without_bound() {
         url.len() <= 32
             && url
                 .iter()
-                .all(|p| *p == launchlint_rules::calls::Piece::Unknown)
+                .all(|p| *p == launchlint_rules::extract::rust::calls::Piece::Unknown)
     );
     assert_eq!(requests[1].url.len(), 2, "a short template is kept whole");
     assert_eq!(requests[2].headers.len(), 64);

@@ -319,7 +319,7 @@ fn demo_secrets(dir: &Path) -> Vec<String> {
             found.extend(demo_secrets(&path));
         } else if let Ok(text) = std::fs::read_to_string(&path) {
             found.extend(
-                launchlint_rules::credential::find_all(&text)
+                launchlint_rules::extract::credential::find_all(&text)
                     .into_iter()
                     .filter(|c| !c.placeholder)
                     .map(|c| text[c.span].to_string()),

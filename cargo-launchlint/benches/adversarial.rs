@@ -10,9 +10,10 @@
 
 use std::time::{Duration, Instant};
 
-use launchlint_rules::analysis::{self, FileAnalysis};
-use launchlint_rules::finding::Levels;
-use launchlint_rules::model::{Environment, ProjectModel};
+use launchlint_rules::extract::file::FileAnalysis;
+use launchlint_rules::pipeline as analysis;
+use launchlint_rules::project::model::{Environment, ProjectModel};
+use launchlint_rules::rules::Levels;
 
 /// The scan's workers run with this stack (see `scan.rs`); so does every case here.
 const STACK_BYTES: usize = 64 * 1024 * 1024;

@@ -7,8 +7,8 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use launchlint_rules::finding::Finding;
-use launchlint_rules::redact::sanitize;
+use launchlint_rules::extract::redact::sanitize;
+use launchlint_rules::ground::finding::Finding;
 use miette::Diagnostic;
 use serde::{Deserialize, Serialize};
 

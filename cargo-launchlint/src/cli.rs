@@ -5,7 +5,7 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
-use launchlint_rules::finding::Level;
+use launchlint_rules::ground::finding::Level;
 
 #[derive(Parser, Debug)]
 #[command(

@@ -7,12 +7,12 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use launchlint_rules::finding::Level;
+use launchlint_rules::ground::finding::Level;
 use launchlint_rules::rules;
 use miette::{Diagnostic, SourceSpan};
 
-use launchlint_rules::redact::sanitize;
-use launchlint_rules::source::LineIndex;
+use launchlint_rules::extract::redact::sanitize;
+use launchlint_rules::ground::source::LineIndex;
 
 use crate::fsio;
 use crate::report::human::Excerpt;
@@ -383,8 +383,8 @@ fn validate(path: &Path, text: String, config: Config) -> Result<LoadedConfig, B
 pub fn contract(
     root: &Path,
     loaded: &LoadedConfig,
-) -> Result<launchlint_rules::contract::Contract, Box<ConfigError>> {
-    let mut contract = launchlint_rules::contract::Contract::builtin();
+) -> Result<launchlint_rules::project::contract::Contract, Box<ConfigError>> {
+    let mut contract = launchlint_rules::project::contract::Contract::builtin();
     for entry in &loaded.config.contract.extend {
         let shown = root.join(entry.get_ref());
         let resolved = fsio::inside_root(root, entry.get_ref()).unwrap_or_else(|_| shown.clone());

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use cargo_launchlint::cli::{self, CheckArgs, ColorChoice, Command, Format};
 use cargo_launchlint::report::{self, human::Style};
 use cargo_launchlint::{baseline, config, scan};
-use launchlint_rules::redact::{mask_secrets, sanitize};
+use launchlint_rules::extract::redact::{mask_secrets, sanitize};
 use launchlint_rules::rules;
 
 fn main() -> ExitCode {

@@ -5,10 +5,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use launchlint_rules::analysis::{self, FileAnalysis, Note, NoteKind, Outcome};
-use launchlint_rules::finding::Levels;
-use launchlint_rules::model::{self, Environment, FrontEnd, Package, ProjectModel};
+use launchlint_rules::extract::file::{FileAnalysis, Note, NoteKind};
+use launchlint_rules::pipeline::{self as analysis, Outcome};
+use launchlint_rules::project::model::{self, Environment, FrontEnd, Package, ProjectModel};
 use launchlint_rules::rules;
+use launchlint_rules::rules::Levels;
 use miette::Diagnostic;
 use rayon::prelude::*;
 
@@ -191,7 +192,7 @@ pub fn launch_config(root: &Path, loaded: &LoadedConfig) -> model::LaunchConfig 
         .map(|origins| origins.allowed.as_ref());
     model::LaunchConfig {
         path: Some(relative),
-        lines: launchlint_rules::source::LineIndex::new(text.as_str().into()),
+        lines: launchlint_rules::ground::source::LineIndex::new(text.as_str().into()),
         allowed_origins: allowed.map(|list| {
             list.map(|l| {
                 l.get_ref()

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use globset::GlobSet;
 use ignore::{DirEntry, WalkBuilder};
-use launchlint_rules::model::ProjectModel;
+use launchlint_rules::project::model::ProjectModel;
 
 /// Folders never worth reading: VCS data and installed dependencies.
 const SKIP_DIRS: [&str; 3] = [".git", "node_modules", ".hg"];

@@ -17,7 +17,7 @@ use std::io::Read;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use launchlint_rules::model::{Dependency, PackageManifest};
+use launchlint_rules::project::model::{Dependency, PackageManifest};
 
 use crate::walk::Irregular;
 
@@ -59,7 +59,8 @@ pub fn load(root: &Path, manifest_path: Option<&Path>, irregular: &[Irregular]) 
         )));
     }
     if let Some(entry) = irregular.iter().find(|entry| {
-        entry.links_to_dir || launchlint_rules::model::file_name(&entry.path) == "Cargo.toml"
+        entry.links_to_dir
+            || launchlint_rules::project::model::file_name(&entry.path) == "Cargo.toml"
     }) {
         return manifests(Some(format!(
             "the tree has a symlink or special file at `{}` that cargo could follow",

@@ -17,9 +17,10 @@ use std::sync::OnceLock;
 
 use cargo_launchlint::report::{self, human::Style, Report};
 use cargo_launchlint::scan::Scan;
-use launchlint_rules::analysis::{self, FileAnalysis};
-use launchlint_rules::finding::Levels;
-use launchlint_rules::model::{Environment, FrontEnd, Package, PackageSide, ProjectModel};
+use launchlint_rules::extract::file::FileAnalysis;
+use launchlint_rules::pipeline as analysis;
+use launchlint_rules::rules::Levels;
+use launchlint_rules::project::model::{Environment, FrontEnd, Package, PackageSide, ProjectModel};
 
 /// `cargo-launchlint`'s rayon worker stack (`WORKER_STACK_BYTES` in `scan.rs`).
 pub const WORKER_STACK_BYTES: usize = 64 * 1024 * 1024;

@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use cargo_launchlint::config;
 use cargo_launchlint::workspace;
-use launchlint_rules::model::{self, Environment, FrontEnd, Package, ProjectModel};
+use launchlint_rules::project::model::{self, Environment, FrontEnd, Package, ProjectModel};
 
 const MAX_FILES: usize = 16;
 

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use launchlint_rules::finding::Severity;
+use launchlint_rules::ground::finding::Severity;
 
 use super::Report;
 

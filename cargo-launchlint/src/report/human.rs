@@ -5,10 +5,11 @@
 use std::fmt::Write;
 use std::ops::Range;
 
-use launchlint_rules::analysis::{rule_of, FileAnalysis};
-use launchlint_rules::finding::{Finding, Severity};
-use launchlint_rules::redact::sanitize_source;
-use launchlint_rules::source::{floor_char_boundary, LineIndex};
+use launchlint_rules::extract::file::FileAnalysis;
+use launchlint_rules::extract::redact::sanitize_source;
+use launchlint_rules::ground::finding::{Finding, Severity};
+use launchlint_rules::ground::source::{floor_char_boundary, LineIndex};
+use launchlint_rules::pipeline::rule_of;
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
     MietteSpanContents, SourceCode, SourceSpan, SpanContents,

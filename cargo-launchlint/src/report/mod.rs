@@ -4,14 +4,14 @@
 //!
 //! Everything in a finding that came from the scanned tree (paths, messages, label texts) is
 //! sanitized once, in [`Report::new`], before any reporter sees it: secrets masked, control
-//! characters escaped (see [`launchlint_rules::redact`]). Notes on stderr go through
+//! characters escaped (see [`launchlint_rules::extract::redact`]). Notes on stderr go through
 //! [`note_line`]; source excerpts through `sanitize_source` in the human reporter.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use launchlint_rules::analysis::{FileAnalysis, Note, NoteKind};
-use launchlint_rules::finding::{Finding, Label, Severity};
-use launchlint_rules::redact::sanitize;
+use launchlint_rules::extract::file::{FileAnalysis, Note, NoteKind};
+use launchlint_rules::extract::redact::sanitize;
+use launchlint_rules::ground::finding::{Finding, Label, Severity};
 use serde::Serialize;
 
 use crate::scan::Scan;

@@ -1,7 +1,7 @@
 //! SARIF 2.1.0, as GitHub code scanning accepts it: one run, the rules with their docs, one
 //! result per finding with a 1-based region, a relative URI and a partial fingerprint.
 
-use launchlint_rules::finding::{Level, Severity};
+use launchlint_rules::ground::finding::{Level, Severity};
 use launchlint_rules::rules;
 use serde::Serialize;
 

@@ -4,9 +4,10 @@
 use std::collections::BTreeMap;
 
 use launchlint_fuzz::{paths, project};
-use launchlint_rules::analysis::{self, FileAnalysis};
-use launchlint_rules::finding::Levels;
-use launchlint_rules::model::ProjectModel;
+use launchlint_rules::extract::file::FileAnalysis;
+use launchlint_rules::pipeline as analysis;
+use launchlint_rules::rules::Levels;
+use launchlint_rules::project::model::ProjectModel;
 
 #[derive(Default)]
 struct Counts(BTreeMap<String, usize>);

@@ -1,7 +1,7 @@
 use super::declare_rule;
-use crate::analysis::Facts;
-use crate::calls::Body;
-use crate::finding::Context;
+use crate::extract::rust::calls::Body;
+use crate::link::facts::Facts;
+use crate::rules::Context;
 
 declare_rule! {
     /// ## What it does

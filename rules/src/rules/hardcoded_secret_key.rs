@@ -1,8 +1,10 @@
 use super::{declare_rule, describe};
-use crate::analysis::{CredentialHit, Facts};
-use crate::credential::Mode;
-use crate::finding::{Context, Draft};
-use crate::model::Side;
+use crate::extract::credential::Mode;
+use crate::extract::file::CredentialHit;
+use crate::ground::finding::Draft;
+use crate::link::facts::Facts;
+use crate::project::model::Side;
+use crate::rules::Context;
 
 declare_rule! {
     /// ## What it does

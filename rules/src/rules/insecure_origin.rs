@@ -1,7 +1,7 @@
 use super::declare_rule;
-use crate::analysis::Facts;
-use crate::finding::Context;
-use crate::origins::{insecure_reason, is_0bit_url};
+use crate::extract::origins::{insecure_reason, is_0bit_url};
+use crate::link::facts::Facts;
+use crate::rules::Context;
 
 declare_rule! {
     /// ## What it does

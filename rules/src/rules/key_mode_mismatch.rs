@@ -1,9 +1,9 @@
 use super::{declare_rule, describe};
-use crate::analysis::Facts;
-use crate::contract::HostMode;
-use crate::credential::Mode;
-use crate::finding::Context;
-use crate::model::FileKind;
+use crate::extract::credential::Mode;
+use crate::link::facts::Facts;
+use crate::project::contract::HostMode;
+use crate::project::model::FileKind;
+use crate::rules::Context;
 
 use std::collections::HashMap;
 use std::ops::Range;

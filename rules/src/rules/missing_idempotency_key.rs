@@ -1,8 +1,8 @@
 use super::declare_rule;
-use crate::analysis::Facts;
-use crate::contract::Idempotency;
-use crate::finding::Context;
-use crate::requests::ResolvedRequest;
+use crate::link::facts::Facts;
+use crate::link::requests::ResolvedRequest;
+use crate::project::contract::Idempotency;
+use crate::rules::Context;
 
 declare_rule! {
     /// ## What it does

@@ -4,8 +4,12 @@
 //! [`ALL`] is the one registry; its order is the order of `cargo launchlint rules` and of the
 //! docs.
 
-use crate::analysis::{Facts, SuppressionUse};
-use crate::finding::{Context, Level};
+use crate::ground::finding::Level;
+use crate::link::facts::{Facts, SuppressionUse};
+
+pub use context::{Context, Levels};
+
+mod context;
 
 pub mod float_money_amount;
 pub mod hardcoded_secret_key;
@@ -99,7 +103,7 @@ macro_rules! declare_rule {
         $(#[doc = $doc])*
         pub static $name: $crate::rules::Rule = $crate::rules::Rule {
             id: $id,
-            default: $crate::finding::Level::$level,
+            default: $crate::ground::finding::Level::$level,
             area: $area,
             live_only: $live_only,
             docs: concat!($($doc, "\n"),*),
@@ -157,6 +161,6 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// Words for a credential in messages: `live secret key`, `test webhook signing secret`.
-fn describe(credential: &crate::credential::Credential) -> String {
+fn describe(credential: &crate::extract::credential::Credential) -> String {
     format!("{} {}", credential.mode.as_str(), credential.kind.noun())
 }

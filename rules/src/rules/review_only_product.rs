@@ -1,7 +1,8 @@
 use super::declare_rule;
-use crate::analysis::{Facts, HitContext};
-use crate::contract::Product;
-use crate::finding::Context;
+use crate::extract::file::HitContext;
+use crate::link::facts::Facts;
+use crate::project::contract::Product;
+use crate::rules::Context;
 
 declare_rule! {
     /// ## What it does

@@ -1,9 +1,10 @@
 use super::declare_rule;
-use crate::analysis::{EnvRead, Facts};
-use crate::credential;
-use crate::env_file::{self, Assignment};
-use crate::finding::Context;
-use crate::model::{FileKind, Side};
+use crate::extract::credential;
+use crate::extract::env_file::{self, Assignment};
+use crate::extract::file::EnvRead;
+use crate::link::facts::Facts;
+use crate::project::model::{FileKind, Side};
+use crate::rules::Context;
 
 declare_rule! {
     /// ## What it does

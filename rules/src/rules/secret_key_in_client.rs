@@ -1,8 +1,9 @@
 use super::{declare_rule, describe};
-use crate::analysis::{CredentialHit, Facts, FileAnalysis};
-use crate::credential::Kind;
-use crate::finding::Context;
-use crate::model::{FileKind, Side};
+use crate::extract::credential::Kind;
+use crate::extract::file::{CredentialHit, FileAnalysis};
+use crate::link::facts::Facts;
+use crate::project::model::{FileKind, Side};
+use crate::rules::Context;
 
 declare_rule! {
     /// ## What it does

@@ -1,8 +1,8 @@
 use super::declare_rule;
-use crate::analysis::Facts;
-use crate::contract::Auth;
-use crate::finding::Context;
-use crate::model::Side;
+use crate::link::facts::Facts;
+use crate::project::contract::Auth;
+use crate::project::model::Side;
+use crate::rules::Context;
 
 declare_rule! {
     /// ## What it does

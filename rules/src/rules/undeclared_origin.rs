@@ -1,9 +1,9 @@
 use std::collections::BTreeSet;
 
 use super::declare_rule;
-use crate::analysis::Facts;
-use crate::finding::Context;
-use crate::origins::{insecure_reason, is_0bit_url, origin_of};
+use crate::extract::origins::{insecure_reason, is_0bit_url, origin_of};
+use crate::link::facts::Facts;
+use crate::rules::Context;
 
 declare_rule! {
     /// ## What it does

@@ -1,10 +1,10 @@
 use std::collections::BTreeSet;
 
 use super::declare_rule;
-use crate::analysis::{Facts, FileAnalysis};
-use crate::contract::Product;
-use crate::finding::Context;
-use crate::webhooks::FnFacts;
+use crate::extract::file::FileAnalysis;
+use crate::link::facts::Facts;
+use crate::project::contract::Product;
+use crate::rules::Context;
 
 declare_rule! {
     /// ## What it does
@@ -157,7 +157,7 @@ fn check(facts: &Facts, cx: &mut Context) {
         }
     }
     // `Value` reads, in code that handles 0Bit events.
-    for (file, function) in event_code(facts) {
+    for (file, function) in facts.webhooks.event_code(&facts.model.contract) {
         for (keys, span) in &function.value_paths {
             match keys.as_slice() {
                 [data, field, ..] if data == "data" && !documented(facts, None, field) => {
@@ -178,26 +178,4 @@ fn check(facts: &Facts, cx: &mut Context) {
             }
         }
     }
-}
-
-/// Functions that handle 0Bit events: reached from a handler, or matching a documented
-/// 0Bit event type.
-pub(crate) fn event_code<'a>(facts: &'a Facts) -> Vec<(&'a FileAnalysis, &'a FnFacts)> {
-    let mut found: Vec<(&FileAnalysis, &FnFacts)> = Vec::new();
-    let reached = facts
-        .webhooks
-        .handlers
-        .iter()
-        .flat_map(|h| h.reach.iter().copied());
-    let matching = facts.webhooks.functions.iter().copied().filter(|(_, f)| {
-        f.event_types
-            .iter()
-            .any(|(value, _)| facts.model.contract.event(value).is_some())
-    });
-    for (file, function) in reached.chain(matching) {
-        if !function.test && !found.iter().any(|(_, f)| std::ptr::eq(*f, function)) {
-            found.push((file, function));
-        }
-    }
-    found
 }

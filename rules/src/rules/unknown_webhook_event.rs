@@ -1,6 +1,6 @@
 use super::declare_rule;
-use crate::analysis::Facts;
-use crate::finding::Context;
+use crate::link::facts::Facts;
+use crate::rules::Context;
 
 declare_rule! {
     /// ## What it does
@@ -77,11 +77,11 @@ fn help(facts: &Facts, value: &str) -> String {
 fn check(facts: &Facts, cx: &mut Context) {
     let contract = &facts.model.contract;
     let mut literals: Vec<(
-        &crate::analysis::FileAnalysis,
+        &crate::extract::file::FileAnalysis,
         String,
         std::ops::Range<usize>,
     )> = Vec::new();
-    for (file, function) in super::undocumented_webhook_field::event_code(facts) {
+    for (file, function) in facts.webhooks.event_code(contract) {
         literals.extend(
             function
                 .event_types

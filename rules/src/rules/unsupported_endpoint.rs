@@ -1,7 +1,7 @@
 use super::declare_rule;
-use crate::analysis::Facts;
-use crate::finding::Context;
-use crate::requests::{ResolvedRequest, RUNTIME};
+use crate::link::facts::Facts;
+use crate::link::requests::{ResolvedRequest, RUNTIME};
+use crate::rules::Context;
 
 declare_rule! {
     /// ## What it does

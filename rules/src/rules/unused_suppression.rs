@@ -1,7 +1,7 @@
 use super::declare_rule;
-use crate::analysis::SuppressionUse;
-use crate::finding::Context;
-use crate::suppression::Suppression;
+use crate::extract::suppression::Suppression;
+use crate::link::facts::SuppressionUse;
+use crate::rules::Context;
 
 declare_rule! {
     /// ## What it does

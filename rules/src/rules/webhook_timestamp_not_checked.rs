@@ -1,6 +1,6 @@
 use super::declare_rule;
-use crate::analysis::Facts;
-use crate::finding::Context;
+use crate::link::facts::Facts;
+use crate::rules::Context;
 
 declare_rule! {
     /// ## What it does

@@ -16,7 +16,7 @@ use proc_macro2::{TokenStream, TokenTree};
 use syn::spanned::Spanned;
 use syn::{Expr, Pat, Stmt};
 
-use crate::rust_source::{path_segments, type_name, Gate};
+use crate::extract::rust::{path_segments, type_name, Gate};
 
 /// One piece of a string built at runtime.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -551,7 +551,7 @@ impl<'a> FunctionScanner<'a> {
                 for field in &s.fields {
                     let value = self.expr(&field.expr);
                     if let syn::Member::Named(name) = &field.member {
-                        if crate::origins::is_origin_key(&name.to_string()) {
+                        if crate::extract::origins::is_origin_key(&name.to_string()) {
                             self.origin(&value, field.expr.span().byte_range());
                         }
                     }
@@ -1061,7 +1061,7 @@ impl<'a> FunctionScanner<'a> {
                     });
                 }
             }
-        } else if crate::origins::is_origin_key(last) && args.len() == 1 {
+        } else if crate::extract::origins::is_origin_key(last) && args.len() == 1 {
             let expr_span = exprs.first().map_or(span, |e| e.span().byte_range());
             self.origin(&args[0], expr_span);
         }
@@ -1327,7 +1327,7 @@ fn json_origin_values(tokens: TokenStream) -> Vec<(String, Range<usize>)> {
     json_literal_pairs(tokens, &mut pairs);
     pairs
         .into_iter()
-        .filter(|(key, _)| crate::origins::is_origin_key(key))
+        .filter(|(key, _)| crate::extract::origins::is_origin_key(key))
         .filter_map(
             |(_, value)| match syn::parse_str::<syn::Lit>(&value.to_string()) {
                 Ok(syn::Lit::Str(s)) => Some((s.value(), value.span().byte_range())),
@@ -1423,7 +1423,7 @@ mod tests {
     use super::*;
 
     fn requests(source: &str) -> Vec<Request> {
-        crate::rust_source::analyze(source, &[])
+        crate::extract::rust::analyze(source, &[])
             .expect("test source parses")
             .calls
             .requests

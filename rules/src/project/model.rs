@@ -76,7 +76,7 @@ pub struct LaunchConfig {
     /// The config file, relative to the root (`launchlint.toml`), when there is one.
     pub path: Option<String>,
     /// Line bookkeeping of the config file, for findings and labels that point into it.
-    pub lines: crate::source::LineIndex,
+    pub lines: crate::ground::source::LineIndex,
     /// `[origins] allowed`: each entry and its span; `None` when there is no `[origins]`.
     pub allowed_origins: Option<Vec<(String, std::ops::Range<usize>)>>,
     /// The span of the `allowed` list, for "declared origins are here" labels.
@@ -94,9 +94,9 @@ impl LaunchConfig {
         message: String,
         help: String,
         evidence: String,
-    ) -> Option<crate::finding::Draft<'_>> {
+    ) -> Option<crate::ground::finding::Draft<'_>> {
         let path = self.path.as_deref()?;
-        Some(crate::finding::Draft::new(
+        Some(crate::ground::finding::Draft::new(
             path,
             &self.lines,
             span,
@@ -294,7 +294,7 @@ pub struct ProjectModel {
     /// What the config says about the launch, with where it says it.
     pub launch: LaunchConfig,
     /// The 0Bit contract: built in, plus `[contract] extend` files.
-    pub contract: crate::contract::Contract,
+    pub contract: crate::project::contract::Contract,
     /// Method names of generated clients for the contract's operations (`create_session`).
     pub operation_methods: Vec<String>,
     pub packages: Vec<Package>,
@@ -354,11 +354,11 @@ impl ProjectModel {
             environment,
             ..Default::default()
         };
-        model.set_contract(crate::contract::Contract::builtin());
+        model.set_contract(crate::project::contract::Contract::builtin());
         model
     }
 
-    pub fn set_contract(&mut self, contract: crate::contract::Contract) {
+    pub fn set_contract(&mut self, contract: crate::project::contract::Contract) {
         self.operation_methods = contract.endpoints.iter().map(|e| e.method_name()).collect();
         self.contract = contract;
     }

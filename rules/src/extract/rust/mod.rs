@@ -5,6 +5,9 @@
 //! out-of-line `mod` declarations with their gates, so module gating can be resolved across
 //! files later. The syn tree is dropped before this function returns.
 
+pub mod calls;
+pub mod webhooks;
+
 use std::ops::Range;
 
 use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
@@ -68,9 +71,9 @@ pub struct RustFacts {
     pub includes: Vec<Include>,
     pub mod_decls: Vec<ModDecl>,
     /// HTTP requests, string consts, struct field values and serialized structs.
-    pub calls: crate::calls::CallFacts,
+    pub calls: crate::extract::rust::calls::CallFacts,
     /// Webhook-related facts of functions and types.
-    pub webhooks: crate::webhooks::WebhookFacts,
+    pub webhooks: crate::extract::rust::webhooks::WebhookFacts,
 }
 
 impl RustFacts {
@@ -147,7 +150,7 @@ pub fn analyze(text: &str, operations: &[String]) -> Result<RustFacts, NotParsed
     // Literal spans and macro bodies only matter to files that hold a credential, an env
     // read or an embed; gated regions also to files that name a 0Bit host. Most files need
     // only their `mod` declarations, requests and webhooks.
-    let detailed = crate::credential::may_contain(text.as_bytes())
+    let detailed = crate::extract::credential::may_contain(text.as_bytes())
         || text.contains("env!")
         || text.contains("include_");
     let regions = detailed || text.contains(".0bit.app");
@@ -320,7 +323,7 @@ impl Collector<'_> {
             syn::Item::Fn(function) => {
                 let name = function.sig.ident.to_string();
                 let gate = self.current();
-                crate::webhooks::function_facts(
+                crate::extract::rust::webhooks::function_facts(
                     &mut self.facts.webhooks,
                     &function.sig.ident,
                     &function.attrs,
@@ -328,7 +331,7 @@ impl Collector<'_> {
                     &function.block,
                     gate.test,
                 );
-                crate::calls::FunctionScanner::scan(
+                crate::extract::rust::calls::FunctionScanner::scan(
                     &mut self.facts.calls,
                     self.operations,
                     &mut self.next_scope,
@@ -339,25 +342,33 @@ impl Collector<'_> {
                 );
             }
             syn::Item::Const(item) => {
-                self.facts.calls.consts.extend(crate::calls::const_string(
-                    &item.ident.to_string(),
-                    &item.expr,
-                ));
+                self.facts
+                    .calls
+                    .consts
+                    .extend(crate::extract::rust::calls::const_string(
+                        &item.ident.to_string(),
+                        &item.expr,
+                    ));
             }
             syn::Item::Static(item) => {
-                self.facts.calls.consts.extend(crate::calls::const_string(
-                    &item.ident.to_string(),
-                    &item.expr,
-                ));
+                self.facts
+                    .calls
+                    .consts
+                    .extend(crate::extract::rust::calls::const_string(
+                        &item.ident.to_string(),
+                        &item.expr,
+                    ));
             }
             syn::Item::Struct(struct_item) => {
                 self.facts
                     .calls
                     .structs
-                    .extend(crate::calls::serialized_struct(struct_item));
-                crate::webhooks::type_facts(&mut self.facts.webhooks, item);
+                    .extend(crate::extract::rust::calls::serialized_struct(struct_item));
+                crate::extract::rust::webhooks::type_facts(&mut self.facts.webhooks, item);
             }
-            syn::Item::Enum(_) => crate::webhooks::type_facts(&mut self.facts.webhooks, item),
+            syn::Item::Enum(_) => {
+                crate::extract::rust::webhooks::type_facts(&mut self.facts.webhooks, item)
+            }
             _ => {}
         }
     }
@@ -425,14 +436,18 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         );
         // Request guards (`impl FromRequest for DeliveryHeaders`) that read the signature.
         if let syn::Item::Impl(implementation) = item {
-            crate::webhooks::guard_impl(&mut self.facts.webhooks, implementation, functions_before);
+            crate::extract::rust::webhooks::guard_impl(
+                &mut self.facts.webhooks,
+                implementation,
+                functions_before,
+            );
         }
     }
 
     fn visit_impl_item(&mut self, item: &'ast syn::ImplItem) {
         if let syn::ImplItem::Fn(method) = item {
             let gate = self.current().or(gate_of(&method.attrs));
-            crate::webhooks::function_facts(
+            crate::extract::rust::webhooks::function_facts(
                 &mut self.facts.webhooks,
                 &method.sig.ident,
                 &method.attrs,
@@ -441,7 +456,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                 gate.test,
             );
             let name = method.sig.ident.to_string();
-            crate::calls::FunctionScanner::scan(
+            crate::extract::rust::calls::FunctionScanner::scan(
                 &mut self.facts.calls,
                 self.operations,
                 &mut self.next_scope,

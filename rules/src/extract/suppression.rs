@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use crate::model::FileKind;
+use crate::project::model::FileKind;
 
 const MARKER: &str = "launchlint: allow(";
 

@@ -61,8 +61,13 @@ pub fn local_imports(text: &str) -> Vec<String> {
 /// `ky.post(url)`, `ofetch(url, ..)`, with a literal or template URL. `${NAME}` in a template
 /// is the const `NAME`; other interpolations are runtime values. The method comes from the
 /// callee or the `method:` option; headers from the options text.
-pub fn requests(text: &str) -> (Vec<crate::calls::Request>, Vec<crate::calls::ConstString>) {
-    use crate::calls::{ConstString, Header, KeyOrigin, Piece, Request};
+pub fn requests(
+    text: &str,
+) -> (
+    Vec<crate::extract::rust::calls::Request>,
+    Vec<crate::extract::rust::calls::ConstString>,
+) {
+    use crate::extract::rust::calls::{ConstString, Header, KeyOrigin, Piece, Request};
     static CALL: OnceLock<Regex> = OnceLock::new();
     static CONST: OnceLock<Regex> = OnceLock::new();
     static METHOD: OnceLock<Regex> = OnceLock::new();
@@ -137,7 +142,7 @@ pub fn requests(text: &str) -> (Vec<crate::calls::Request>, Vec<crate::calls::Co
             helper: None,
             returned_by: None,
             scopes: Vec::new(),
-            gate: crate::rust_source::Gate::default(),
+            gate: crate::extract::rust::Gate::default(),
             function: String::new(),
         });
     }
@@ -145,8 +150,8 @@ pub fn requests(text: &str) -> (Vec<crate::calls::Request>, Vec<crate::calls::Co
 }
 
 /// `${GATE_API}/gate_sessions/${id}`: names become consts, other interpolations runtime.
-fn template_pieces(url: &str) -> crate::calls::Template {
-    use crate::calls::Piece;
+fn template_pieces(url: &str) -> crate::extract::rust::calls::Template {
+    use crate::extract::rust::calls::Piece;
     let mut pieces = Vec::new();
     let mut rest = url;
     while let Some(open) = rest.find("${") {

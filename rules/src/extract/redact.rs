@@ -5,12 +5,12 @@
 //! [`sanitize`] (one-line data: paths, messages, notes) or [`sanitize_source`] (multi-line
 //! source excerpts, spans kept pointing at the same text) before any reporter sees it.
 //!
-//! Masking here is deliberately wider than detection in [`crate::credential`]: any secret
+//! Masking here is deliberately wider than detection in [`crate::extract::credential`]: any secret
 //! prefix followed by 16 key characters is masked wherever it stands, glued to `\n`, `%20`,
 //! a JSON escape or other text, placeholder or not. A mask keeps the prefix and the last four
 //! characters and has the same length, so spans and columns do not move.
 
-use crate::credential::prefix_matcher;
+use crate::extract::credential::prefix_matcher;
 use std::borrow::Cow;
 use std::ops::Range;
 

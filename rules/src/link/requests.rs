@@ -6,13 +6,12 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use crate::analysis::{FileAnalysis, HitContext, Place};
-use crate::calls::{Body, CallFacts, Header, KeyOrigin, Piece, Request, Template};
-use crate::contract::{Endpoint, Host, HostKind};
-use crate::model::ProjectModel;
+use crate::extract::file::{FileAnalysis, HitContext, Place};
+use crate::extract::rust::calls::{Body, CallFacts, Header, KeyOrigin, Piece, Request, Template};
+use crate::project::contract::{Endpoint, Host, HostKind};
+use crate::project::model::ProjectModel;
 
-/// Stands for a runtime value inside a resolved URL; matches any one path segment.
-pub const RUNTIME: char = '\u{1}';
+pub use crate::project::contract::RUNTIME;
 
 /// A request to a 0Bit API host, with everything the rules need.
 pub struct ResolvedRequest<'a> {
@@ -64,7 +63,13 @@ type Resolved<'a> = Vec<(String, Option<LiteralAt<'a>>)>;
 /// What a package defines, for resolving names.
 #[derive(Default)]
 struct PackageIndex<'a> {
-    consts: BTreeMap<&'a str, Vec<(&'a FileAnalysis, &'a crate::calls::ConstString)>>,
+    consts: BTreeMap<
+        &'a str,
+        Vec<(
+            &'a FileAnalysis,
+            &'a crate::extract::rust::calls::ConstString,
+        )>,
+    >,
     /// The first known value of each struct field.
     fields: BTreeMap<&'a str, &'a Template>,
     /// The first known value of each parameter of each function, by position.
@@ -365,7 +370,8 @@ fn url_join(out: &mut Resolved<'_>) {
     for piece in out.iter_mut() {
         let end = length + piece.0.len();
         if end > keep {
-            let cut = crate::source::floor_char_boundary(&piece.0, keep.saturating_sub(length));
+            let cut =
+                crate::ground::source::floor_char_boundary(&piece.0, keep.saturating_sub(length));
             piece.0.truncate(cut);
         }
         length = end;

@@ -4,6 +4,9 @@
 
 use serde::Deserialize;
 
+/// Stands for a runtime value inside a resolved URL; matches any one path segment.
+pub const RUNTIME: char = '\u{1}';
+
 const BUILTIN: &str = include_str!("contract.toml");
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -101,7 +104,7 @@ impl Endpoint {
             match (template.next(), actual.next()) {
                 (None, None) => return true,
                 // A segment known only at runtime matches anything.
-                (Some(_), Some(a)) if a.contains(crate::requests::RUNTIME) => {}
+                (Some(_), Some(a)) if a.contains(RUNTIME) => {}
                 (Some(t), Some(a)) if t.starts_with('{') && t.ends_with('}') && !a.is_empty() => {}
                 (Some(t), Some(a)) if t == a => {}
                 _ => return false,

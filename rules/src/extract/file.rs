@@ -1,0 +1,190 @@
+//! What one file contributes, as plain data: [`FileAnalysis`] and the notes about it.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use crate::extract::credential::Credential;
+use crate::extract::env_file::{self, Assignment};
+use crate::extract::rust::{Gate, Include, ModDecl};
+use crate::extract::suppression::Suppression;
+use crate::ground::finding::Draft;
+use crate::ground::source::LineIndex;
+use crate::project::model::{FileClass, FileKind, PackageSide, Side};
+
+/// Something about a file that the user should know but that is not a finding: it could not
+/// be parsed, it is not UTF-8, it was skipped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Note {
+    pub path: String,
+    pub message: String,
+    pub kind: NoteKind,
+}
+
+/// What a note says about its file, so the summary can count what was not fully scanned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum NoteKind {
+    /// Could not be read at all (permissions, not a regular file, a broken link).
+    Unreadable,
+    /// Over a size limit: skipped, or (Rust) scanned as text only.
+    TooLarge,
+    /// Did not parse (or nests too deeply to parse safely): scanned as text only.
+    Unparsed,
+    /// A binary file other than `.wasm`: skipped.
+    Binary,
+    /// Scanned, with something worth knowing (invalid UTF-8 replaced, a fallback taken).
+    Info,
+}
+
+impl Note {
+    pub fn new(path: impl Into<String>, kind: NoteKind, message: impl Into<String>) -> Self {
+        Note {
+            path: path.into(),
+            message: message.into(),
+            kind,
+        }
+    }
+}
+
+/// Where a value sits inside its file, beyond the file's own class.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HitContext {
+    /// Gates of the enclosing Rust item.
+    pub gate: Gate,
+    /// Compiled into the program (a Rust string literal) rather than in a comment.
+    pub compiled: bool,
+    /// In an env file: the variable that holds the value.
+    pub variable: Option<String>,
+    /// Where a built artefact says the value came from (`src/config.ts` line 3).
+    pub origin: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct CredentialHit {
+    pub credential: Credential,
+    pub context: HitContext,
+}
+
+/// A read of an environment variable: `env!("X")` in Rust, `import.meta.env.X` in JS.
+#[derive(Clone, Debug)]
+pub struct EnvRead {
+    pub span: Range<usize>,
+    pub variable: String,
+    /// How the code reads it, for messages: `env!`, `import.meta.env`, …
+    pub how: String,
+    pub context: HitContext,
+}
+
+/// Where a finding ends up running, and in which scope.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Place {
+    pub side: Side,
+    pub test_code: bool,
+    pub live: bool,
+    pub runbook: bool,
+    pub kind: FileKind,
+}
+
+/// Everything one file contributes, as plain data.
+#[derive(Clone, Debug)]
+pub struct FileAnalysis {
+    pub path: String,
+    pub class: FileClass,
+    pub lines: LineIndex,
+    /// The text with every credential masked, kept only when something here may be reported.
+    pub display: Option<Arc<str>>,
+    pub credentials: Vec<CredentialHit>,
+    pub env_reads: Vec<EnvRead>,
+    pub env_assignments: Vec<Assignment>,
+    pub mod_decls: Vec<ModDecl>,
+    /// `include_str!`/`include_bytes!` in this Rust file.
+    pub includes: Vec<Include>,
+    /// HTTP requests and what resolves their URLs (Rust files).
+    pub calls: crate::extract::rust::calls::CallFacts,
+    /// Webhook handlers' building blocks (Rust files).
+    pub webhooks: crate::extract::rust::webhooks::WebhookFacts,
+    /// Origin uses in env, config and front-end files (Rust ones are in `calls`).
+    pub origins: Vec<crate::extract::origins::OriginUse>,
+    /// Mentions of `*.0bit.app` hosts, with the Rust gate at each.
+    pub hosts: Vec<(crate::extract::origins::HostMention, Gate)>,
+    /// Local modules this JS/TS file imports, as written.
+    pub imports: Vec<String>,
+    /// The JS/TS module starts with `"use client"`.
+    pub use_client: bool,
+    pub suppressions: Vec<Suppression>,
+    pub notes: Vec<Note>,
+    /// Gates inherited from the `mod` declaration of this file; set by [`check`].
+    pub inherited: Gate,
+    /// The client-side Rust file that compiles this file in with `include_str!`/`include_bytes!`.
+    pub shipped_by: Option<String>,
+}
+
+impl FileAnalysis {
+    pub(crate) fn new(path: &str, class: FileClass) -> Self {
+        FileAnalysis {
+            path: path.to_string(),
+            class,
+            lines: LineIndex::binary(),
+            display: None,
+            credentials: Vec::new(),
+            env_reads: Vec::new(),
+            env_assignments: Vec::new(),
+            mod_decls: Vec::new(),
+            includes: Vec::new(),
+            calls: Default::default(),
+            webhooks: Default::default(),
+            origins: Vec::new(),
+            hosts: Vec::new(),
+            imports: Vec::new(),
+            use_client: false,
+            suppressions: Vec::new(),
+            notes: Vec::new(),
+            inherited: Gate::default(),
+            shipped_by: None,
+        }
+    }
+
+    pub(crate) fn note(&mut self, kind: NoteKind, message: impl Into<String>) {
+        self.notes.push(Note::new(self.path.clone(), kind, message));
+    }
+
+    /// A finding at `span` of this file, for a rule to hand to the context.
+    pub fn draft(
+        &self,
+        span: Range<usize>,
+        message: String,
+        help: String,
+        evidence: String,
+    ) -> Draft<'_> {
+        Draft::new(&self.path, &self.lines, span, message, help, evidence)
+    }
+
+    /// Where a value with `context` runs and in which scope.
+    pub fn place(&self, context: &HitContext) -> Place {
+        let gate = context.gate.or(self.inherited);
+        let test_code = self.class.test_code || gate.test;
+        let kind = self.class.kind;
+        let side = match kind {
+            _ if self.shipped_by.is_some() => Side::Client,
+            FileKind::Env => match &context.variable {
+                Some(name) if env_file::is_public(name) => Side::Client,
+                _ => Side::Server,
+            },
+            // Tests and comments are never compiled into a bundle.
+            FileKind::Rust if test_code || !context.compiled => Side::Server,
+            FileKind::FrontEnd if test_code => Side::Server,
+            // Server-gated code is not compiled into the browser build of any package.
+            _ if gate.server => Side::Server,
+            _ => match self.class.package_side {
+                PackageSide::Client | PackageSide::Shared => Side::Client,
+                PackageSide::Server => Side::Server,
+            },
+        };
+        Place {
+            side,
+            test_code,
+            live: self.class.live && !gate.test,
+            runbook: self.class.runbook,
+            kind,
+        }
+    }
+}

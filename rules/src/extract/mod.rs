@@ -1,0 +1,10 @@
+pub mod analyze;
+pub mod bundle;
+pub mod credential;
+pub mod env_file;
+pub mod file;
+pub mod js;
+pub mod origins;
+pub mod redact;
+pub mod rust;
+pub mod suppression;

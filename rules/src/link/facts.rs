@@ -1,0 +1,132 @@
+//! The project-wide view the rules read: every file's facts and the cross-file joins.
+
+use std::collections::BTreeSet;
+
+use crate::extract::file::{FileAnalysis, HitContext};
+use crate::extract::suppression::Suppression;
+use crate::extract::{credential, env_file};
+use crate::project::model::ProjectModel;
+
+/// The project-wide view the rules read.
+pub struct Facts<'a> {
+    pub model: &'a ProjectModel,
+    pub files: &'a [FileAnalysis],
+    /// Every Rust request to a 0Bit API host, resolved across files.
+    pub requests: Vec<crate::link::requests::ResolvedRequest<'a>>,
+    /// Webhook handlers and the types events are read into.
+    pub webhooks: crate::link::webhooks::WebhookModel<'a>,
+    /// Variables some env file assigns a secret-shaped value (`GATE_KEY=sk_test_...`).
+    secret_variables: BTreeSet<String>,
+}
+
+impl<'a> Facts<'a> {
+    /// Joins the files' facts: requests resolved across files, the webhook handler graph, and
+    /// which variables env files give secret values.
+    pub fn link(model: &'a ProjectModel, files: &'a [FileAnalysis]) -> Self {
+        let secret_variables = files
+            .iter()
+            .flat_map(|file| &file.env_assignments)
+            .filter(|a| {
+                env_file::name_marks_secret(&a.name)
+                    || credential::secret_prefix(&a.value).is_some()
+            })
+            .map(|a| a.name.clone())
+            .collect();
+        Facts {
+            model,
+            files,
+            requests: crate::link::requests::resolve(model, files),
+            webhooks: crate::link::webhooks::build(model, files),
+            secret_variables,
+        }
+    }
+}
+
+impl Facts<'_> {
+    /// Every origin use in live, non-test code and config, with its file: Rust uses (consts
+    /// resolved within the file) and env, config and front-end ones.
+    pub fn origin_uses(&self) -> Vec<(&FileAnalysis, crate::extract::origins::OriginUse)> {
+        let mut uses = Vec::new();
+        for file in self.files {
+            for rust in &file.calls.origins {
+                let place = file.place(&HitContext {
+                    gate: rust.gate,
+                    compiled: true,
+                    ..HitContext::default()
+                });
+                let value = resolve_in_file(file, &rust.value);
+                if let (true, Some(value)) = (place.live && !place.test_code, value) {
+                    uses.push((
+                        file,
+                        crate::extract::origins::OriginUse {
+                            value,
+                            span: rust.span.clone(),
+                            wildcard: rust.wildcard,
+                        },
+                    ));
+                }
+            }
+            let place = file.place(&HitContext::default());
+            if place.live && !place.test_code {
+                uses.extend(file.origins.iter().map(|u| (file, u.clone())));
+            }
+        }
+        uses
+    }
+
+    /// A server secret: named like one, or given a secret value by some env file.
+    pub fn is_secret_variable(&self, name: &str) -> bool {
+        env_file::name_marks_secret(name) || self.secret_variables.contains(name)
+    }
+}
+
+/// A Rust string template with the file's own consts substituted; `None` when a piece is
+/// known only elsewhere or at runtime.
+fn resolve_in_file(
+    file: &FileAnalysis,
+    template: &crate::extract::rust::calls::Template,
+) -> Option<String> {
+    let mut out = String::new();
+    for piece in template {
+        match piece {
+            crate::extract::rust::calls::Piece::Text(text) => out.push_str(text),
+            crate::extract::rust::calls::Piece::Const(name) => {
+                let constant = file.calls.consts.iter().find(|c| &c.name == name)?;
+                match constant.value.as_slice() {
+                    [crate::extract::rust::calls::Piece::Text(text)] => out.push_str(text),
+                    _ => return None,
+                }
+            }
+            _ if out.contains("://") => break,
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+/// Which suppression comment silenced something, for the rules that judge the comments.
+pub struct SuppressionUse<'a> {
+    files: &'a [FileAnalysis],
+    /// By the comment's position in [`SuppressionUse::all`].
+    used: Vec<bool>,
+}
+
+impl<'a> SuppressionUse<'a> {
+    /// `used` says, by the comment's position in [`SuppressionUse::all`], which silenced
+    /// something.
+    pub fn new(files: &'a [FileAnalysis], used: Vec<bool>) -> Self {
+        SuppressionUse { files, used }
+    }
+
+    /// Every suppression comment with its file, in file order.
+    pub fn all(&self) -> impl Iterator<Item = (&'a FileAnalysis, &'a Suppression)> + 'a {
+        self.files
+            .iter()
+            .flat_map(|file| file.suppressions.iter().map(move |s| (file, s)))
+    }
+
+    /// Whether the comment at `at` (a position in [`SuppressionUse::all`]) silenced a finding.
+    pub fn silenced_something(&self, at: usize) -> bool {
+        self.used.get(at).copied().unwrap_or(false)
+    }
+}

@@ -1,0 +1,4 @@
+pub mod facts;
+pub mod modules;
+pub mod requests;
+pub mod webhooks;
