@@ -1,2 +1,3 @@
 pub mod finding;
 pub mod source;
+pub mod syntax;
