@@ -1,2 +1,5 @@
 pub mod contract;
+pub mod files;
+pub mod front_end;
 pub mod model;
+pub mod package;

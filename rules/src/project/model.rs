@@ -3,35 +3,12 @@
 //! and the walk; everything here is pure data and decisions, so rules are testable without a
 //! file system.
 
-use std::collections::BTreeMap;
-
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
-/// Where code runs. Shared packages are split item by item into these two.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Side {
-    Client,
-    Server,
-}
-
-/// Which side a Cargo package is on, as a whole.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PackageSide {
-    Client,
-    Server,
-    /// Full-stack (leptos, dioxus): server-gated items are server, the rest ships to browsers.
-    Shared,
-}
-
-impl PackageSide {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PackageSide::Client => "client",
-            PackageSide::Server => "server",
-            PackageSide::Shared => "shared",
-        }
-    }
-}
+pub use crate::project::files::{file_name, FileClass, FileKind};
+pub use crate::project::front_end::{astro_frontmatter, declares_use_client, FrontEnd};
+use crate::project::front_end::{directives, imports_server_only, is_server_path};
+pub use crate::project::package::{Dependency, Package, PackageManifest, PackageSide, Side};
 
 /// `[launch] environment`: a launch gate is live unless told otherwise.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -39,35 +16,6 @@ pub enum Environment {
     #[default]
     Live,
     Sandbox,
-}
-
-/// One declared dependency of a Cargo package, as the manifest states it.
-#[derive(Clone, Debug, Default)]
-pub struct Dependency {
-    pub name: String,
-    pub features: Vec<String>,
-    /// Declared under `[target.'cfg(target_arch = "wasm32")'.dependencies]`.
-    pub wasm_only: bool,
-}
-
-/// A Cargo package as read from `cargo metadata` or its manifest.
-#[derive(Clone, Debug, Default)]
-pub struct PackageManifest {
-    pub name: String,
-    /// Folder of the package relative to the scanned root (`""` for the root), with `/`.
-    pub dir: String,
-    pub dependencies: Vec<Dependency>,
-    /// `[features]`: feature name to what it enables (`"leptos/hydrate"`, `"dep:axum"`).
-    pub features: BTreeMap<String, Vec<String>>,
-}
-
-#[derive(Clone, Debug)]
-pub struct Package {
-    pub name: String,
-    pub dir: String,
-    pub side: PackageSide,
-    /// Why the side was chosen, for `--verbose`-style explanations and tests.
-    pub reason: String,
 }
 
 /// The parts of the config that rules check or point at.
@@ -107,139 +55,6 @@ impl LaunchConfig {
     }
 }
 
-/// A folder with a `package.json` (or a trunk front end).
-#[derive(Clone, Debug)]
-pub struct FrontEnd {
-    pub dir: String,
-    /// A Node back end (express, fastify, …) with no front-end framework: all server.
-    pub server_only: bool,
-    /// A Next.js app: files under `app/` are server components unless they say "use client".
-    pub next: bool,
-}
-
-/// Crates that only make sense in a browser.
-const BROWSER_CRATES: [&str; 8] = [
-    "wasm-bindgen",
-    "web-sys",
-    "js-sys",
-    "yew",
-    "sycamore",
-    "dioxus-web",
-    "seed",
-    "trunk",
-];
-/// Crates that serve HTTP.
-const SERVER_CRATES: [&str; 9] = [
-    "axum",
-    "actix-web",
-    "rocket",
-    "warp",
-    "poem",
-    "tide",
-    "salvo",
-    "leptos_axum",
-    "leptos_actix",
-];
-
-impl PackageManifest {
-    /// Features this package turns on for a dependency, directly or through its own features
-    /// (`hydrate = ["leptos/hydrate"]`).
-    fn dependency_features(&self, dependency: &Dependency) -> Vec<String> {
-        let mut features = dependency.features.clone();
-        let prefix = format!("{}/", dependency.name);
-        let weak_prefix = format!("{}?/", dependency.name);
-        for enabled in self.features.values().flatten() {
-            if let Some(feature) = enabled
-                .strip_prefix(&prefix)
-                .or_else(|| enabled.strip_prefix(&weak_prefix))
-            {
-                features.push(feature.to_string());
-            }
-        }
-        features
-    }
-
-    /// The side of a package from its dependencies (spec §2, "Sides").
-    pub fn side(&self, declared_client: bool) -> (PackageSide, String) {
-        if declared_client {
-            return (PackageSide::Client, "named in `[client] packages`".into());
-        }
-        let mut browser = None;
-        let mut server = None;
-        for dependency in &self.dependencies {
-            let name = dependency.name.as_str();
-            let features = self.dependency_features(dependency);
-            let has = |feature: &str| features.iter().any(|f| f == feature);
-            let is_browser = BROWSER_CRATES.contains(&name)
-                || name.starts_with("gloo")
-                || (name == "leptos" && (has("csr") || has("hydrate")))
-                || (name == "dioxus" && has("web"))
-                || dependency.wasm_only;
-            let is_server = SERVER_CRATES.contains(&name)
-                || (name == "hyper" && has("server"))
-                || (name == "leptos" && has("ssr"))
-                || (name == "dioxus" && (has("server") || has("fullstack") && has("axum")));
-            if is_browser && browser.is_none() {
-                browser = Some(name.to_string());
-            }
-            if is_server && server.is_none() {
-                server = Some(name.to_string());
-            }
-        }
-        match (browser, server) {
-            (Some(b), Some(s)) => (PackageSide::Shared, format!("depends on `{b}` and `{s}`")),
-            (Some(b), None) => (PackageSide::Client, format!("depends on `{b}`")),
-            (None, Some(s)) => (PackageSide::Server, format!("depends on `{s}`")),
-            (None, None) => (PackageSide::Server, "no browser dependency".into()),
-        }
-    }
-}
-
-/// What kind of file a path is, from its name alone.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FileKind {
-    Rust,
-    /// `.env`, `.env.*`
-    Env,
-    /// `.js .mjs .cjs .ts .jsx .tsx .vue .svelte .astro .html`, and page templates
-    /// (`.hbs .tera .jinja .j2 .njk .liquid`)
-    FrontEnd,
-    SourceMap,
-    Wasm,
-    /// Markdown and text read by people: runbooks, support docs.
-    Doc,
-    /// Anything else that is text: TOML, YAML, JSON, shell, …
-    Other,
-}
-
-impl FileKind {
-    pub fn of(path: &str) -> FileKind {
-        let name = file_name(path);
-        if name == ".env" || name.starts_with(".env.") {
-            return FileKind::Env;
-        }
-        match extension(name) {
-            "rs" => FileKind::Rust,
-            "js" | "mjs" | "cjs" | "ts" | "mts" | "cts" | "jsx" | "tsx" | "vue" | "svelte"
-            | "astro" | "html" | "htm" | "hbs" | "handlebars" | "tera" | "jinja" | "j2" | "njk"
-            | "liquid" => FileKind::FrontEnd,
-            "map" => FileKind::SourceMap,
-            "wasm" => FileKind::Wasm,
-            "md" | "markdown" | "txt" | "rst" | "adoc" => FileKind::Doc,
-            _ => FileKind::Other,
-        }
-    }
-}
-
-pub fn file_name(path: &str) -> &str {
-    path.rsplit('/').next().unwrap_or(path)
-}
-
-fn extension(name: &str) -> &str {
-    name.rsplit_once('.')
-        .map_or("", |(stem, ext)| if stem.is_empty() { "" } else { ext })
-}
-
 /// Built bundle folders: what a build writes for browsers.
 const BUNDLE_DIRS: [&str; 7] = ["dist", "build", "out", "pkg", "public", "static", "www"];
 /// Folders that hold tests, examples and fixtures: never live scope.
@@ -269,24 +84,6 @@ const NON_LIVE_WORDS: [&str; 13] = [
     "examples",
     "sample",
 ];
-
-/// Where a file sits, before anything inside it is looked at.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FileClass {
-    pub kind: FileKind,
-    /// For non-Rust files: client or server. For Rust files: the package side, where shared
-    /// means per-item.
-    pub package_side: PackageSide,
-    /// Under `tests/`, `examples/`, `fixtures/`, a `*.test.*` file, …
-    pub test_code: bool,
-    /// False when the file name marks another environment (or the launch is `sandbox`).
-    pub live: bool,
-    /// A runbook or support document (reported by `runbook-leak`, not the code rules).
-    pub runbook: bool,
-    /// Tracked by git but listed by an ignore file: read by the credential rules only, since
-    /// an ignore file must not hide a committed secret.
-    pub credentials_only: bool,
-}
 
 /// Everything the rules need to know about the project as a whole.
 #[derive(Clone, Debug, Default)]
@@ -476,55 +273,6 @@ impl ProjectModel {
     }
 }
 
-/// Server paths of a front-end package (spec §2): API routes, route handlers, server folders,
-/// `*.server.*` files, SvelteKit `+server.*` endpoints, build tool config that runs in Node
-/// (`vite.config.ts`), and Next.js `middleware`/`instrumentation`, which run on the server.
-fn is_server_path(inner: &str) -> bool {
-    let name = file_name(inner);
-    let dirs: Vec<&str> = inner.split('/').collect();
-    let dirs = &dirs[..dirs.len() - 1];
-    let in_app_dir = dirs.first().is_some_and(|d| *d == "app")
-        || (dirs.first() == Some(&"src") && dirs.get(1) == Some(&"app"));
-    inner.starts_with("pages/api/")
-        || inner.starts_with("src/pages/api/")
-        || (in_app_dir && name.starts_with("route."))
-        || dirs.contains(&"server")
-        || name.contains(".server.")
-        || (dirs.is_empty() && name.contains(".config."))
-        || name.starts_with("+server.")
-        || ((dirs.is_empty() || dirs == ["src"])
-            && (name.starts_with("middleware.") || name.starts_with("instrumentation.")))
-}
-
-/// The directive prologue of a JS module: the string statements (`"use client";`) before
-/// any other code, after comments.
-fn directives(text: &str) -> Vec<&str> {
-    let mut found = Vec::new();
-    let mut rest = text.trim_start_matches('\u{feff}');
-    loop {
-        rest = rest.trim_start();
-        if let Some(comment) = rest.strip_prefix("//") {
-            rest = comment.split_once('\n').map_or("", |(_, after)| after);
-        } else if let Some(comment) = rest.strip_prefix("/*") {
-            rest = comment.split_once("*/").map_or("", |(_, after)| after);
-        } else if let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') {
-            let Some((directive, after)) = rest[1..].split_once(quote) else {
-                break;
-            };
-            found.push(directive);
-            rest = after.trim_start().trim_start_matches(';');
-        } else {
-            break;
-        }
-    }
-    found
-}
-
-/// `import "server-only"`: the module refuses to be bundled for the browser.
-fn imports_server_only(text: &str) -> bool {
-    text.contains("import \"server-only\"") || text.contains("import 'server-only'")
-}
-
 impl ProjectModel {
     /// Whether a front-end file that its path calls client declares that it runs on the
     /// server: a `"use server"` directive or `import "server-only"`.
@@ -535,77 +283,6 @@ impl ProjectModel {
     /// The Next.js app holding `path`, if any.
     pub fn next_app_of(&self, path: &str) -> Option<&FrontEnd> {
         self.frontend_of(path).filter(|frontend| frontend.next)
-    }
-}
-
-/// `"use client"` in a module's directive prologue.
-pub fn declares_use_client(text: &str) -> bool {
-    directives(text).contains(&"use client")
-}
-
-/// The byte range of an Astro component's frontmatter (the `---` fenced script at the top),
-/// which runs on the server and is never shipped.
-pub fn astro_frontmatter(text: &str) -> Option<std::ops::Range<usize>> {
-    let start = text.len() - text.trim_start().len();
-    if !text[start..].starts_with("---") {
-        return None;
-    }
-    let body = start + 3;
-    let end = text[body..]
-        .find("\n---")
-        .map_or(text.len(), |at| body + at + 4);
-    Some(start..end)
-}
-
-impl FrontEnd {
-    /// A trunk front end (`Trunk.toml`): all its sources are client.
-    pub fn trunk(dir: &str) -> FrontEnd {
-        FrontEnd {
-            dir: dir.to_string(),
-            server_only: false,
-            next: false,
-        }
-    }
-
-    /// Reads what matters of a `package.json`: Node packages that name only server
-    /// frameworks are back ends; Next.js apps have server components.
-    pub fn from_package_json(dir: &str, package_json: &str) -> FrontEnd {
-        const FRONT_END: [&str; 14] = [
-            "react",
-            "react-dom",
-            "vue",
-            "svelte",
-            "@sveltejs/kit",
-            "solid-js",
-            "preact",
-            "next",
-            "nuxt",
-            "astro",
-            "vite",
-            "@angular/core",
-            "lit",
-            "@0bit/gate-js",
-        ];
-        const BACK_END: [&str; 6] = [
-            "express",
-            "fastify",
-            "koa",
-            "@hapi/hapi",
-            "@nestjs/core",
-            "hono",
-        ];
-        let value = serde_json::from_str::<serde_json::Value>(package_json).unwrap_or_default();
-        let names: Vec<&str> = ["dependencies", "devDependencies"]
-            .iter()
-            .filter_map(|section| value.get(section)?.as_object())
-            .flat_map(|deps| deps.keys().map(String::as_str))
-            .collect();
-        FrontEnd {
-            dir: dir.to_string(),
-            server_only: names.iter().any(|n| BACK_END.contains(n))
-                && !names.iter().any(|n| FRONT_END.contains(n)),
-            next: names.contains(&"next"),
-        }
     }
 }
 
