@@ -74,18 +74,7 @@ pub fn analyze_file(model: &ProjectModel, path: &str, bytes: &[u8]) -> FileAnaly
             .map(|m| (m, Gate::default()))
             .collect();
     }
-    let reportable = !analysis.origins.is_empty()
-        || !analysis.hosts.is_empty()
-        || model.launch.path.as_deref() == Some(path)
-        || !analysis.credentials.is_empty()
-        || !analysis.env_reads.is_empty()
-        || analysis.env_assignments.iter().any(Assignment::is_public)
-        || !analysis.suppressions.is_empty()
-        || analysis.calls.may_be_reported()
-        || analysis.webhooks.may_be_reported();
-    // Only files that may be reported keep line bookkeeping and (masked) text; the rest
-    // are dropped here, so memory does not grow with the size of the project.
-    if reportable {
+    if analysis.may_be_reported(model.launch.path.as_deref()) {
         analysis.lines = LineIndex::new(text.clone());
         let found: Vec<Credential> = analysis
             .credentials
@@ -374,6 +363,7 @@ fn analyze_source_map(analysis: &mut FileAnalysis, text: &str) {
 }
 
 fn analyze_wasm(analysis: &mut FileAnalysis, bytes: &[u8]) {
+    analysis.lines = LineIndex::binary();
     if !credential::may_contain(bytes) {
         return;
     }

@@ -123,7 +123,7 @@ impl FileAnalysis {
         FileAnalysis {
             path: path.to_string(),
             class,
-            lines: LineIndex::binary(),
+            lines: LineIndex::default(),
             display: None,
             credentials: Vec::new(),
             env_reads: Vec::new(),
@@ -141,6 +141,21 @@ impl FileAnalysis {
             inherited: Gate::default(),
             shipped_by: None,
         }
+    }
+
+    /// Whether a finding may point into this file: only such files keep their lines and
+    /// (masked) text, so memory does not grow with the size of the project. Every fact a
+    /// rule can report at must make this true; `Context::report` asserts it.
+    pub fn may_be_reported(&self, config_path: Option<&str>) -> bool {
+        !self.origins.is_empty()
+            || !self.hosts.is_empty()
+            || config_path == Some(self.path.as_str())
+            || !self.credentials.is_empty()
+            || !self.env_reads.is_empty()
+            || self.env_assignments.iter().any(Assignment::is_public)
+            || !self.suppressions.is_empty()
+            || self.calls.may_be_reported()
+            || self.webhooks.may_be_reported()
     }
 
     pub(crate) fn note(&mut self, kind: NoteKind, message: impl Into<String>) {

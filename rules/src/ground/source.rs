@@ -9,7 +9,8 @@ pub struct Position {
 }
 
 /// Byte offsets of line starts. A file without line structure (`.wasm`) has one line, and its
-/// columns are byte offsets plus one.
+/// columns are byte offsets plus one. The default index keeps no lines at all: the index of
+/// a file dropped because nothing can be reported in it (see [`LineIndex::is_kept`]).
 #[derive(Clone, Debug, Default)]
 pub struct LineIndex {
     line_starts: Vec<usize>,
@@ -54,12 +55,17 @@ impl LineIndex {
         }
     }
 
+    /// False for the default index, which a file gets when its lines were not kept.
+    pub fn is_kept(&self) -> bool {
+        !self.line_starts.is_empty()
+    }
+
     pub fn position(&self, offset: usize) -> Position {
         let line = self
             .line_starts
             .partition_point(|&start| start <= offset)
             .max(1);
-        let line_start = self.line_starts[line - 1];
+        let line_start = self.line_starts.get(line - 1).copied().unwrap_or(0);
         let column = match &self.text {
             Some(text) => {
                 let end = floor_char_boundary(text, offset.min(text.len()));

@@ -45,6 +45,14 @@ impl<'a> Context<'a> {
     }
 
     pub fn report(&mut self, rule: &Rule, draft: Draft<'_>) {
+        // A file keeps its lines only when its facts say something may be reported in it;
+        // a finding anywhere else would get line 1, a byte offset as column and no excerpt.
+        debug_assert!(
+            draft.lines.is_kept(),
+            "`{}` reported into `{}`, whose lines were not kept: make the facts it reports at count in `FileAnalysis::may_be_reported`",
+            rule.id,
+            draft.path
+        );
         // One mistake, one finding: a helper used by several callers, or a struct sent by
         // several requests, is reported once, for the first.
         let repeated = !self
@@ -72,5 +80,46 @@ impl<'a> Context<'a> {
 
     pub fn into_findings(self) -> Vec<Finding> {
         self.findings
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ground::source::LineIndex;
+
+    static RULE: Rule = Rule {
+        id: "test-rule",
+        default: Level::Deny,
+        area: "Test",
+        live_only: false,
+        docs: "",
+        check: crate::rules::Check::Facts(|_, _| {}),
+    };
+
+    fn draft(lines: &LineIndex) -> Draft<'_> {
+        Draft::new("src/a.rs", lines, 4..5, "m".into(), "h".into(), "e".into())
+    }
+
+    #[test]
+    fn a_finding_gets_the_line_and_column_of_its_file() {
+        let levels = Levels::default();
+        let mut cx = Context::new(&levels);
+        let lines = LineIndex::new("ab\ncdef\n".into());
+        cx.report(&RULE, draft(&lines));
+        let findings = cx.into_findings();
+        assert_eq!((findings[0].start.line, findings[0].start.column), (2, 2));
+        assert_eq!(findings[0].severity, Severity::Error);
+    }
+
+    /// The trap this guards: a rule reporting into a file whose lines were dropped would
+    /// silently get line 1 and a byte offset as column.
+    #[test]
+    #[cfg(debug_assertions)]
+    #[should_panic(expected = "whose lines were not kept")]
+    fn reporting_into_a_file_without_kept_lines_is_caught() {
+        let levels = Levels::default();
+        let mut cx = Context::new(&levels);
+        cx.report(&RULE, draft(&LineIndex::default()));
     }
 }

@@ -43,7 +43,7 @@ pub struct Rule {
     /// Reports nothing when `[launch] environment = "sandbox"`.
     pub live_only: bool,
     /// The user docs: What it does / Why is this bad? / Example / Use instead.
-    docs: &'static str,
+    pub(crate) docs: &'static str,
     pub check: Check,
 }
 
