@@ -24,12 +24,20 @@ declare_rule! {
     ///
     /// ## Example
     /// ```rust,ignore
+    /// # fn session() -> CreateSession {
+    /// # CreateSession {
     /// return_url: "https://abc123.ngrok-free.app/return".into(),
+    /// # }
+    /// # }
     /// ```
     ///
     /// Use instead:
     /// ```rust,ignore
+    /// # fn session(config: &Config) -> CreateSession {
+    /// # CreateSession {
     /// return_url: format!("{}/return", config.public_origin), // https, declared
+    /// # }
+    /// # }
     /// ```
     pub static INSECURE_ORIGIN = {
         id: "insecure-origin",

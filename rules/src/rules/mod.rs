@@ -56,13 +56,74 @@ pub enum Check {
 }
 
 impl Rule {
-    /// The docs as Markdown, without the one space `///` leaves at the start of each line.
+    /// The docs as Markdown, without the one space `///` leaves at the start of each line and
+    /// without the hidden lines of Rust examples (`# `, as rustdoc hides them).
     pub fn docs(&self) -> String {
+        let mut shown = Vec::new();
+        let mut fence: Option<bool> = None;
+        for line in self.docs_lines() {
+            match (fence, line.trim_start().strip_prefix("```")) {
+                (None, Some(info)) => fence = Some(info.is_empty() || info.starts_with("rust")),
+                (Some(_), Some(_)) => fence = None,
+                (Some(true), None) if is_hidden(line) => continue,
+                _ => {}
+            }
+            shown.push(line);
+        }
+        shown.join("\n")
+    }
+
+    /// The code blocks of "## Example" (each must produce this rule's finding) and of "Use
+    /// instead:" (which must not), with hidden lines shown; `tests/rule_docs.rs` checks them.
+    pub fn examples(&self) -> Vec<Example> {
+        let mut examples = Vec::new();
+        let mut flagged = None;
+        // Inside a fence: the example being read, if its section is checked.
+        let mut fence: Option<Option<Example>> = None;
+        for line in self.docs_lines() {
+            let info = line.trim_start().strip_prefix("```");
+            match (&mut fence, info) {
+                (None, Some(info)) => {
+                    let language = match info.split(',').next().unwrap_or("").trim() {
+                        "" => "rust",
+                        language => language,
+                    };
+                    fence = Some(flagged.map(|flagged| Example {
+                        flagged,
+                        language: language.to_string(),
+                        code: String::new(),
+                    }));
+                }
+                (Some(open), Some(_)) => {
+                    examples.extend(open.take());
+                    fence = None;
+                }
+                (Some(Some(example)), None) => {
+                    let line = if example.language == "rust" {
+                        unhide(line)
+                    } else {
+                        line
+                    };
+                    example.code.push_str(line);
+                    example.code.push('\n');
+                }
+                (Some(None), None) => {}
+                (None, None) if line.starts_with("## ") => {
+                    flagged = (line == "## Example").then_some(true)
+                }
+                (None, None) if line.starts_with("Use instead") && flagged.is_some() => {
+                    flagged = Some(false)
+                }
+                (None, None) => {}
+            }
+        }
+        examples
+    }
+
+    fn docs_lines(&self) -> impl Iterator<Item = &'static str> {
         self.docs
             .lines()
             .map(|line| line.strip_prefix(' ').unwrap_or(line))
-            .collect::<Vec<_>>()
-            .join("\n")
     }
 
     /// The first sentence of "What it does", for listings.
@@ -85,6 +146,30 @@ impl Rule {
             self.id.replace('-', "_"),
             self.id.replace('-', "_").to_uppercase()
         )
+    }
+}
+
+/// A code block of a rule's docs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Example {
+    /// Under "## Example": the rule must report it. Under "Use instead:": it must not.
+    pub flagged: bool,
+    /// The fence's language: `rust` (the default), `toml`, `sh`, …
+    pub language: String,
+    pub code: String,
+}
+
+/// A line rustdoc hides in a Rust example: `# ` and what follows, or a lone `#`.
+fn is_hidden(line: &str) -> bool {
+    let line = line.trim_start();
+    line == "#" || line.starts_with("# ")
+}
+
+fn unhide(line: &str) -> &str {
+    match line.trim_start() {
+        "#" => "",
+        trimmed if trimmed.starts_with("# ") => &trimmed[2..],
+        _ => line,
     }
 }
 
@@ -163,4 +248,48 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 /// Words for a credential in messages: `live secret key`, `test webhook signing secret`.
 fn describe(credential: &crate::extract::credential::Credential) -> String {
     format!("{} {}", credential.mode.as_str(), credential.kind.noun())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static DOCS: Rule = Rule {
+        id: "docs-rule",
+        default: Level::Warn,
+        area: "Test",
+        live_only: false,
+        docs: " ## What it does\n Finds things.\n\n ```rust\n not_checked();\n ```\n\n ## Example\n ```rust,ignore\n # fn main() {\n bad();\n # }\n ```\n\n Use instead:\n ```toml\n # launchlint.toml\n [origins]\n ```\n\n ## Configuration\n ```toml\n x = 1\n ```\n",
+        check: Check::Facts(|_, _| {}),
+    };
+
+    #[test]
+    fn docs_hide_the_hidden_lines_of_rust_examples_only() {
+        let docs = DOCS.docs();
+        assert!(
+            docs.contains("bad();") && !docs.contains("fn main"),
+            "{docs}"
+        );
+        assert!(docs.contains("# launchlint.toml"), "{docs}");
+    }
+
+    #[test]
+    fn examples_are_the_blocks_of_example_and_use_instead() {
+        let examples = DOCS.examples();
+        assert_eq!(
+            examples,
+            [
+                Example {
+                    flagged: true,
+                    language: "rust".into(),
+                    code: "fn main() {\nbad();\n}\n".into(),
+                },
+                Example {
+                    flagged: false,
+                    language: "toml".into(),
+                    code: "# launchlint.toml\n[origins]\n".into(),
+                },
+            ]
+        );
+    }
 }

@@ -23,14 +23,14 @@ declare_rule! {
     /// ```
     ///
     /// Use instead:
-    /// ```toml
-    /// # Launch on 0Gate; keep 0Base work behind a sandbox flag until it is approved.
-    /// [launch]
-    /// product-surface = "0gate"
+    /// ```rust,ignore
+    /// // Launch on 0Gate; 0Base stays out of live code until the account is approved.
+    /// const GATE_API: &str = "https://gate-api.0bit.app/v1";
     /// ```
     ///
     /// ## Configuration
-    /// `enabled-products = ["0pools"]` once your account is approved for 0Pools.
+    /// `[launch] enabled-products = ["0pools"]` once your account is approved for 0Pools;
+    /// `product-surface = "0gate"` names the surface the launch is for.
     pub static REVIEW_ONLY_PRODUCT = {
         id: "review-only-product",
         default: Deny,

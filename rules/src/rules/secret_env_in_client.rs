@@ -29,13 +29,19 @@ declare_rule! {
     /// ## Example
     /// ```rust,ignore
     /// // web/src/api.rs, compiled to wasm
+    /// # pub fn gate_key() -> &'static str {
     /// let key = env!("OBIT_SECRET_KEY");
+    /// # key
+    /// # }
     /// ```
     ///
     /// Use instead:
     /// ```rust,ignore
     /// // Create the session on the server; the browser gets the client secret from it.
+    /// # pub fn gate_key() -> &'static str {
     /// let publishable_key = env!("OBIT_PUBLISHABLE_KEY");
+    /// # publishable_key
+    /// # }
     /// ```
     pub static SECRET_ENV_IN_CLIENT = {
         id: "secret-env-in-client",

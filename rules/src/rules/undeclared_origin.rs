@@ -27,7 +27,13 @@ declare_rule! {
     ///
     /// ## Example
     /// ```rust,ignore
+    /// # async fn create_session(client: &reqwest::Client) -> reqwest::Result<()> {
+    /// # let session =
     /// json!({ "return_url": "https://checkout.tidepool.coffee/done" })
+    /// # ;
+    /// # client.post("https://gate-api.0bit.app/v1/gate_sessions").json(&session).send().await?;
+    /// # Ok(())
+    /// # }
     /// ```
     ///
     /// Use instead:

@@ -1,0 +1,176 @@
+//! Every example in a rule's docs is checked: the code under "## Example" must produce that
+//! rule's finding, the code under "Use instead:" must not. Each example becomes a file of a
+//! tiny merchant workspace (an axum server and a Leptos front end) that the real binary scans.
+//!
+//! Where an example goes: the path its first line names in a comment (`// web/src/lib.rs,
+//! compiled to wasm`, `# launchlint.toml`), else `server/src/main.rs` for Rust and
+//! `launchlint.toml` for TOML. A "Use instead" example in another file than the example it
+//! answers (a config that declares what the code uses) is scanned together with it; one in the
+//! same file replaces it. Rust examples may carry the rest of a real file in rustdoc's hidden
+//! `# ` lines, which `explain` and the rendered docs do not show.
+
+use std::path::Path;
+use std::process::Command;
+
+use launchlint_rules::rules::{self, Example, Rule};
+
+const SERVER_MANIFEST: &str = r#"[package]
+name = "harbour-server"
+version = "0.1.0"
+edition = "2021"
+
+[dependencies]
+axum = "0.7"
+tokio = { version = "1", features = ["full"] }
+reqwest = { version = "0.12", features = ["json"] }
+serde = { version = "1", features = ["derive"] }
+serde_json = "1"
+hmac = "0.12"
+sha2 = "0.10"
+hex = "0.4"
+uuid = { version = "1", features = ["v4"] }
+sqlx = { version = "0.8", features = ["postgres", "runtime-tokio"] }
+"#;
+
+const WEB_MANIFEST: &str = r#"[package]
+name = "harbour-web"
+version = "0.1.0"
+edition = "2021"
+
+[dependencies]
+leptos = { version = "0.7", features = ["csr"] }
+gloo-net = "0.6"
+wasm-bindgen = "0.2"
+"#;
+
+/// The path an example's first line names, if it names one.
+fn named_path(example: &Example) -> Option<String> {
+    let first = example.code.lines().next()?.trim();
+    let comment = first
+        .strip_prefix("//")
+        .or_else(|| first.strip_prefix('#'))?
+        .trim_start();
+    let word = comment.split([',', ' ']).next()?;
+    let known = [
+        ".rs", ".toml", ".env", ".ts", ".js", ".tsx", ".md", ".yml", ".yaml",
+    ];
+    (known.iter().any(|ext| word.ends_with(ext)) || word.starts_with(".env"))
+        .then(|| word.to_string())
+}
+
+/// Where an example goes when nothing else says.
+fn path_of(example: &Example) -> String {
+    named_path(example).unwrap_or_else(|| match example.language.as_str() {
+        "toml" => "launchlint.toml".into(),
+        "sh" | "dotenv" | "env" => ".env".into(),
+        _ => "server/src/main.rs".into(),
+    })
+}
+
+fn write(root: &Path, path: &str, text: &str) {
+    let path = root.join(path);
+    std::fs::create_dir_all(path.parent().expect("a parent")).expect("create dir");
+    std::fs::write(path, text).expect("write");
+}
+
+/// Scans a workspace holding `files` and returns the findings of `rule`, as `path:line`.
+fn findings(rule: &Rule, files: &[(String, &str)]) -> Vec<String> {
+    let root = tempfile::tempdir().expect("temp dir");
+    let root = root.path();
+    write(
+        root,
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"server\", \"web\"]\nresolver = \"2\"\n",
+    );
+    write(root, "server/Cargo.toml", SERVER_MANIFEST);
+    write(root, "web/Cargo.toml", WEB_MANIFEST);
+    write(root, "server/src/main.rs", "fn main() {}\n");
+    write(root, "web/src/lib.rs", "");
+    for (path, text) in files {
+        write(root, path, text);
+    }
+    let output = Command::new(env!("CARGO_BIN_EXE_cargo-launchlint"))
+        .arg(root)
+        .args(["--format", "json"])
+        .output()
+        .expect("binary runs");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "`{}`: no JSON ({e}): {}",
+            rule.id,
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["rule"] == rule.id)
+        .map(|f| format!("{}:{}", f["path"], f["line"]))
+        .collect()
+}
+
+/// The files of the project each example is checked in.
+fn projects(rule: &Rule) -> Vec<(Example, Vec<(String, &'static str)>)> {
+    let examples: &'static [Example] = Vec::leak(rule.examples());
+    let mut projects = Vec::new();
+    let mut answered: Option<(String, &'static Example)> = None;
+    for example in examples {
+        let mut path = path_of(example);
+        let mut files = Vec::new();
+        if example.flagged {
+            answered = Some((path.clone(), example));
+        } else if let Some((flagged_path, flagged)) = &answered {
+            // Unnamed and in the same language: a fix of the same file.
+            if named_path(example).is_none() && flagged.language == example.language {
+                path = flagged_path.clone();
+            }
+            if *flagged_path != path {
+                files.push((flagged_path.clone(), flagged.code.as_str()));
+            }
+        }
+        files.push((path, example.code.as_str()));
+        projects.push((example.clone(), files));
+    }
+    projects
+}
+
+#[test]
+fn every_rule_has_a_flagged_and_a_clean_example() {
+    for rule in rules::ALL {
+        let examples = rule.examples();
+        assert!(
+            examples.iter().any(|e| e.flagged) && examples.iter().any(|e| !e.flagged),
+            "`{}` docs need an example and a \"Use instead\" example",
+            rule.id
+        );
+    }
+}
+
+#[test]
+#[ignore = "until every rule's examples are complete programs"]
+fn docs_examples_produce_their_rule_or_not() {
+    let mut problems = Vec::new();
+    for rule in rules::ALL {
+        for (example, files) in projects(rule) {
+            let found = findings(rule, &files);
+            let shown: Vec<&str> = files.iter().map(|(path, _)| path.as_str()).collect();
+            match (example.flagged, found.is_empty()) {
+                (true, true) => problems.push(format!(
+                    "`{}`: the Example ({}) is not reported:\n{}",
+                    rule.id,
+                    shown.join(" + "),
+                    example.code
+                )),
+                (false, false) => problems.push(format!(
+                    "`{}`: the \"Use instead\" example ({}) is reported at {found:?}:\n{}",
+                    rule.id,
+                    shown.join(" + "),
+                    example.code
+                )),
+                _ => {}
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+}
