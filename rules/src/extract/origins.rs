@@ -56,7 +56,7 @@ pub fn origin_of(value: &str) -> Option<String> {
     (!authority.is_empty()).then(|| format!("{scheme}://{authority}"))
 }
 
-/// Tunnel services: reachable from anywhere, owned by nobody in particular.
+/// Tunnel services: hosts that forward to whoever runs the tunnel.
 const TUNNEL_SUFFIXES: [&str; 10] = [
     ".ngrok.io",
     ".ngrok-free.app",
@@ -70,11 +70,26 @@ const TUNNEL_SUFFIXES: [&str; 10] = [
     ".devtunnels.ms",
 ];
 
-/// Why an origin is not fit for live traffic, if it is not.
-pub fn insecure_reason(value: &str) -> Option<&'static str> {
+/// What kind of address an origin or URL names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Address {
+    /// `*`, `https://*.shop.com`, `*.shop.com`.
+    Wildcard,
+    /// `localhost`, `127.0.0.1`, `0.0.0.0`, `[::1]`, `*.localhost`.
+    Local,
+    /// A tunnel service (ngrok, Cloudflare quick tunnels, localtunnel, …).
+    Tunnel,
+    /// Any other `http://` host.
+    PlainHttp,
+    /// Any other `https://` host.
+    Https,
+}
+
+/// The kind of address `value` names; `None` when it is not an `http(s)` URL or a wildcard.
+pub fn address_of(value: &str) -> Option<Address> {
     let trimmed = value.trim();
     if trimmed == "*" || trimmed.contains("://*") || trimmed.starts_with("*.") {
-        return Some("a wildcard");
+        return Some(Address::Wildcard);
     }
     let origin = origin_of(trimmed)?;
     let host = origin
@@ -84,18 +99,19 @@ pub fn insecure_reason(value: &str) -> Option<&'static str> {
         .split(':')
         .next()
         .unwrap_or("");
-    if matches!(host, "localhost" | "127.0.0.1" | "0.0.0.0" | "[::1]")
-        || host.ends_with(".localhost")
-    {
-        return Some("a local address");
-    }
-    if TUNNEL_SUFFIXES.iter().any(|suffix| host.ends_with(suffix)) {
-        return Some("a tunnel host");
-    }
-    if origin.starts_with("http://") {
-        return Some("not HTTPS");
-    }
-    None
+    Some(
+        if matches!(host, "localhost" | "127.0.0.1" | "0.0.0.0" | "[::1]")
+            || host.ends_with(".localhost")
+        {
+            Address::Local
+        } else if TUNNEL_SUFFIXES.iter().any(|suffix| host.ends_with(suffix)) {
+            Address::Tunnel
+        } else if origin.starts_with("http://") {
+            Address::PlainHttp
+        } else {
+            Address::Https
+        },
+    )
 }
 
 /// Whether the value is one of 0Bit's own hosts (never an origin of the merchant's).
@@ -215,22 +231,21 @@ mod tests {
     }
 
     #[test]
-    fn insecure_origins() {
-        assert_eq!(
-            insecure_reason("https://abc123.ngrok-free.app/return"),
-            Some("a tunnel host")
-        );
-        assert_eq!(
-            insecure_reason("http://shop.example.com"),
-            Some("not HTTPS")
-        );
-        assert_eq!(
-            insecure_reason("http://localhost:3000"),
-            Some("a local address")
-        );
-        assert_eq!(insecure_reason("https://*.example.com"), Some("a wildcard"));
-        assert_eq!(insecure_reason("*"), Some("a wildcard"));
-        assert_eq!(insecure_reason("https://shop.example.com/return"), None);
+    fn addresses() {
+        for (value, address) in [
+            (
+                "https://abc123.ngrok-free.app/return",
+                Some(Address::Tunnel),
+            ),
+            ("http://shop.example.com", Some(Address::PlainHttp)),
+            ("http://localhost:3000", Some(Address::Local)),
+            ("https://*.example.com", Some(Address::Wildcard)),
+            ("*", Some(Address::Wildcard)),
+            ("https://shop.example.com/return", Some(Address::Https)),
+            ("ftp://shop.example.com", None),
+        ] {
+            assert_eq!(address_of(value), address, "{value}");
+        }
     }
 
     #[test]

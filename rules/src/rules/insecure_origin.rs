@@ -1,5 +1,5 @@
 use super::declare_rule;
-use crate::extract::origins::{insecure_reason, is_0bit_url};
+use crate::extract::origins::{address_of, is_0bit_url, Address};
 use crate::link::facts::Facts;
 use crate::rules::Context;
 
@@ -48,6 +48,18 @@ declare_rule! {
     }
 }
 
+/// Why an origin is not fit for live traffic, if it is not: only a public `https://` host
+/// is.
+fn insecure_reason(value: &str) -> Option<&'static str> {
+    match address_of(value)? {
+        Address::Wildcard => Some("a wildcard"),
+        Address::Local => Some("a local address"),
+        Address::Tunnel => Some("a tunnel host"),
+        Address::PlainHttp => Some("not HTTPS"),
+        Address::Https => None,
+    }
+}
+
 fn help(reason: &str) -> String {
     match reason {
         "a wildcard" => "0Bit matches origins exactly: list each production origin (`https://shop.example.com`) instead of allowing any".into(),
@@ -91,6 +103,38 @@ fn check(facts: &Facts, cx: &mut Context) {
         let message = format!("declared origin `{value}` is {reason}");
         if let Some(draft) = launch.draft(span.clone(), message, help(reason), value.clone()) {
             cx.report(&INSECURE_ORIGIN, draft);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_public_https_hosts_are_fit_for_live_traffic() {
+        for (value, reason) in [
+            ("*", Some("a wildcard")),
+            ("https://*.tidepool.coffee", Some("a wildcard")),
+            ("http://localhost:3000/return", Some("a local address")),
+            ("https://127.0.0.1:8443", Some("a local address")),
+            ("https://shop.localhost", Some("a local address")),
+            (
+                "https://abc123.ngrok-free.app/return",
+                Some("a tunnel host"),
+            ),
+            (
+                "https://quiet-dawn.trycloudflare.com",
+                Some("a tunnel host"),
+            ),
+            ("http://checkout.tidepool.coffee", Some("not HTTPS")),
+            ("https://checkout.tidepool.coffee/done", None),
+            ("HTTPS://Checkout.Tidepool.Coffee:443/", None),
+            ("https://ngrok-free.app.tidepool.coffee", None),
+            ("not a url", None),
+            ("/relative/return", None),
+        ] {
+            assert_eq!(insecure_reason(value), reason, "{value}");
         }
     }
 }

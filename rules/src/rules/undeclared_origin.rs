@@ -1,7 +1,7 @@
 use std::collections::BTreeSet;
 
 use super::declare_rule;
-use crate::extract::origins::{insecure_reason, is_0bit_url, origin_of};
+use crate::extract::origins::{address_of, is_0bit_url, origin_of, Address};
 use crate::link::facts::Facts;
 use crate::rules::Context;
 
@@ -51,6 +51,12 @@ declare_rule! {
     }
 }
 
+/// Public `https://` origins other than 0Bit's own must be declared; the rest are not fit for
+/// live traffic at all, which `insecure-origin` reports.
+fn needs_declaring(value: &str) -> bool {
+    address_of(value) == Some(Address::Https) && !is_0bit_url(value)
+}
+
 fn check(facts: &Facts, cx: &mut Context) {
     let launch = &facts.model.launch;
     let declared: Option<BTreeSet<String>> = launch.allowed_origins.as_ref().map(|list| {
@@ -61,7 +67,7 @@ fn check(facts: &Facts, cx: &mut Context) {
     let mut reported: BTreeSet<String> = BTreeSet::new();
     for (file, origin_use) in facts.origin_uses() {
         let value = &origin_use.value;
-        if origin_use.wildcard || is_0bit_url(value) || insecure_reason(value).is_some() {
+        if origin_use.wildcard || !needs_declaring(value) {
             continue;
         }
         let Some(origin) = origin_of(value) else {
@@ -95,5 +101,27 @@ fn check(facts: &Facts, cx: &mut Context) {
             }
         };
         cx.report(&UNDECLARED_ORIGIN, draft);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_https_origins_need_declaring() {
+        for (value, needs) in [
+            ("https://checkout.tidepool.coffee/done", true),
+            ("https://tidepool.coffee:8443", true),
+            ("https://gate.0bit.app/embed", false),
+            ("https://gate-api-sandbox.0bit.app/v1", false),
+            ("http://checkout.tidepool.coffee", false),
+            ("http://localhost:5173", false),
+            ("https://abc123.ngrok.io", false),
+            ("*", false),
+            ("checkout.tidepool.coffee", false),
+        ] {
+            assert_eq!(needs_declaring(value), needs, "{value}");
+        }
     }
 }
