@@ -95,3 +95,63 @@ fn check(facts: &Facts, cx: &mut Context) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ground::finding::Severity;
+    use crate::rules::test_support::check;
+
+    fn severities(path: &str, text: &str) -> Vec<Severity> {
+        check(&HARDCODED_SECRET_KEY, &[(path, text)])
+            .iter()
+            .map(|f| f.severity)
+            .collect()
+    }
+
+    #[test]
+    fn live_keys_in_server_code_are_errors_test_keys_warnings() {
+        let live = "const K: &str = \"sk_live_51NzQ8vLr3TgHk2Wm9XpA7bCd\";\n";
+        let test = "const K: &str = \"sk_test_51NzQ8vLr3TgHk2Wm9XpA7bCd\";\n";
+        assert_eq!(severities("server/src/main.rs", live), [Severity::Error]);
+        assert_eq!(severities("server/src/main.rs", test), [Severity::Warning]);
+        assert_eq!(
+            severities(
+                "server/config/production.toml",
+                "secret_key = \"whsec_live_9fQa3LmT2xVb8RkNc4Zp\"\n"
+            ),
+            [Severity::Error]
+        );
+        // A live key is never fit for tests either.
+        assert_eq!(severities("server/tests/api.rs", live), [Severity::Error]);
+    }
+
+    #[test]
+    fn test_keys_in_tests_placeholders_and_client_code_are_not_reported() {
+        for (path, text) in [
+            (
+                "server/tests/api.rs",
+                "const K: &str = \"sk_test_51NzQ8vLr3TgHk2Wm9XpA7bCd\";\n",
+            ),
+            (
+                "server/.env.development",
+                "GATE_KEY=sk_test_51NzQ8vLr3TgHk2Wm9XpA7bCd\n",
+            ),
+            (
+                "server/src/main.rs",
+                "const K: &str = \"sk_live_xxxxxxxxxxxxxxxxxxxxxxxx\";\n",
+            ),
+            (
+                "server/src/main.rs",
+                "let k = std::env::var(\"OBIT_SECRET_KEY\");\n",
+            ),
+            // Shipped to the browser: `secret-key-in-client` reports it.
+            (
+                "web/src/lib.rs",
+                "const K: &str = \"sk_live_51NzQ8vLr3TgHk2Wm9XpA7bCd\";\n",
+            ),
+        ] {
+            assert_eq!(severities(path, text), [], "{path}: {text}");
+        }
+    }
+}

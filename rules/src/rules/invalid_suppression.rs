@@ -33,13 +33,26 @@ declare_rule! {
     }
 }
 
-fn message(suppression: &Suppression, unknown: &[&str]) -> String {
+/// What is wrong with a suppression comment, if anything: it names no rule, names an
+/// unknown one, or gives no reason.
+fn problem(suppression: &Suppression) -> Option<String> {
+    let unknown: Vec<&str> = suppression
+        .rules
+        .iter()
+        .map(String::as_str)
+        .filter(|id| super::by_id(id).is_none())
+        .collect();
     if suppression.rules.is_empty() {
-        "suppression names no rule".into()
+        Some("suppression names no rule".into())
     } else if !unknown.is_empty() {
-        format!("suppression names unknown rule `{}`", unknown.join("`, `"))
+        Some(format!(
+            "suppression names unknown rule `{}`",
+            unknown.join("`, `")
+        ))
+    } else if suppression.reason.is_empty() {
+        Some("suppression gives no reason".into())
     } else {
-        "suppression gives no reason".into()
+        None
     }
 }
 
@@ -49,22 +62,65 @@ const HELP: &str =
 /// Every comment that names no rule, names an unknown one, or gives no reason.
 fn check(suppressions: &SuppressionUse, cx: &mut Context) {
     for (file, suppression) in suppressions.all() {
-        let unknown: Vec<&str> = suppression
-            .rules
-            .iter()
-            .map(String::as_str)
-            .filter(|id| super::by_id(id).is_none())
-            .collect();
-        if suppression.rules.is_empty() || !unknown.is_empty() || suppression.reason.is_empty() {
+        if let Some(message) = problem(suppression) {
             cx.report(
                 &INVALID_SUPPRESSION,
                 file.draft(
                     suppression.span.clone(),
-                    message(suppression, &unknown),
+                    message,
                     HELP.into(),
                     suppression.rules.join(","),
                 ),
             );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::suppression::parse;
+    use crate::project::model::FileKind;
+
+    fn problem_of(comment: &str) -> Option<String> {
+        let found = parse(comment, FileKind::Rust);
+        assert_eq!(found.len(), 1, "{comment}");
+        problem(&found[0])
+    }
+
+    #[test]
+    fn comments_without_rule_reason_or_known_id_are_invalid() {
+        for (comment, message) in [
+            ("// launchlint: allow() demo", "suppression names no rule"),
+            (
+                "// launchlint: allow(hardcoded-secret) demo key",
+                "suppression names unknown rule `hardcoded-secret`",
+            ),
+            (
+                "// launchlint: allow(hardcoded-secret-key, nope, never) x",
+                "suppression names unknown rule `nope`, `never`",
+            ),
+            (
+                "// launchlint: allow(hardcoded-secret-key)",
+                "suppression gives no reason",
+            ),
+            (
+                "/* launchlint: allow(hardcoded-secret-key) */",
+                "suppression gives no reason",
+            ),
+        ] {
+            assert_eq!(problem_of(comment).as_deref(), Some(message), "{comment}");
+        }
+    }
+
+    #[test]
+    fn a_known_rule_with_a_reason_is_valid() {
+        for comment in [
+            "// launchlint: allow(hardcoded-secret-key) public sandbox key from the quickstart",
+            "// launchlint: allow(hardcoded-secret-key, key-mode-mismatch) fixture for the docs",
+            "/* launchlint: allow(insecure-origin) local demo only */",
+        ] {
+            assert_eq!(problem_of(comment), None, "{comment}");
         }
     }
 }

@@ -167,3 +167,36 @@ impl Scopes {
         Scopes::FILE
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::test_support::{check, lines};
+
+    fn reported(path: &str, text: &str) -> Vec<String> {
+        lines(&check(&KEY_MODE_MISMATCH, &[(path, text)]))
+    }
+
+    #[test]
+    fn one_scope_mixing_modes_is_reported_at_the_credential() {
+        for (path, text) in [
+            ("server/config/production.toml", "base = \"https://gate-api-sandbox.0bit.app/v1\"\nkey = \"sk_live_51NzQ8vLr3TgHk2Wm9XpA7bCd\"\n"),
+            ("server/.env", "OBIT_ENVIRONMENT=production\nOBIT_SECRET_KEY=sk_test_51NzQ8vLr3TgHk2Wm9XpA7bCd\n"),
+            ("server/src/main.rs", "fn client() { let base = \"https://gate-api.0bit.app/v1\"; let key = \"sk_test_51NzQ8vLr3TgHk2Wm9XpA7bCd\"; }\n"),
+        ] {
+            assert_eq!(reported(path, text).len(), 1, "{path}: {text}");
+        }
+    }
+
+    #[test]
+    fn matching_modes_and_separate_scopes_are_not() {
+        for (path, text) in [
+            ("server/config/production.toml", "base = \"https://gate-api.0bit.app/v1\"\nkey = \"sk_live_51NzQ8vLr3TgHk2Wm9XpA7bCd\"\n"),
+            ("server/.env", "OBIT_ENVIRONMENT=sandbox\nOBIT_SECRET_KEY=sk_test_51NzQ8vLr3TgHk2Wm9XpA7bCd\n"),
+            ("server/src/main.rs", "fn live() { let base = \"https://gate-api.0bit.app/v1\"; }\nfn sandbox() { let key = \"sk_test_51NzQ8vLr3TgHk2Wm9XpA7bCd\"; }\n"),
+            ("server/tests/api.rs", "fn t() { let base = \"https://gate-api.0bit.app/v1\"; let key = \"sk_test_51NzQ8vLr3TgHk2Wm9XpA7bCd\"; }\n"),
+        ] {
+            assert_eq!(reported(path, text), Vec::<String>::new(), "{path}: {text}");
+        }
+    }
+}

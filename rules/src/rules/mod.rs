@@ -10,6 +10,8 @@ use crate::link::facts::{Facts, SuppressionUse};
 pub use context::{Context, Levels};
 
 mod context;
+#[cfg(test)]
+pub(crate) mod test_support;
 
 pub mod float_money_amount;
 pub mod hardcoded_secret_key;

@@ -86,3 +86,66 @@ fn check(facts: &Facts, cx: &mut Context) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::test_support::{check_in, lines, model};
+
+    fn reported(enabled: &[&str], path: &str, text: &str) -> Vec<String> {
+        let model =
+            model(|m| m.launch.enabled_products = enabled.iter().map(|p| p.to_string()).collect());
+        lines(&check_in(&model, &REVIEW_ONLY_PRODUCT, &[(path, text)]))
+    }
+
+    #[test]
+    fn review_only_and_unapproved_surfaces_are_reported() {
+        for (enabled, text) in [
+            (
+                &[][..],
+                "const BASE: &str = \"https://base-gate-api.0bit.app/v1\";\n",
+            ),
+            (
+                &[],
+                "const BASE: &str = \"https://base-api-sandbox.0bit.app/v1\";\n",
+            ),
+            (
+                &[],
+                "const POOLS: &str = \"https://pools-api.0bit.app/v1\";\n",
+            ),
+        ] {
+            assert_eq!(
+                reported(enabled, "server/src/main.rs", text).len(),
+                1,
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn open_surfaces_approved_products_and_tests_are_not() {
+        for (enabled, path, text) in [
+            (
+                &[][..],
+                "server/src/main.rs",
+                "const GATE: &str = \"https://gate-api.0bit.app/v1\";\n",
+            ),
+            (
+                &["0pools"],
+                "server/src/main.rs",
+                "const POOLS: &str = \"https://pools-api.0bit.app/v1\";\n",
+            ),
+            (
+                &[],
+                "server/tests/base.rs",
+                "const BASE: &str = \"https://base-gate-api.0bit.app/v1\";\n",
+            ),
+        ] {
+            assert_eq!(
+                reported(enabled, path, text),
+                Vec::<String>::new(),
+                "{text}"
+            );
+        }
+    }
+}

@@ -132,3 +132,64 @@ fn check(facts: &Facts, cx: &mut Context) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::test_support::{check, lines};
+
+    fn reported(files: &[(&str, &str)]) -> Vec<String> {
+        lines(&check(&SECRET_ENV_IN_CLIENT, files))
+    }
+
+    #[test]
+    fn secrets_read_or_made_public_in_client_code_are_reported() {
+        for files in [
+            &[(
+                "web/src/lib.rs",
+                "const K: &str = env!(\"OBIT_SECRET_KEY\");\n",
+            )][..],
+            &[(
+                "web/src/api.ts",
+                "const k = import.meta.env.VITE_GATE_SECRET;\n",
+            )],
+            &[("web/.env", "NEXT_PUBLIC_WEBHOOK_SECRET=\n")],
+            // Named like anything, but an env file gives it a secret value.
+            &[
+                (
+                    "server/.env",
+                    "GATE_TOKEN=sk_test_51NzQ8vLr3TgHk2Wm9XpA7bCd\n",
+                ),
+                ("web/src/lib.rs", "const K: &str = env!(\"GATE_TOKEN\");\n"),
+            ],
+        ] {
+            assert_eq!(reported(files).len(), 1, "{files:?}");
+        }
+    }
+
+    #[test]
+    fn publishable_values_and_server_reads_are_not() {
+        for files in [
+            &[(
+                "web/src/lib.rs",
+                "const K: &str = env!(\"OBIT_PUBLISHABLE_KEY\");\n",
+            )][..],
+            &[(
+                "server/src/main.rs",
+                "const K: &str = env!(\"OBIT_SECRET_KEY\");\n",
+            )],
+            &[("web/.env", "OBIT_SECRET_KEY=\n")],
+            &[(
+                "app/src/lib.rs",
+                "#[cfg(feature = \"ssr\")]\nconst K: &str = env!(\"OBIT_SECRET_KEY\");\n",
+            )],
+            // The real key in a public variable is `secret-key-in-client`'s finding.
+            &[(
+                "web/.env",
+                "VITE_GATE_SECRET_KEY=sk_live_51NzQ8vLr3TgHk2Wm9XpA7bCd\n",
+            )],
+        ] {
+            assert_eq!(reported(files), Vec::<String>::new(), "{files:?}");
+        }
+    }
+}

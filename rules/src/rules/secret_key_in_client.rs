@@ -109,3 +109,52 @@ fn check(facts: &Facts, cx: &mut Context) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::test_support::{check, lines};
+
+    const KEY: &str = "sk_live_51NzQ8vLr3TgHk2Wm9XpA7bCd";
+
+    fn reported(path: &str, text: &str) -> Vec<String> {
+        lines(&check(
+            &SECRET_KEY_IN_CLIENT,
+            &[(path, &text.replace("KEY", KEY))],
+        ))
+    }
+
+    #[test]
+    fn secret_keys_shipped_to_browsers_are_reported() {
+        for (path, text) in [
+            ("web/src/lib.rs", "const GATE_KEY: &str = \"KEY\";\n"),
+            ("web/src/checkout.ts", "const key = 'KEY';\n"),
+            (
+                "app/src/lib.rs",
+                "pub fn key() -> &'static str { \"KEY\" }\n",
+            ),
+            ("web/.env", "VITE_GATE_KEY=KEY\n"),
+            ("server/.env", "NEXT_PUBLIC_GATE_KEY=KEY\n"),
+            ("server/dist/app.js", "var k=\"KEY\";\n"),
+        ] {
+            assert_eq!(reported(path, text).len(), 1, "{path}: {text}");
+        }
+    }
+
+    #[test]
+    fn keys_that_stay_on_the_server_or_are_not_keys_are_not() {
+        for (path, text) in [
+            ("server/src/main.rs", "const GATE_KEY: &str = \"KEY\";\n"),
+            ("web/.env", "GATE_KEY=KEY\n"),
+            ("app/src/lib.rs", "#[server]\npub async fn k() -> Result<(), ServerFnError> { let k = \"KEY\"; Ok(()) }\n"),
+            ("app/src/lib.rs", "#[cfg(feature = \"ssr\")]\nconst K: &str = \"KEY\";\n"),
+            ("web/src/lib.rs", "#[cfg(test)]\nmod tests { const K: &str = \"KEY\"; }\n"),
+            ("web/src/lib.rs", "// an example: KEY\nfn f() {}\n"),
+            ("web/src/lib.rs", "const PK: &str = \"pk_live_51NzQ8vLr3TgHk2Wm9XpA7bCd\";\n"),
+            ("web/src/lib.rs", "const K: &str = \"sk_live_...\";\n"),
+            ("web/src/lib.rs", "const K: &str = \"sk_live_<your secret key here>\";\n"),
+        ] {
+            assert_eq!(reported(path, text), Vec::<String>::new(), "{path}: {text}");
+        }
+    }
+}
