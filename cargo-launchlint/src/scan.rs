@@ -197,7 +197,10 @@ pub fn launch_config(root: &Path, loaded: &LoadedConfig) -> model::LaunchConfig 
             list.map(|l| {
                 l.get_ref()
                     .iter()
-                    .map(|e| (e.get_ref().clone(), e.span()))
+                    .map(|e| model::Declared {
+                        value: e.get_ref().clone(),
+                        span: e.span(),
+                    })
                     .collect()
             })
             .unwrap_or_default()
@@ -208,10 +211,10 @@ pub fn launch_config(root: &Path, loaded: &LoadedConfig) -> model::LaunchConfig 
             .iter()
             .map(|p| p.get_ref().clone())
             .collect(),
-        product_surface: launch
-            .product_surface
-            .as_ref()
-            .map(|s| (surface_name(*s.get_ref()).to_string(), s.span())),
+        product_surface: launch.product_surface.as_ref().map(|s| model::Declared {
+            value: surface_name(*s.get_ref()).to_string(),
+            span: s.span(),
+        }),
     }
 }
 

@@ -69,10 +69,7 @@ pub fn analyze_file(model: &ProjectModel, path: &str, bytes: &[u8]) -> FileAnaly
         && analysis.class.kind != FileKind::Wasm
         && !analysis.class.credentials_only
     {
-        analysis.hosts = crate::extract::origins::host_mentions(&text)
-            .into_iter()
-            .map(|m| (m, Gate::default()))
-            .collect();
+        analysis.hosts = crate::extract::origins::host_mentions(&text);
     }
     if analysis.may_be_reported(model.launch.path.as_deref()) {
         analysis.lines = LineIndex::new(text.clone());
@@ -236,13 +233,10 @@ fn analyze_rust(analysis: &mut FileAnalysis, text: &str, operations: &[String]) 
                     },
                 })
                 .collect();
-            analysis.hosts = crate::extract::origins::host_mentions(text)
-                .into_iter()
-                .map(|m| {
-                    let gate = facts.gate_at(m.span.start);
-                    (m, gate)
-                })
-                .collect();
+            analysis.hosts = crate::extract::origins::host_mentions(text);
+            for mention in &mut analysis.hosts {
+                mention.gate = facts.gate_at(mention.span.start);
+            }
             analysis.mod_decls = facts.mod_decls;
             analysis.includes = facts.includes;
             analysis.calls = facts.calls;

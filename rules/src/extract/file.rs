@@ -105,7 +105,7 @@ pub struct FileAnalysis {
     /// Origin uses in env, config and front-end files (Rust ones are in `calls`).
     pub origins: Vec<crate::extract::origins::OriginUse>,
     /// Mentions of `*.0bit.app` hosts, with the Rust gate at each.
-    pub hosts: Vec<(crate::extract::origins::HostMention, Gate)>,
+    pub hosts: Vec<crate::extract::origins::HostMention>,
     /// Local modules this JS/TS file imports, as written.
     pub imports: Vec<String>,
     /// The JS/TS module starts with `"use client"`.

@@ -7,6 +7,8 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use crate::extract::rust::Gate;
+
 /// One use of an origin or URL as an allowed origin or redirect target.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OriginUse {
@@ -189,6 +191,8 @@ pub fn text_origin_uses(text: &str) -> Vec<OriginUse> {
 pub struct HostMention {
     pub host: String,
     pub span: Range<usize>,
+    /// The Rust gates at the mention (none outside Rust).
+    pub gate: Gate,
 }
 
 pub fn host_mentions(text: &str) -> Vec<HostMention> {
@@ -208,6 +212,7 @@ pub fn host_mentions(text: &str) -> Vec<HostMention> {
             Some(HostMention {
                 host,
                 span: whole.start()..end,
+                gate: Gate::default(),
             })
         })
         .collect()

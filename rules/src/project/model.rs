@@ -26,12 +26,19 @@ pub struct LaunchConfig {
     /// Line bookkeeping of the config file, for findings and labels that point into it.
     pub lines: crate::ground::source::LineIndex,
     /// `[origins] allowed`: each entry and its span; `None` when there is no `[origins]`.
-    pub allowed_origins: Option<Vec<(String, std::ops::Range<usize>)>>,
+    pub allowed_origins: Option<Vec<Declared>>,
     /// The span of the `allowed` list, for "declared origins are here" labels.
     pub allowed_span: Option<std::ops::Range<usize>>,
     pub enabled_products: Vec<String>,
     /// `[launch] product-surface` and its span.
-    pub product_surface: Option<(String, std::ops::Range<usize>)>,
+    pub product_surface: Option<Declared>,
+}
+
+/// A value the config declares, and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Declared {
+    pub value: String,
+    pub span: std::ops::Range<usize>,
 }
 
 impl LaunchConfig {

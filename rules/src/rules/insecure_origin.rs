@@ -1,6 +1,7 @@
 use super::declare_rule;
 use crate::extract::origins::{address_of, is_0bit_url, Address};
 use crate::link::facts::Facts;
+use crate::project::model::Declared;
 use crate::rules::Context;
 
 declare_rule! {
@@ -96,7 +97,7 @@ fn check(facts: &Facts, cx: &mut Context) {
         );
     }
     let launch = &facts.model.launch;
-    for (value, span) in launch.allowed_origins.iter().flatten() {
+    for Declared { value, span } in launch.allowed_origins.iter().flatten() {
         let Some(reason) = insecure_reason(value) else {
             continue;
         };

@@ -60,11 +60,11 @@ fn check(facts: &Facts, cx: &mut Context) {
         // order; a module-level credential (or any outside Rust) sees the whole file's.
         let mut first_host: HashMap<Range<usize>, [Option<String>; 2]> = HashMap::new();
         let mut first_in_file: [Option<String>; 2] = [None, None];
-        for (mention, gate) in &file.hosts {
+        for mention in &file.hosts {
             let Some(host) = facts.model.contract.host(&mention.host) else {
                 continue;
             };
-            if gate.test {
+            if mention.gate.test {
                 continue;
             }
             let live = usize::from(host.mode == HostMode::Live);

@@ -2,6 +2,7 @@ use super::declare_rule;
 use crate::extract::file::HitContext;
 use crate::link::facts::Facts;
 use crate::project::contract::Product;
+use crate::project::model::Declared;
 use crate::rules::Context;
 
 declare_rule! {
@@ -44,9 +45,9 @@ fn check(facts: &Facts, cx: &mut Context) {
     let launch = &facts.model.launch;
     let pools_enabled = launch.enabled_products.iter().any(|p| p == "0pools");
     for file in facts.files {
-        for (mention, gate) in &file.hosts {
+        for mention in &file.hosts {
             let place = file.place(&HitContext {
-                gate: *gate,
+                gate: mention.gate,
                 compiled: true,
                 ..HitContext::default()
             });
@@ -75,7 +76,11 @@ fn check(facts: &Facts, cx: &mut Context) {
             );
         }
     }
-    let Some((surface, span)) = &launch.product_surface else {
+    let Some(Declared {
+        value: surface,
+        span,
+    }) = &launch.product_surface
+    else {
         return;
     };
     if surface == "0base_review" || surface == "0link_review" {

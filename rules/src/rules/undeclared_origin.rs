@@ -61,7 +61,7 @@ fn check(facts: &Facts, cx: &mut Context) {
     let launch = &facts.model.launch;
     let declared: Option<BTreeSet<String>> = launch.allowed_origins.as_ref().map(|list| {
         list.iter()
-            .filter_map(|(value, _)| origin_of(value))
+            .filter_map(|declared| origin_of(&declared.value))
             .collect()
     });
     let mut reported: BTreeSet<String> = BTreeSet::new();
