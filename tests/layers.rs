@@ -1,7 +1,9 @@
 //! The analysis library is layered, and imports only go down (see `launchlint_rules::LAYERS`):
 //! every module under `rules/src/<layer>/` may name modules of its own layer or of layers
 //! below it, never above. Inside the rules layer, a rule file names no other rule file; the
-//! pipeline names no rule file (rules reach it only through the registry).
+//! pipeline names no rule file (rules reach it only through the registry). No two modules
+//! import each other, directly or around a circle (a parent and its children aside). And no
+//! file is 600 lines or longer.
 //!
 //! Imports are read with syn: every `use crate::…` tree and every `crate::…` / `super::…`
 //! path in the code, attributes and macro bodies included.
@@ -228,6 +230,90 @@ fn problems() -> Vec<String> {
     problems
 }
 
+/// The module a path names: its longest prefix that is a module of the crate.
+fn module_named<'a>(named: &[String], modules: &'a [Vec<String>]) -> Option<&'a Vec<String>> {
+    modules
+        .iter()
+        .filter(|module| !module.is_empty() && named.starts_with(module))
+        .max_by_key(|module| module.len())
+}
+
+/// Import cycles between modules, as chains `a -> b -> a`. A module and its own ancestors
+/// do not count (a parent declares its children, which may use its types).
+fn cycles() -> Vec<String> {
+    let mut files = Vec::new();
+    rust_files(&sources(), &mut files);
+    files.sort();
+    let modules: Vec<Vec<String>> = files.iter().map(|f| module_path(f)).collect();
+    let texts: Vec<String> = files
+        .iter()
+        .map(|f| std::fs::read_to_string(f).expect("readable"))
+        .collect();
+    cycles_in(&modules, &texts)
+}
+
+/// The cycles among `modules`, whose sources are `texts`.
+fn cycles_in(modules: &[Vec<String>], texts: &[String]) -> Vec<String> {
+    let mut edges: Vec<std::collections::BTreeSet<usize>> = vec![Default::default(); modules.len()];
+    for (at, text) in texts.iter().enumerate() {
+        let syntax = syn::parse_file(text).expect("parses");
+        let mut imports = Imports {
+            here: modules[at].clone(),
+            ..Imports::default()
+        };
+        imports.visit_file(&syntax);
+        for named in &imports.named {
+            let Some(target) = module_named(named, modules) else {
+                continue;
+            };
+            let here = &modules[at];
+            if here.starts_with(target) || target.starts_with(here) {
+                continue;
+            }
+            if let Some(to) = modules.iter().position(|m| m == target) {
+                edges[at].insert(to);
+            }
+        }
+    }
+    // Depth-first search for a back edge, reporting each cycle once.
+    let mut found = Vec::new();
+    let mut state = vec![0u8; modules.len()]; // 0 new, 1 on the stack, 2 done
+    fn visit(
+        at: usize,
+        edges: &[std::collections::BTreeSet<usize>],
+        state: &mut [u8],
+        stack: &mut Vec<usize>,
+        modules: &[Vec<String>],
+        found: &mut Vec<String>,
+    ) {
+        state[at] = 1;
+        stack.push(at);
+        for &to in &edges[at] {
+            match state[to] {
+                0 => visit(to, edges, state, stack, modules, found),
+                1 => {
+                    let from = stack.iter().position(|&m| m == to).unwrap_or(0);
+                    let chain: Vec<String> = stack[from..]
+                        .iter()
+                        .chain([&to])
+                        .map(|&m| modules[m].join("::"))
+                        .collect();
+                    found.push(chain.join(" -> "));
+                }
+                _ => {}
+            }
+        }
+        stack.pop();
+        state[at] = 2;
+    }
+    for at in 0..modules.len() {
+        if state[at] == 0 {
+            visit(at, &edges, &mut state, &mut Vec::new(), modules, &mut found);
+        }
+    }
+    found
+}
+
 fn is_rule_file(module: &str) -> bool {
     launchlint_rules::rules::ALL
         .iter()
@@ -241,6 +327,32 @@ fn imports_only_go_down() {
         problems.is_empty(),
         "layering broken:\n{}",
         problems.join("\n")
+    );
+}
+
+#[test]
+fn no_import_cycles() {
+    let cycles = cycles();
+    assert!(cycles.is_empty(), "import cycles:\n{}", cycles.join("\n"));
+}
+
+/// A planted cycle is caught; a child using its parent's types is not a cycle.
+#[test]
+fn a_cycle_is_caught() {
+    let module = |path: &str| path.split("::").map(String::from).collect::<Vec<_>>();
+    let modules = [
+        module("extract::a"),
+        module("extract::b"),
+        module("extract::b::c"),
+    ];
+    let texts = [
+        "use crate::extract::b::c::X;".to_string(),
+        "mod c; use c::Y; pub struct Z;".to_string(),
+        "use super::Z; use crate::extract::a::W;".to_string(),
+    ];
+    assert_eq!(
+        cycles_in(&modules, &texts),
+        ["extract::a -> extract::b::c -> extract::a"]
     );
 }
 
