@@ -34,15 +34,6 @@ pub fn is_public(name: &str) -> bool {
         .any(|prefix| name.starts_with(prefix))
 }
 
-/// Words in a variable name that mark a server secret (spec: `secret-env-in-client`).
-pub fn name_marks_secret(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
-    !upper.contains("PUBLISHABLE")
-        && ["SECRET", "WHSEC", "PRIVATE"]
-            .iter()
-            .any(|word| upper.contains(word))
-}
-
 pub fn parse(text: &str) -> Vec<Assignment> {
     let mut assignments = Vec::new();
     let mut line_start = 0;
@@ -129,11 +120,7 @@ mod tests {
     }
 
     #[test]
-    fn secret_names() {
-        assert!(name_marks_secret("VITE_GATE_SECRET_KEY"));
-        assert!(name_marks_secret("NEXT_PUBLIC_OBIT_WHSEC"));
-        assert!(!name_marks_secret("VITE_GATE_PUBLISHABLE_KEY"));
-        assert!(!name_marks_secret("VITE_API_BASE_URL"));
+    fn public_names() {
         assert!(is_public("NEXT_PUBLIC_X") && !is_public("OBIT_SECRET_KEY"));
     }
 }

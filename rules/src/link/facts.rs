@@ -2,9 +2,9 @@
 
 use std::collections::BTreeSet;
 
+use crate::extract::credential;
 use crate::extract::file::{FileAnalysis, HitContext};
 use crate::extract::suppression::Suppression;
-use crate::extract::{credential, env_file};
 use crate::project::model::ProjectModel;
 
 /// The project-wide view the rules read.
@@ -16,20 +16,17 @@ pub struct Facts<'a> {
     /// Webhook handlers and the types events are read into.
     pub webhooks: crate::link::webhooks::WebhookModel<'a>,
     /// Variables some env file assigns a secret-shaped value (`GATE_KEY=sk_test_...`).
-    secret_variables: BTreeSet<String>,
+    secret_valued: BTreeSet<String>,
 }
 
 impl<'a> Facts<'a> {
     /// Joins the files' facts: requests resolved across files, the webhook handler graph, and
     /// which variables env files give secret values.
     pub fn link(model: &'a ProjectModel, files: &'a [FileAnalysis]) -> Self {
-        let secret_variables = files
+        let secret_valued = files
             .iter()
             .flat_map(|file| &file.env_assignments)
-            .filter(|a| {
-                env_file::name_marks_secret(&a.name)
-                    || credential::secret_prefix(&a.value).is_some()
-            })
+            .filter(|a| credential::secret_prefix(&a.value).is_some())
             .map(|a| a.name.clone())
             .collect();
         Facts {
@@ -37,7 +34,7 @@ impl<'a> Facts<'a> {
             files,
             requests: crate::link::requests::resolve(model, files),
             webhooks: crate::link::webhooks::build(model, files),
-            secret_variables,
+            secret_valued,
         }
     }
 }
@@ -74,9 +71,9 @@ impl Facts<'_> {
         uses
     }
 
-    /// A server secret: named like one, or given a secret value by some env file.
-    pub fn is_secret_variable(&self, name: &str) -> bool {
-        env_file::name_marks_secret(name) || self.secret_variables.contains(name)
+    /// Whether some env file assigns `name` a secret-shaped value (`sk_…`, `whsec_…`).
+    pub fn has_secret_value(&self, name: &str) -> bool {
+        self.secret_valued.contains(name)
     }
 }
 

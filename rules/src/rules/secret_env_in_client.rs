@@ -52,6 +52,14 @@ declare_rule! {
     }
 }
 
+/// Words in a variable name that mark a server secret; a publishable key is not one.
+const SECRET_WORDS: [&str; 3] = ["SECRET", "WHSEC", "PRIVATE"];
+
+fn name_marks_secret(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    !upper.contains("PUBLISHABLE") && SECRET_WORDS.iter().any(|word| upper.contains(word))
+}
+
 fn read_message(read: &EnvRead, kind: FileKind) -> String {
     if kind == FileKind::Rust {
         format!(
@@ -91,7 +99,9 @@ fn check(facts: &Facts, cx: &mut Context) {
     for file in facts.files {
         for read in &file.env_reads {
             let place = file.place(&read.context);
-            if place.side != Side::Client || !facts.is_secret_variable(&read.variable) {
+            let secret =
+                name_marks_secret(&read.variable) || facts.has_secret_value(&read.variable);
+            if place.side != Side::Client || !secret {
                 continue;
             }
             cx.report(
@@ -105,7 +115,7 @@ fn check(facts: &Facts, cx: &mut Context) {
             );
         }
         for assignment in &file.env_assignments {
-            let secret_like = env_file::name_marks_secret(&assignment.name)
+            let secret_like = name_marks_secret(&assignment.name)
                 || credential::secret_prefix(&assignment.value).is_some();
             // A real credential in the value is `secret-key-in-client`'s finding alone.
             // Credentials are in file order: look only at those inside the value.
@@ -140,6 +150,21 @@ mod tests {
 
     fn reported(files: &[(&str, &str)]) -> Vec<String> {
         lines(&check(&SECRET_ENV_IN_CLIENT, files))
+    }
+
+    #[test]
+    fn secret_names() {
+        for (name, secret) in [
+            ("VITE_GATE_SECRET_KEY", true),
+            ("NEXT_PUBLIC_OBIT_WHSEC", true),
+            ("OBIT_PRIVATE_KEY", true),
+            ("obit_secret", true),
+            ("VITE_GATE_PUBLISHABLE_KEY", false),
+            ("VITE_API_BASE_URL", false),
+            ("GATE_TOKEN", false),
+        ] {
+            assert_eq!(name_marks_secret(name), secret, "{name}");
+        }
     }
 
     #[test]
