@@ -1,5 +1,5 @@
 use super::declare_rule;
-use crate::extract::rust::calls::Body;
+use crate::extract::request::Body;
 use crate::link::facts::Facts;
 use crate::rules::Context;
 
@@ -36,6 +36,20 @@ declare_rule! {
 
 const HELP: &str = "send amounts as decimal strings (`\"25.00\"`): keep them as `String` or `rust_decimal::Decimal` (serialized as a string), never `f32`/`f64`";
 
+/// Words that mark an amount of money, anywhere in a field or key name, in any case:
+/// `amount`, `unit_price`, `grand_total`.
+const MONEY_WORDS: [&str; 3] = ["amount", "price", "total"];
+
+/// One `json!` body reports its first this many float amounts: a generated body of
+/// thousands is one mistake, and the findings stay readable.
+const MAX_PER_JSON_BODY: usize = 64;
+
+/// Whether a field or key names an amount of money.
+fn is_money_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    MONEY_WORDS.iter().any(|word| lower.contains(word))
+}
+
 fn check(facts: &Facts, cx: &mut Context) {
     for request in &facts.requests {
         let is_write = request.method.as_deref().is_some_and(|m| m != "GET");
@@ -46,18 +60,20 @@ fn check(facts: &Facts, cx: &mut Context) {
             Some(Body::Type(type_name)) => {
                 for file in facts.files {
                     for found in file.calls.structs.iter().filter(|s| &s.name == type_name) {
-                        for (span, field) in &found.float_money_fields {
+                        let amounts = found.float_fields.iter().filter(|f| is_money_name(&f.name));
+                        for field in amounts {
+                            let name = &field.name;
                             let message = format!(
-                                "`{type_name}.{field}` is a float sent to {} as an amount",
+                                "`{type_name}.{name}` is a float sent to {} as an amount",
                                 request.describe()
                             );
                             cx.report(
                                 &FLOAT_MONEY_AMOUNT,
                                 file.draft(
-                                    span.clone(),
+                                    field.span.clone(),
                                     message,
                                     HELP.into(),
-                                    format!("{type_name}.{field}"),
+                                    format!("{type_name}.{name}"),
                                 ),
                             );
                         }
@@ -65,13 +81,18 @@ fn check(facts: &Facts, cx: &mut Context) {
                 }
             }
             Some(Body::Json(floats)) => {
-                for (span, key) in floats {
+                let amounts = floats.iter().filter(|float| is_money_name(&float.key));
+                for float in amounts.take(MAX_PER_JSON_BODY) {
+                    let key = &float.key;
                     let message = format!("`{key}` is sent to {} as a float", request.describe());
                     cx.report(
                         &FLOAT_MONEY_AMOUNT,
-                        request
-                            .sent_from
-                            .draft(span.clone(), message, HELP.into(), key.clone()),
+                        request.sent_from.draft(
+                            float.span.clone(),
+                            message,
+                            HELP.into(),
+                            key.clone(),
+                        ),
                     );
                 }
             }

@@ -1,7 +1,7 @@
 use super::declare_rule;
 use crate::link::facts::Facts;
 use crate::link::requests::ResolvedRequest;
-use crate::project::contract::Idempotency;
+use crate::project::contract::{Endpoint, Idempotency};
 use crate::rules::Context;
 
 declare_rule! {
@@ -74,23 +74,30 @@ fn help(request: &ResolvedRequest) -> String {
     )
 }
 
+/// The header 0Bit reads the key from (header names match in any letter case).
+const IDEMPOTENCY_KEY_HEADER: &str = "idempotency-key";
+
+/// The endpoint whose key this request leaves out: a write the contract says requires or
+/// accepts a key, sent from live code without the header, when all its headers can be read.
+fn endpoint_missing_key<'a>(request: &ResolvedRequest<'a>) -> Option<&'a Endpoint> {
+    let endpoint = request.endpoint?;
+    let wants_key = matches!(
+        endpoint.idempotency,
+        Idempotency::Required | Idempotency::Accepted
+    );
+    let unknowable = request.request.opaque_headers;
+    let missing = wants_key
+        && !unknowable
+        && !request.place.test_code
+        && !request.has_header(IDEMPOTENCY_KEY_HEADER);
+    missing.then_some(endpoint)
+}
+
 fn check(facts: &Facts, cx: &mut Context) {
     for request in &facts.requests {
-        let Some(endpoint) = request.endpoint else {
+        let Some(endpoint) = endpoint_missing_key(request) else {
             continue;
         };
-        let wants_key = matches!(
-            endpoint.idempotency,
-            Idempotency::Required | Idempotency::Accepted
-        );
-        let unknowable = request.request.opaque_headers;
-        if !wants_key
-            || unknowable
-            || request.place.test_code
-            || request.has_header("idempotency-key")
-        {
-            continue;
-        }
         let draft = request.file.draft(
             request.span.clone(),
             message(request, endpoint.idempotency),

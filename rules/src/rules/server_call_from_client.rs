@@ -1,5 +1,6 @@
 use super::declare_rule;
 use crate::link::facts::Facts;
+use crate::link::requests::ResolvedRequest;
 use crate::project::contract::Auth;
 use crate::project::model::Side;
 use crate::rules::Context;
@@ -40,13 +41,18 @@ declare_rule! {
 
 const HELP: &str = "create sessions and call secret-key endpoints on the server (an API route or a `#[server]` function); the browser only bootstraps the embed with the publishable key and the session client secret";
 
+/// Whether browser code sends this request to an endpoint that needs the secret key (any
+/// endpoint not marked publishable, undocumented ones included).
+fn needs_secret_from_browser(request: &ResolvedRequest) -> bool {
+    request.place.side == Side::Client
+        && !request
+            .endpoint
+            .is_some_and(|e| e.auth == Auth::Publishable)
+}
+
 fn check(facts: &Facts, cx: &mut Context) {
     for request in &facts.requests {
-        if request.place.side != Side::Client
-            || request
-                .endpoint
-                .is_some_and(|e| e.auth == Auth::Publishable)
-        {
+        if !needs_secret_from_browser(request) {
             continue;
         }
         let message = format!(

@@ -1,6 +1,9 @@
 use super::declare_rule;
-use crate::extract::rust::calls::KeyOrigin;
+use std::ops::Range;
+
+use crate::extract::request::KeyOrigin;
 use crate::link::facts::Facts;
+use crate::link::requests::ResolvedRequest;
 use crate::rules::Context;
 
 declare_rule! {
@@ -44,21 +47,32 @@ declare_rule! {
 
 const HELP: &str = "make the key once per logical operation, before the retry loop (or derive it from the order, `format!(\"checkout:{}\", order.id)`), store it with the attempt and reuse it on every retry";
 
+/// The header 0Bit reads the key from (header names match in any letter case).
+const IDEMPOTENCY_KEY_HEADER: &str = "idempotency-key";
+
+/// Where this request's idempotency key is made fresh inside the innermost loop or retry
+/// scope the request is sent from, so every attempt carries a new key.
+fn keys_fresh_per_attempt<'r>(request: &'r ResolvedRequest) -> Vec<&'r Range<usize>> {
+    let Some(innermost) = request.scopes.last() else {
+        return Vec::new();
+    };
+    if request.place.test_code {
+        return Vec::new();
+    }
+    request
+        .headers
+        .iter()
+        .filter(|header| header.name.eq_ignore_ascii_case(IDEMPOTENCY_KEY_HEADER))
+        .filter_map(|header| match &header.key {
+            KeyOrigin::Fresh { span, scopes } if scopes.contains(innermost) => Some(span),
+            _ => None,
+        })
+        .collect()
+}
+
 fn check(facts: &Facts, cx: &mut Context) {
     for request in &facts.requests {
-        let Some(innermost) = request.scopes.last() else {
-            continue;
-        };
-        if request.place.test_code {
-            continue;
-        }
-        for (name, key) in &request.headers {
-            let KeyOrigin::Fresh { span, scopes } = key else {
-                continue;
-            };
-            if !name.eq_ignore_ascii_case("idempotency-key") || !scopes.contains(innermost) {
-                continue;
-            }
+        for span in keys_fresh_per_attempt(request) {
             let message = format!(
                 "idempotency key for {} is made fresh on every retry, so retries are never deduplicated",
                 request.describe()

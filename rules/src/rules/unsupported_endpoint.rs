@@ -1,6 +1,7 @@
 use super::declare_rule;
 use crate::link::facts::Facts;
 use crate::link::requests::{ResolvedRequest, RUNTIME};
+use crate::project::contract::Contract;
 use crate::rules::Context;
 
 declare_rule! {
@@ -63,25 +64,26 @@ fn help(request: &ResolvedRequest) -> String {
     )
 }
 
+/// Whether the request's path is one the contract does not have on its host: not a bare
+/// base URL, fully known in every segment, and either without `/v1` or unknown under it.
+fn is_unsupported(request: &ResolvedRequest, contract: &Contract) -> bool {
+    let path = request.path.trim_end_matches('/');
+    let is_base = path.is_empty() || path == "/v1";
+    // A segment only partly known (`/v1` glued to a runtime path) cannot be judged.
+    let unknowable = path
+        .split('/')
+        .any(|segment| segment.contains(RUNTIME) && segment.len() > 1);
+    let documented = path.starts_with("/v1/") && contract.knows_path(request.host.product, path);
+    !unknowable && !is_base && !documented
+}
+
 fn check(facts: &Facts, cx: &mut Context) {
     for request in &facts.requests {
-        let path = request.path.trim_end_matches('/');
-        let is_base = path.is_empty() || path == "/v1";
-        // A segment only partly known (`/v1` glued to a runtime path) cannot be judged.
-        let unknowable = path
-            .split('/')
-            .any(|segment| segment.contains(RUNTIME) && segment.len() > 1);
-        if unknowable {
-            continue;
-        }
-        if is_base
-            || (path.starts_with("/v1/")
-                && facts.model.contract.knows_path(request.host.product, path))
-        {
+        if !is_unsupported(request, &facts.model.contract) {
             continue;
         }
         let (file, span) = match &request.path_literal {
-            Some((file, span)) => (*file, span.clone()),
+            Some(literal) => (literal.file, literal.span.clone()),
             None => (request.file, request.span.clone()),
         };
         let evidence = format!("{}{}", request.host.name, request.path);
