@@ -69,3 +69,63 @@ fn check(facts: &Facts, cx: &mut Context) {
         cx.report(&SERVER_CALL_FROM_CLIENT, draft);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::link::requests::test_support::TestProject;
+    use crate::rules::Levels;
+
+    /// The text each finding of this rule points at.
+    fn flagged(project: &TestProject) -> Vec<String> {
+        let levels = Levels::default();
+        let mut cx = Context::new(&levels);
+        check(&project.facts(), &mut cx);
+        project.flagged(&cx.into_findings())
+    }
+
+    /// `source` as `web/src/lib.rs` of a browser-side package.
+    fn in_browser(source: &str) -> TestProject {
+        TestProject::with_client_package("web", &[("web/src/lib.rs", source)])
+    }
+
+    const FAIL: &[&str] = &[
+        r#"fn f() { Request::post("https://gate-api.0bit.app/v1/gate_sessions").json(&body)?.send(); }"#,
+        r#"fn f(id: &str) { client.get(format!("https://gate-api.0bit.app/v1/gate_sessions/{id}")).send(); }"#,
+        // Undocumented endpoints need the secret key as much as documented ones.
+        r#"fn f() { client.post("https://gate-api.0bit.app/v1/checkouts").send(); }"#,
+        r#"fn f() { client.post("https://pools-api.0bit.app/v1/pools/p1/transact").send(); }"#,
+    ];
+
+    const PASS: &[&str] = &[
+        // The publishable endpoints.
+        r#"fn f() { client.post("https://gate-api.0bit.app/v1/embed/bootstrap").send(); }"#,
+        r#"fn f() { client.get("https://pools-api.0bit.app/v1/pools").send(); }"#,
+        // Server-only and test code in the browser package.
+        r#"#[cfg(feature = "ssr")] fn f() { client.post("https://gate-api.0bit.app/v1/gate_sessions").send(); }"#,
+        r#"#[cfg(test)] mod tests { fn f() { client.post("https://gate-api.0bit.app/v1/gate_sessions").send(); } }"#,
+        // Not a 0Bit API host.
+        r#"fn f() { client.post("https://example.com/v1/gate_sessions").send(); }"#,
+    ];
+
+    #[test]
+    fn fail() {
+        for source in FAIL {
+            assert_eq!(flagged(&in_browser(source)).len(), 1, "{source}");
+        }
+    }
+
+    #[test]
+    fn pass() {
+        for source in PASS {
+            assert!(flagged(&in_browser(source)).is_empty(), "{source}");
+        }
+    }
+
+    #[test]
+    fn server_packages_may_call_any_endpoint() {
+        let project = TestProject::new(&[("src/lib.rs", FAIL[0])]);
+        assert!(flagged(&project).is_empty());
+        assert_eq!(flagged(&in_browser(FAIL[0])), ["post"]);
+    }
+}

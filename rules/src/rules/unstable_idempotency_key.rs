@@ -85,3 +85,90 @@ fn check(facts: &Facts, cx: &mut Context) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::link::requests::test_support::{rust, TestProject};
+    use crate::rules::Levels;
+
+    /// The text each finding of this rule points at.
+    fn flagged(project: &TestProject) -> Vec<String> {
+        let levels = Levels::default();
+        let mut cx = Context::new(&levels);
+        check(&project.facts(), &mut cx);
+        project.flagged(&cx.into_findings())
+    }
+
+    /// `source` as the body of an async function, after a sessions URL const.
+    fn in_function(source: &str) -> TestProject {
+        rust(&format!(
+            "const SESSIONS: &str = \"https://gate-api.0bit.app/v1/gate_sessions\";\nasync fn create(client: &Client) {{ {source} }}"
+        ))
+    }
+
+    /// Each with the text the finding points at.
+    const FAIL: &[(&str, &str)] = &[
+        (
+            r#"loop { client.post(SESSIONS).header("Idempotency-Key", Uuid::new_v4().to_string()).send().await; }"#,
+            "Uuid::new_v4()",
+        ),
+        (
+            r#"for _ in 0..3 { let key = Uuid::now_v7(); client.post(SESSIONS).header("idempotency-key", &key).send().await; }"#,
+            "Uuid::now_v7()",
+        ),
+        (
+            r#"while tries < 3 { let key = format!("k-{}", SystemTime::now().elapsed()); client.post(SESSIONS).header("Idempotency-Key", key).send().await; }"#,
+            "now",
+        ),
+        (
+            r#"retry(ExponentialBackoff::default(), || async { let key = Ulid::new().to_string(); client.post(SESSIONS).header("Idempotency-Key", &key).send().await });"#,
+            "Ulid::new()",
+        ),
+        (
+            r#"tokio_retry::Retry::spawn(strategy, || client.post(SESSIONS).header("Idempotency-Key", rand::random::<u64>()).send()).await;"#,
+            "rand::random::<u64>()",
+        ),
+        (
+            "loop { client.create_session().idempotency_key(Uuid::new_v4()).body(&body).send().await; }",
+            "Uuid::new_v4()",
+        ),
+    ];
+
+    const PASS: &[&str] = &[
+        // Made once, before the retries.
+        r#"let key = Uuid::new_v4().to_string(); loop { client.post(SESSIONS).header("Idempotency-Key", &key).send().await; }"#,
+        r#"let key = Uuid::new_v4(); retry(backoff, || client.post(SESSIONS).header("Idempotency-Key", &key).send());"#,
+        // Fresh, but sent once.
+        r#"client.post(SESSIONS).header("Idempotency-Key", Uuid::new_v4().to_string()).send().await;"#,
+        // Derived from the operation.
+        r#"loop { let key = format!("checkout:{}", order.id); client.post(SESSIONS).header("Idempotency-Key", &key).send().await; }"#,
+        // A fresh value in another header.
+        r#"loop { client.post(SESSIONS).header("X-Request-Id", Uuid::new_v4().to_string()).header("Idempotency-Key", &key).send().await; }"#,
+        // Made in an outer loop, retried in an inner one.
+        r#"for order in orders { let key = Uuid::new_v4(); for _ in 0..3 { client.post(SESSIONS).header("Idempotency-Key", &key).send().await; } }"#,
+    ];
+
+    #[test]
+    fn fail() {
+        for (source, at) in FAIL {
+            assert_eq!(flagged(&in_function(source)), [*at], "{source}");
+        }
+    }
+
+    #[test]
+    fn pass() {
+        for source in PASS {
+            assert!(flagged(&in_function(source)).is_empty(), "{source}");
+        }
+    }
+
+    #[test]
+    fn test_code_is_not_reported() {
+        let source = format!(
+            "#[cfg(test)] mod tests {{ {} }}",
+            "async fn t() { loop { client.post(\"https://gate-api.0bit.app/v1/gate_sessions\").header(\"Idempotency-Key\", Uuid::new_v4()).send().await; } }"
+        );
+        assert!(flagged(&rust(&source)).is_empty());
+    }
+}

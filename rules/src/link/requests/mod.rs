@@ -18,6 +18,10 @@ use template::{resolve_template, split_url, Substitution};
 pub use crate::project::contract::RUNTIME;
 
 mod template;
+#[cfg(test)]
+pub(crate) mod test_support;
+#[cfg(test)]
+mod tests;
 
 /// A request to a 0Bit API host, with everything the rules need.
 pub struct ResolvedRequest<'a> {
