@@ -490,7 +490,7 @@ fn templates_do_not_grow_without_bound() {
         url.len() <= 32
             && url
                 .iter()
-                .all(|p| *p == launchlint_rules::extract::rust::calls::Piece::Unknown)
+                .all(|p| *p == launchlint_rules::extract::request::Piece::Unknown)
     );
     assert_eq!(requests[1].url.len(), 2, "a short template is kept whole");
     assert_eq!(requests[2].headers.len(), 64);

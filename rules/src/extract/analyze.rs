@@ -129,7 +129,9 @@ fn analyze_front_end(analysis: &mut FileAnalysis, text: &str) {
             }
         })
         .collect();
-    (analysis.calls.requests, analysis.calls.consts) = js::requests(text);
+    let found = js::requests(text);
+    analysis.calls.requests = found.requests;
+    analysis.calls.consts = found.consts;
     analysis.imports = js::local_imports(text);
     analysis.use_client = model::declares_use_client(text);
     // An Astro component's frontmatter, and the functions frameworks run before rendering

@@ -99,7 +99,7 @@ pub struct FileAnalysis {
     /// `include_str!`/`include_bytes!` in this Rust file.
     pub includes: Vec<Include>,
     /// HTTP requests and what resolves their URLs (Rust files).
-    pub calls: crate::extract::rust::calls::CallFacts,
+    pub calls: crate::extract::request::CallFacts,
     /// Webhook handlers' building blocks (Rust files).
     pub webhooks: crate::extract::rust::webhooks::WebhookFacts,
     /// Origin uses in env, config and front-end files (Rust ones are in `calls`).

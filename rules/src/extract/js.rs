@@ -1,11 +1,16 @@
-//! Environment reads in JavaScript and TypeScript (`import.meta.env.X`, `process.env.X`,
-//! `process.env["X"]`), found with one regex over the text. Front-end rules only need these
-//! names and places; a full JS parser would add weight without changing an answer.
+//! JavaScript and TypeScript, read as text with a few regexes: environment reads
+//! (`import.meta.env.X`, `process.env.X`, `process.env["X"]`), local imports, requests (as
+//! the same facts as Rust requests, see `extract::request`) and server-only functions.
+//! Front-end rules only need these names and places; a full JS parser would add weight
+//! without changing an answer.
 
 use std::ops::Range;
 use std::sync::OnceLock;
 
 use regex::Regex;
+
+use crate::extract::request::{ConstString, Header, KeyOrigin, Piece, Request, Template};
+use crate::extract::rust::Gate;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EnvRead {
@@ -57,22 +62,23 @@ pub fn local_imports(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// What [`requests`] finds in one file.
+#[derive(Clone, Debug, Default)]
+pub struct JsRequests {
+    pub requests: Vec<Request>,
+    pub consts: Vec<ConstString>,
+}
+
 /// Requests in JavaScript and TypeScript: `fetch(url, init)`, `axios.post(url, ..)`,
 /// `ky.post(url)`, `ofetch(url, ..)`, with a literal or template URL. `${NAME}` in a template
 /// is the const `NAME`; other interpolations are runtime values. The method comes from the
 /// callee or the `method:` option; headers from the options text.
-pub fn requests(
-    text: &str,
-) -> (
-    Vec<crate::extract::rust::calls::Request>,
-    Vec<crate::extract::rust::calls::ConstString>,
-) {
-    use crate::extract::rust::calls::{ConstString, Header, KeyOrigin, Piece, Request};
+pub fn requests(text: &str) -> JsRequests {
     static CALL: OnceLock<Regex> = OnceLock::new();
     static CONST: OnceLock<Regex> = OnceLock::new();
     static METHOD: OnceLock<Regex> = OnceLock::new();
     if !text.contains("fetch") && !text.contains("axios") && !text.contains("ky") {
-        return (Vec::new(), Vec::new());
+        return JsRequests::default();
     }
     let call = CALL.get_or_init(|| {
         Regex::new(r#"\b(\$?fetch|ofetch|axios|ky)(?:\.(get|post|put|patch|delete))?\s*\(\s*(?:"([^"\n]*)"|'([^'\n]*)'|`([^`]*)`)"#)
@@ -142,16 +148,15 @@ pub fn requests(
             helper: None,
             returned_by: None,
             scopes: Vec::new(),
-            gate: crate::extract::rust::Gate::default(),
+            gate: Gate::default(),
             function: String::new(),
         });
     }
-    (requests, consts)
+    JsRequests { requests, consts }
 }
 
 /// `${GATE_API}/gate_sessions/${id}`: names become consts, other interpolations runtime.
-fn template_pieces(url: &str) -> crate::extract::rust::calls::Template {
-    use crate::extract::rust::calls::Piece;
+fn template_pieces(url: &str) -> Template {
     let mut pieces = Vec::new();
     let mut rest = url;
     while let Some(open) = rest.find("${") {
@@ -189,7 +194,10 @@ struct OptionMarks {
 }
 
 /// The quoted `idempotency-key` header, in three quotes, then the `headers` option, opaque
-/// unless written as an object literal.
+/// unless written as an object literal. Options are not parsed, so headers cannot be read
+/// one by one: this one header name is looked for as quoted text in a call's arguments
+/// (every quoted string of the options, recorded instead, would not tell header names from
+/// other strings).
 const OPTION_WORDS: [&str; 6] = [
     "\"idempotency-key\"",
     "'idempotency-key'",
@@ -447,7 +455,7 @@ mod tests {
     #[test]
     fn js_requests() {
         let text = "const GATE_API = \"https://gate-api.0bit.app/v1\";\n// fetch(\"https://x\")\nawait fetch(`${GATE_API}/gate_sessions`, { method: \"POST\", headers: { \"Idempotency-Key\": key } });\nawait fetch(`${GATE_API}/customers`, { // no idempotency-key yet\n method: \"POST\", headers: {} });\naxios.get(`${GATE_API}/gate_sessions/${id}`);\nawait fetch(\"/api/checkout\", { method: \"POST\", headers: gateHeaders() });\n";
-        let (requests, consts) = requests(text);
+        let JsRequests { requests, consts } = requests(text);
         assert_eq!(consts[0].name, "GATE_API");
         assert_eq!(requests.len(), 4);
         assert_eq!(requests[0].method.as_deref(), Some("POST"));
@@ -473,7 +481,7 @@ mod tests {
     #[test]
     fn options_are_read_inside_each_call() {
         let text = "fetch(\"https://a/x\");\nfetch(\"https://a/y\", { method: \"POST\", headers: { 'Idempotency-Key': k } });\nfetch(\"https://a/z\", { headers });\n";
-        let (requests, _) = requests(text);
+        let requests = requests(text).requests;
         let read: Vec<_> = requests
             .iter()
             .map(|r| (r.method.as_deref(), r.headers.len(), r.opaque_headers))
@@ -524,7 +532,7 @@ mod tests {
                 "x".repeat(pad),
                 "é€".repeat(3000)
             );
-            let (requests, _) = requests(&text);
+            let requests = requests(&text).requests;
             assert_eq!(requests.len(), 1);
         }
     }

@@ -6,5 +6,6 @@ pub mod file;
 pub mod js;
 pub mod origins;
 pub mod redact;
+pub mod request;
 pub mod rust;
 pub mod suppression;

@@ -81,16 +81,16 @@ impl Facts<'_> {
 /// known only elsewhere or at runtime.
 fn resolve_in_file(
     file: &FileAnalysis,
-    template: &crate::extract::rust::calls::Template,
+    template: &crate::extract::request::Template,
 ) -> Option<String> {
     let mut out = String::new();
     for piece in template {
         match piece {
-            crate::extract::rust::calls::Piece::Text(text) => out.push_str(text),
-            crate::extract::rust::calls::Piece::Const(name) => {
+            crate::extract::request::Piece::Text(text) => out.push_str(text),
+            crate::extract::request::Piece::Const(name) => {
                 let constant = file.calls.consts.iter().find(|c| &c.name == name)?;
                 match constant.value.as_slice() {
-                    [crate::extract::rust::calls::Piece::Text(text)] => out.push_str(text),
+                    [crate::extract::request::Piece::Text(text)] => out.push_str(text),
                     _ => return None,
                 }
             }

@@ -1,7 +1,7 @@
 use super::declare_rule;
 use crate::link::facts::Facts;
 use crate::link::requests::ResolvedRequest;
-use crate::project::contract::Idempotency;
+use crate::project::contract::{Endpoint, Idempotency};
 use crate::rules::Context;
 
 declare_rule! {
@@ -74,23 +74,30 @@ fn help(request: &ResolvedRequest) -> String {
     )
 }
 
+/// The header 0Bit reads the key from (header names match in any letter case).
+const IDEMPOTENCY_KEY_HEADER: &str = "idempotency-key";
+
+/// The endpoint whose key this request leaves out: a write the contract says requires or
+/// accepts a key, sent from live code without the header, when all its headers can be read.
+fn endpoint_missing_key<'a>(request: &ResolvedRequest<'a>) -> Option<&'a Endpoint> {
+    let endpoint = request.endpoint?;
+    let wants_key = matches!(
+        endpoint.idempotency,
+        Idempotency::Required | Idempotency::Accepted
+    );
+    let unknowable = request.request.opaque_headers;
+    let missing = wants_key
+        && !unknowable
+        && !request.place.test_code
+        && !request.has_header(IDEMPOTENCY_KEY_HEADER);
+    missing.then_some(endpoint)
+}
+
 fn check(facts: &Facts, cx: &mut Context) {
     for request in &facts.requests {
-        let Some(endpoint) = request.endpoint else {
+        let Some(endpoint) = endpoint_missing_key(request) else {
             continue;
         };
-        let wants_key = matches!(
-            endpoint.idempotency,
-            Idempotency::Required | Idempotency::Accepted
-        );
-        let unknowable = request.request.opaque_headers;
-        if !wants_key
-            || unknowable
-            || request.place.test_code
-            || request.has_header("idempotency-key")
-        {
-            continue;
-        }
         let draft = request.file.draft(
             request.span.clone(),
             message(request, endpoint.idempotency),
@@ -98,5 +105,102 @@ fn check(facts: &Facts, cx: &mut Context) {
             endpoint.describe(),
         );
         cx.report(&MISSING_IDEMPOTENCY_KEY, draft);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::link::requests::test_support::{rust, TestProject};
+    use crate::rules::Levels;
+
+    /// The text each finding of this rule points at.
+    fn flagged(project: &TestProject) -> Vec<String> {
+        let levels = Levels::default();
+        let mut cx = Context::new(&levels);
+        check(&project.facts(), &mut cx);
+        project.flagged(&cx.into_findings())
+    }
+
+    const SESSIONS: &str =
+        r#"const SESSIONS: &str = "https://gate-api.0bit.app/v1/gate_sessions";"#;
+
+    const FAIL: &[&str] = &[
+        "fn f() { client.post(SESSIONS).json(&body).send(); }",
+        r#"fn f() { client.post(SESSIONS).header("X-Request-Id", id).json(&body).send(); }"#,
+        r#"fn f() { ureq::post("https://gate-api.0bit.app/v1/quotes").send_json(body); }"#,
+        r#"fn f() { client.request(Method::POST, "https://gate-api.0bit.app/v1/customers").send(); }"#,
+        r#"fn f() { let mut h = HeaderMap::new(); h.insert("x-a", v); client.post(SESSIONS).headers(h).send(); }"#,
+        "async fn f(client: &Client) { client.create_session().body(&body).send().await; }",
+        r#"fn f() { Request::builder().method(Method::POST).uri(SESSIONS).body(b); }"#,
+    ];
+
+    const PASS: &[&str] = &[
+        r#"fn f() { client.post(SESSIONS).header("Idempotency-Key", &key).send(); }"#,
+        r#"fn f() { client.post(SESSIONS).header("IDEMPOTENCY-KEY", &key).send(); }"#,
+        r#"const IDEMPOTENCY: &str = "idempotency-key"; fn f() { client.post(SESSIONS).header(IDEMPOTENCY, &key).send(); }"#,
+        r#"fn f() { let mut h = HeaderMap::new(); h.insert("Idempotency-Key", k); client.post(SESSIONS).headers(h).send(); }"#,
+        // Headers from a map this model cannot read.
+        "fn f(h: HeaderMap) { client.post(SESSIONS).headers(h).send(); }",
+        "async fn f(client: &Client) { client.create_session().idempotency_key(&key).body(&body).send().await; }",
+        // Reads, and writes the contract takes no key for.
+        "fn f() { client.get(SESSIONS).send(); }",
+        r#"fn f(id: &str) { client.post(format!("{SESSIONS}/{id}/cancel")).send(); }"#,
+        // Test code, and a request to another host.
+        "#[cfg(test)] mod tests { fn f() { client.post(SESSIONS).send(); } }",
+        r#"fn f() { client.post("https://example.com/v1/gate_sessions").send(); }"#,
+    ];
+
+    #[test]
+    fn fail() {
+        for source in FAIL {
+            let project = rust(&format!("{SESSIONS}\n{source}"));
+            assert_eq!(flagged(&project).len(), 1, "{source}");
+        }
+    }
+
+    #[test]
+    fn pass() {
+        for source in PASS {
+            let project = rust(&format!("{SESSIONS}\n{source}"));
+            assert_eq!(flagged(&project), Vec::<String>::new(), "{source}");
+        }
+    }
+
+    #[test]
+    fn points_at_the_call_that_starts_the_request() {
+        let project = rust(&format!("{SESSIONS}\n{}", FAIL[2]));
+        assert_eq!(flagged(&project), ["post"]);
+    }
+
+    const HELPER: &str = r#"
+        const GATE_API: &str = "https://gate-api.0bit.app/v1";
+        impl Gate {
+            fn gate_post(&self, path: &str) -> reqwest::RequestBuilder {
+                self.http.post(format!("{GATE_API}{path}"))
+            }
+        }
+    "#;
+
+    #[test]
+    fn helpers_and_callers_set_the_header_between_them() {
+        let caller = |call: &str| {
+            let caller = format!("impl Shop {{ async fn f(&self) {{ {call} }} }}");
+            let project = TestProject::new(&[("src/gate.rs", HELPER), ("src/shop.rs", &caller)]);
+            flagged(&project)
+        };
+        assert_eq!(
+            caller(r#"self.gate_post("/gate_sessions").json(&b).send().await;"#),
+            ["post"],
+            "reported in the helper, where the request starts"
+        );
+        assert!(caller(
+            r#"self.gate_post("/gate_sessions").header("Idempotency-Key", &k).send().await;"#
+        )
+        .is_empty());
+        assert!(
+            caller(r#"self.gate_post("/gate_sessions/x/cancel").send().await;"#).is_empty(),
+            "no key wanted"
+        );
     }
 }

@@ -1,5 +1,6 @@
 use super::declare_rule;
 use crate::link::facts::Facts;
+use crate::link::requests::ResolvedRequest;
 use crate::project::contract::Auth;
 use crate::project::model::Side;
 use crate::rules::Context;
@@ -40,13 +41,18 @@ declare_rule! {
 
 const HELP: &str = "create sessions and call secret-key endpoints on the server (an API route or a `#[server]` function); the browser only bootstraps the embed with the publishable key and the session client secret";
 
+/// Whether browser code sends this request to an endpoint that needs the secret key (any
+/// endpoint not marked publishable, undocumented ones included).
+fn needs_secret_from_browser(request: &ResolvedRequest) -> bool {
+    request.place.side == Side::Client
+        && !request
+            .endpoint
+            .is_some_and(|e| e.auth == Auth::Publishable)
+}
+
 fn check(facts: &Facts, cx: &mut Context) {
     for request in &facts.requests {
-        if request.place.side != Side::Client
-            || request
-                .endpoint
-                .is_some_and(|e| e.auth == Auth::Publishable)
-        {
+        if !needs_secret_from_browser(request) {
             continue;
         }
         let message = format!(
@@ -61,5 +67,65 @@ fn check(facts: &Facts, cx: &mut Context) {
             request.describe(),
         );
         cx.report(&SERVER_CALL_FROM_CLIENT, draft);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::link::requests::test_support::TestProject;
+    use crate::rules::Levels;
+
+    /// The text each finding of this rule points at.
+    fn flagged(project: &TestProject) -> Vec<String> {
+        let levels = Levels::default();
+        let mut cx = Context::new(&levels);
+        check(&project.facts(), &mut cx);
+        project.flagged(&cx.into_findings())
+    }
+
+    /// `source` as `web/src/lib.rs` of a browser-side package.
+    fn in_browser(source: &str) -> TestProject {
+        TestProject::with_client_package("web", &[("web/src/lib.rs", source)])
+    }
+
+    const FAIL: &[&str] = &[
+        r#"fn f() { Request::post("https://gate-api.0bit.app/v1/gate_sessions").json(&body)?.send(); }"#,
+        r#"fn f(id: &str) { client.get(format!("https://gate-api.0bit.app/v1/gate_sessions/{id}")).send(); }"#,
+        // Undocumented endpoints need the secret key as much as documented ones.
+        r#"fn f() { client.post("https://gate-api.0bit.app/v1/checkouts").send(); }"#,
+        r#"fn f() { client.post("https://pools-api.0bit.app/v1/pools/p1/transact").send(); }"#,
+    ];
+
+    const PASS: &[&str] = &[
+        // The publishable endpoints.
+        r#"fn f() { client.post("https://gate-api.0bit.app/v1/embed/bootstrap").send(); }"#,
+        r#"fn f() { client.get("https://pools-api.0bit.app/v1/pools").send(); }"#,
+        // Server-only and test code in the browser package.
+        r#"#[cfg(feature = "ssr")] fn f() { client.post("https://gate-api.0bit.app/v1/gate_sessions").send(); }"#,
+        r#"#[cfg(test)] mod tests { fn f() { client.post("https://gate-api.0bit.app/v1/gate_sessions").send(); } }"#,
+        // Not a 0Bit API host.
+        r#"fn f() { client.post("https://example.com/v1/gate_sessions").send(); }"#,
+    ];
+
+    #[test]
+    fn fail() {
+        for source in FAIL {
+            assert_eq!(flagged(&in_browser(source)).len(), 1, "{source}");
+        }
+    }
+
+    #[test]
+    fn pass() {
+        for source in PASS {
+            assert!(flagged(&in_browser(source)).is_empty(), "{source}");
+        }
+    }
+
+    #[test]
+    fn server_packages_may_call_any_endpoint() {
+        let project = TestProject::new(&[("src/lib.rs", FAIL[0])]);
+        assert!(flagged(&project).is_empty());
+        assert_eq!(flagged(&in_browser(FAIL[0])), ["post"]);
     }
 }

@@ -1,6 +1,7 @@
 use super::declare_rule;
 use crate::link::facts::Facts;
 use crate::link::requests::{ResolvedRequest, RUNTIME};
+use crate::project::contract::Contract;
 use crate::rules::Context;
 
 declare_rule! {
@@ -63,31 +64,116 @@ fn help(request: &ResolvedRequest) -> String {
     )
 }
 
+/// Whether the request's path is one the contract does not have on its host: not a bare
+/// base URL, fully known in every segment, and either without `/v1` or unknown under it.
+fn is_unsupported(request: &ResolvedRequest, contract: &Contract) -> bool {
+    let path = request.path.trim_end_matches('/');
+    let is_base = path.is_empty() || path == "/v1";
+    // A segment only partly known (`/v1` glued to a runtime path) cannot be judged.
+    let unknowable = path
+        .split('/')
+        .any(|segment| segment.contains(RUNTIME) && segment.len() > 1);
+    let documented = path.starts_with("/v1/") && contract.knows_path(request.host.product, path);
+    !unknowable && !is_base && !documented
+}
+
 fn check(facts: &Facts, cx: &mut Context) {
     for request in &facts.requests {
-        let path = request.path.trim_end_matches('/');
-        let is_base = path.is_empty() || path == "/v1";
-        // A segment only partly known (`/v1` glued to a runtime path) cannot be judged.
-        let unknowable = path
-            .split('/')
-            .any(|segment| segment.contains(RUNTIME) && segment.len() > 1);
-        if unknowable {
-            continue;
-        }
-        if is_base
-            || (path.starts_with("/v1/")
-                && facts.model.contract.knows_path(request.host.product, path))
-        {
+        if !is_unsupported(request, &facts.model.contract) {
             continue;
         }
         let (file, span) = match &request.path_literal {
-            Some((file, span)) => (*file, span.clone()),
+            Some(literal) => (literal.file, literal.span.clone()),
             None => (request.file, request.span.clone()),
         };
         let evidence = format!("{}{}", request.host.name, request.path);
         cx.report(
             &UNSUPPORTED_ENDPOINT,
             file.draft(span, message(request), help(request), evidence),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::link::requests::test_support::{rust, TestProject};
+    use crate::rules::Levels;
+
+    /// The text each finding of this rule points at.
+    fn flagged(project: &TestProject) -> Vec<String> {
+        let levels = Levels::default();
+        let mut cx = Context::new(&levels);
+        check(&project.facts(), &mut cx);
+        project.flagged(&cx.into_findings())
+    }
+
+    /// Each with the text the finding points at.
+    const FAIL: &[(&str, &str)] = &[
+        (
+            r#"fn f() { client.post("https://gate-api.0bit.app/v1/checkouts").send(); }"#,
+            r#""https://gate-api.0bit.app/v1/checkouts""#,
+        ),
+        (
+            r#"fn f() { client.post("https://gate-api.0bit.app/gate_sessions").send(); }"#,
+            r#""https://gate-api.0bit.app/gate_sessions""#,
+        ),
+        (
+            r#"const POOLS: &str = "https://pools-api.0bit.app/v1"; fn f() { client.get(format!("{POOLS}/pools/balance")).send(); }"#,
+            r#""{POOLS}/pools/balance""#,
+        ),
+        (
+            r#"fn f(id: &str) { client.delete(format!("https://gate-api.0bit.app/v1/admin/keys/{id}")).send(); }"#,
+            r#""https://gate-api.0bit.app/v1/admin/keys/{id}""#,
+        ),
+    ];
+
+    const PASS: &[&str] = &[
+        r#"fn f() { client.post("https://gate-api.0bit.app/v1/gate_sessions").send(); }"#,
+        r#"fn f(id: &str) { client.get(format!("https://gate-api.0bit.app/v1/gate_sessions/{id}")).send(); }"#,
+        r#"fn f() { client.get("https://pools-api.0bit.app/v1/pools").send(); }"#,
+        // A base URL by itself.
+        r#"fn f() { client.get("https://gate-api.0bit.app/v1/").send(); }"#,
+        r#"fn f() { client.get("https://gate-api.0bit.app").send(); }"#,
+        // A segment only partly known.
+        r#"fn f(rest: &str) { client.get(format!("https://gate-api.0bit.app/v1{rest}")).send(); }"#,
+        // Hosts that are not 0Bit API hosts.
+        r#"fn f() { client.get("https://gate.0bit.app/checkout/abc").send(); }"#,
+        r#"fn f() { client.get("https://example.com/v1/checkouts").send(); }"#,
+    ];
+
+    #[test]
+    fn fail() {
+        for (source, at) in FAIL {
+            assert_eq!(flagged(&rust(source)), [*at], "{source}");
+        }
+    }
+
+    #[test]
+    fn pass() {
+        for source in PASS {
+            assert!(flagged(&rust(source)).is_empty(), "{source}");
+        }
+    }
+
+    #[test]
+    fn points_at_the_literal_with_the_path_in_its_own_file() {
+        let project = TestProject::new(&[
+            (
+                "src/urls.rs",
+                r#"pub const CHECKOUTS: &str = "https://gate-api.0bit.app/v1/checkouts";"#,
+            ),
+            ("src/shop.rs", "fn f() { client.post(CHECKOUTS).send(); }"),
+        ]);
+        let levels = Levels::default();
+        let mut cx = Context::new(&levels);
+        check(&project.facts(), &mut cx);
+        let findings = cx.into_findings();
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].path, "src/urls.rs");
+        assert_eq!(
+            project.flagged(&findings),
+            [r#""https://gate-api.0bit.app/v1/checkouts""#]
         );
     }
 }

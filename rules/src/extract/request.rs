@@ -1,0 +1,225 @@
+//! HTTP request facts as plain data, shared by the Rust reader (`extract::rust::calls`) and
+//! the JavaScript one (`extract::js`): where a request starts, its method, its URL as a
+//! template, the headers set on it and where their values come from, and its body. Beside
+//! them, what resolves URL pieces across files (string consts, struct field values, call
+//! arguments), serialized structs and origin uses. The readers fill these, `link::requests`
+//! joins them across files, and the rules judge them; nothing here says what is wrong.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::sync::Arc;
+
+use crate::extract::rust::Gate;
+
+/// One piece of a string built at runtime.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Piece {
+    Text(String),
+    /// A `const` or `static`, by name.
+    Const(String),
+    /// A struct field (`self.base_url`), by name.
+    Field(String),
+    /// Parameter `n` of the enclosing function (not counting `self`).
+    Param(usize),
+    /// Known only at runtime (an id, a user value).
+    Unknown,
+    /// `Url::join`: what follows replaces the base's last segment unless the base ends in `/`.
+    Join,
+}
+
+/// A string as the pieces it is built from.
+pub type Template = Vec<Piece>;
+
+/// Known only at runtime in every piece (or empty): nothing a resolver can use.
+pub fn is_runtime_only(template: &Template) -> bool {
+    template.iter().all(|p| matches!(p, Piece::Unknown))
+}
+
+/// Where a header's value comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeyOrigin {
+    /// Made by a uuid, clock or random call (`Uuid::new_v4()`, `SystemTime::now()`) at
+    /// `span`, inside these loop/retry scopes (outermost first).
+    Fresh {
+        span: Range<usize>,
+        scopes: Vec<usize>,
+    },
+    Other,
+}
+
+/// What a request sends as its body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Body {
+    /// A value of this (struct) type, serialized.
+    Type(String),
+    /// A `json!` literal: every float literal written under a key in it, in source order.
+    /// Shared, so a body copied into each request that sends it costs nothing however long
+    /// the literal is.
+    Json(Arc<[JsonFloat]>),
+}
+
+/// `"amount": 12.5` in a `json!` literal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JsonFloat {
+    pub key: String,
+    /// The float literal.
+    pub span: Range<usize>,
+}
+
+/// A header set on a request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Header {
+    pub name: Template,
+    /// Where the header's value comes from.
+    pub key: KeyOrigin,
+}
+
+/// A call to a local function that may return a request builder, with its arguments: the
+/// request is that helper's, finished by the caller.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HelperCall {
+    pub name: String,
+    pub args: Vec<Template>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Request {
+    /// The method or function name that starts the request; findings point here.
+    pub span: Range<usize>,
+    /// Upper-case HTTP method, when known.
+    pub method: Option<String>,
+    pub url: Template,
+    /// The literal that holds the URL's path, when one literal does.
+    pub url_literal: Option<Range<usize>>,
+    /// A generated client's operation method (`create_session`).
+    pub operation: Option<String>,
+    pub headers: Vec<Header>,
+    pub body: Option<Body>,
+    /// The chain ends in `.send()`.
+    pub sends: bool,
+    /// Headers are also set from something this model cannot read (a map passed in, a
+    /// helper's result), so a missing header cannot be told.
+    pub opaque_headers: bool,
+    /// Started by calling a local helper that returns a builder.
+    pub helper: Option<HelperCall>,
+    /// This request is the value a helper function returns.
+    pub returned_by: Option<String>,
+    /// Loop and retry scopes around the request, outermost first.
+    pub scopes: Vec<usize>,
+    pub gate: Gate,
+    /// The function the request is built in.
+    pub function: String,
+}
+
+/// A string `const`/`static`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConstString {
+    pub name: String,
+    pub value: Template,
+    /// The literal the value is written in, when it is one.
+    pub literal: Option<Range<usize>>,
+}
+
+/// A call `f(args)` or `x.f(args)` with string-like arguments, for resolving parameters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallArgs {
+    pub function: String,
+    pub args: Vec<Template>,
+}
+
+/// `field: value` in a struct literal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldValue {
+    pub field: String,
+    pub value: Template,
+}
+
+/// A struct that derives `Serialize`, with its `f32`/`f64` fields.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SerializedStruct {
+    pub name: String,
+    pub float_fields: Vec<FloatField>,
+}
+
+/// A named field of a float type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FloatField {
+    pub name: String,
+    /// The field's name.
+    pub span: Range<usize>,
+}
+
+/// An origin use in Rust; consts are resolved within the file by the rules.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RustOrigin {
+    pub value: Template,
+    pub span: Range<usize>,
+    pub wildcard: bool,
+    pub gate: Gate,
+}
+
+/// Everything the request readers take from one file.
+#[derive(Clone, Debug, Default)]
+pub struct CallFacts {
+    pub requests: Vec<Request>,
+    pub consts: Vec<ConstString>,
+    /// `field: value` in struct literals: the first value of each field that is known at
+    /// all (the one `requests` resolves a field to).
+    pub fields: Vec<FieldValue>,
+    /// Calls with string-like arguments: for each function, only the calls that give some
+    /// argument position its first known value (the ones `requests` resolves parameters to).
+    pub call_args: Vec<CallArgs>,
+    pub structs: Vec<SerializedStruct>,
+    /// Origins and redirect targets: return URLs, CORS origins, wildcards.
+    pub origins: Vec<RustOrigin>,
+    /// Fields in `fields` already.
+    field_names: HashSet<String>,
+    /// The argument positions `call_args` gives a known value, per function.
+    known_args: HashMap<String, Vec<bool>>,
+}
+
+impl CallFacts {
+    /// Whether a finding may point into this file: at a request, an origin, a float field
+    /// of a serialized struct, or a URL const.
+    pub fn may_be_reported(&self) -> bool {
+        !self.requests.is_empty()
+            || !self.origins.is_empty()
+            || self.structs.iter().any(|s| !s.float_fields.is_empty())
+            || self.consts.iter().any(|c| {
+                c.value
+                    .iter()
+                    .any(|p| matches!(p, Piece::Text(t) if t.contains("0bit.app")))
+            })
+    }
+
+    /// Records `field: value`, unless the value is unknown or the field has one already:
+    /// only a field's first known value is ever read.
+    pub fn record_field(&mut self, field: String, value: Template) {
+        if !is_runtime_only(&value) && !self.field_names.contains(&field) {
+            self.field_names.insert(field.clone());
+            self.fields.push(FieldValue { field, value });
+        }
+    }
+
+    /// Records a call's arguments when one gives a parameter of `function` its first known
+    /// value in this file: the resolver reads only those.
+    pub fn record_call_args(&mut self, function: &str, args: Vec<Template>) {
+        let known = self.known_args.entry(function.to_string()).or_default();
+        let mut adds = false;
+        for (at, arg) in args.iter().enumerate() {
+            if !is_runtime_only(arg) && !known.get(at).copied().unwrap_or(false) {
+                if known.len() <= at {
+                    known.resize(at + 1, false);
+                }
+                known[at] = true;
+                adds = true;
+            }
+        }
+        if adds {
+            self.call_args.push(CallArgs {
+                function: function.to_string(),
+                args,
+            });
+        }
+    }
+}
