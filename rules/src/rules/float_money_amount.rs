@@ -18,12 +18,30 @@ declare_rule! {
     /// ```rust,ignore
     /// #[derive(Serialize)]
     /// struct CreateSession { amount: f64, currency: String }
+    /// # async fn create(client: &reqwest::Client, session: &CreateSession) -> reqwest::Result<()> {
+    /// #     client
+    /// #         .post("https://gate-api.0bit.app/v1/gate_sessions")
+    /// #         .header("Idempotency-Key", "order-1")
+    /// #         .json(session)
+    /// #         .send()
+    /// #         .await?;
+    /// #     Ok(())
+    /// # }
     /// ```
     ///
     /// Use instead:
     /// ```rust,ignore
     /// #[derive(Serialize)]
     /// struct CreateSession { amount: String, currency: String } // "25.00", or rust_decimal
+    /// # async fn create(client: &reqwest::Client, session: &CreateSession) -> reqwest::Result<()> {
+    /// #     client
+    /// #         .post("https://gate-api.0bit.app/v1/gate_sessions")
+    /// #         .header("Idempotency-Key", "order-1")
+    /// #         .json(session)
+    /// #         .send()
+    /// #         .await?;
+    /// #     Ok(())
+    /// # }
     /// ```
     pub static FLOAT_MONEY_AMOUNT = {
         id: "float-money-amount",

@@ -26,11 +26,17 @@ declare_rule! {
     ///
     /// ## Example
     /// ```rust,ignore
+    /// # const GATE_API_BASE: &str = "https://gate-api.0bit.app/v1";
+    /// # async fn create_session(client: &reqwest::Client, order: &Order, session: &CreateSession) -> reqwest::Result<()> {
     /// client.post(format!("{GATE_API_BASE}/gate_sessions")).json(&session).send().await?;
+    /// # Ok(())
+    /// # }
     /// ```
     ///
     /// Use instead:
     /// ```rust,ignore
+    /// # const GATE_API_BASE: &str = "https://gate-api.0bit.app/v1";
+    /// # async fn create_session(client: &reqwest::Client, order: &Order, session: &CreateSession) -> reqwest::Result<()> {
     /// // One key per logical operation, stored with the attempt and reused on every retry.
     /// let key = format!("checkout:{}", order.id);
     /// client
@@ -39,6 +45,8 @@ declare_rule! {
     ///     .json(&session)
     ///     .send()
     ///     .await?;
+    /// # Ok(())
+    /// # }
     /// ```
     pub static MISSING_IDEMPOTENCY_KEY = {
         id: "missing-idempotency-key",

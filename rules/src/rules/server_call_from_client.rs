@@ -20,7 +20,12 @@ declare_rule! {
     /// ## Example
     /// ```rust,ignore
     /// // web/src/checkout.rs, compiled to wasm
+    /// # use gloo_net::http::Request;
+    /// # const GATE_API: &str = "https://gate-api.0bit.app/v1";
+    /// # pub async fn start_checkout(body: &CreateSession) -> Result<(), gloo_net::Error> {
     /// Request::post(&format!("{GATE_API}/gate_sessions")).json(&body)?.send().await?;
+    /// # Ok(())
+    /// # }
     /// ```
     ///
     /// Use instead:
@@ -28,7 +33,10 @@ declare_rule! {
     /// // A `#[server]` function (or your API) creates the session and returns only the
     /// // client secret; the browser bootstraps the embed with the publishable key.
     /// #[server]
-    /// pub async fn create_checkout(order_id: String) -> Result<String, ServerFnError> { … }
+    /// pub async fn create_checkout(order_id: String) -> Result<String, ServerFnError> {
+    ///     let session = gate::create_session(&order_id).await?; // on the server, with `sk_`
+    ///     Ok(session.client_secret)
+    /// }
     /// ```
     pub static SERVER_CALL_FROM_CLIENT = {
         id: "server-call-from-client",

@@ -23,18 +23,38 @@ declare_rule! {
     ///
     /// ## Example
     /// ```rust,ignore
+    /// # const GATE_API_BASE: &str = "https://gate-api.0bit.app/v1";
+    /// # async fn create_session(client: &reqwest::Client, body: &CreateSession) -> Result<reqwest::Response, reqwest::Error> {
     /// retry(ExponentialBackoff::default(), || async {
     ///     let key = Uuid::new_v4().to_string();
-    ///     create_session(&client, &key, &body).await.map_err(backoff::Error::transient)
+    ///     client
+    ///         .post(format!("{GATE_API_BASE}/gate_sessions"))
+    ///         .header("Idempotency-Key", &key)
+    ///         .json(body)
+    ///         .send()
+    ///         .await
+    ///         .map_err(backoff::Error::transient)
     /// })
+    /// # .await
+    /// # }
     /// ```
     ///
     /// Use instead:
     /// ```rust,ignore
+    /// # const GATE_API_BASE: &str = "https://gate-api.0bit.app/v1";
+    /// # async fn create_session(client: &reqwest::Client, order: &Order, body: &CreateSession) -> Result<reqwest::Response, reqwest::Error> {
     /// let key = format!("checkout:{}", order.id); // once per logical operation
     /// retry(ExponentialBackoff::default(), || async {
-    ///     create_session(&client, &key, &body).await.map_err(backoff::Error::transient)
+    ///     client
+    ///         .post(format!("{GATE_API_BASE}/gate_sessions"))
+    ///         .header("Idempotency-Key", &key)
+    ///         .json(body)
+    ///         .send()
+    ///         .await
+    ///         .map_err(backoff::Error::transient)
     /// })
+    /// # .await
+    /// # }
     /// ```
     pub static UNSTABLE_IDEMPOTENCY_KEY = {
         id: "unstable-idempotency-key",

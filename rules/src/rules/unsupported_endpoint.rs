@@ -23,11 +23,19 @@ declare_rule! {
     /// ## Example
     /// ```rust,ignore
     /// const CHECKOUT_URL: &str = "https://gate-api.0bit.app/v1/checkouts";
+    /// # async fn create(client: &reqwest::Client, body: &serde_json::Value) -> reqwest::Result<()> {
+    /// #     client.post(CHECKOUT_URL).header("Idempotency-Key", "order-1").json(body).send().await?;
+    /// #     Ok(())
+    /// # }
     /// ```
     ///
     /// Use instead:
     /// ```rust,ignore
     /// const SESSIONS_URL: &str = "https://gate-api.0bit.app/v1/gate_sessions";
+    /// # async fn create(client: &reqwest::Client, body: &serde_json::Value) -> reqwest::Result<()> {
+    /// #     client.post(SESSIONS_URL).header("Idempotency-Key", "order-1").json(body).send().await?;
+    /// #     Ok(())
+    /// # }
     /// ```
     ///
     /// ## Configuration
