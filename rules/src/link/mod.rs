@@ -1,4 +1,6 @@
 pub mod facts;
 pub mod modules;
 pub mod requests;
+#[cfg(test)]
+pub(crate) mod test_support;
 pub mod webhooks;

@@ -100,7 +100,7 @@ mod tests {
     fn reported(enabled: &[&str], path: &str, text: &str) -> Vec<String> {
         let model =
             model(|m| m.launch.enabled_products = enabled.iter().map(|p| p.to_string()).collect());
-        lines(&check_in(&model, &REVIEW_ONLY_PRODUCT, &[(path, text)]))
+        lines(&check_in(model, &REVIEW_ONLY_PRODUCT, &[(path, text)]))
     }
 
     #[test]

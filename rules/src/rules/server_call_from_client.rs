@@ -81,15 +81,12 @@ fn check(facts: &Facts, cx: &mut Context) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::link::requests::test_support::TestProject;
-    use crate::rules::Levels;
+    use crate::link::test_support::TestProject;
+    use crate::rules::test_support::run;
 
     /// The text each finding of this rule points at.
     fn flagged(project: &TestProject) -> Vec<String> {
-        let levels = Levels::default();
-        let mut cx = Context::new(&levels);
-        check(&project.facts(), &mut cx);
-        project.flagged(&cx.into_findings())
+        project.flagged(&run(&SERVER_CALL_FROM_CLIENT, project))
     }
 
     /// `source` as `web/src/lib.rs` of a browser-side package.

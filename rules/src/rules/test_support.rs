@@ -1,11 +1,9 @@
-//! Rule tests in memory: a tiny workspace (an axum server in `server/`, a browser front end
-//! in `web/`, a Leptos full-stack app in `app/`) whose files are analysed and linked as a
-//! scan would, then one rule's check over the result.
+//! Rule tests in memory: files of a tiny workspace (an axum server in `server/`, a browser
+//! front end in `web/`, a Leptos full-stack app in `app/`), analysed and linked as a scan
+//! would, then one rule's check over the result.
 
-use crate::extract::analyze::analyze_file;
-use crate::extract::file::FileAnalysis;
 use crate::ground::finding::Finding;
-use crate::link::facts::Facts;
+use crate::link::test_support::TestProject;
 use crate::project::model::{Environment, Package, PackageSide, ProjectModel};
 use crate::rules::{Check, Context, Levels, Rule};
 
@@ -28,14 +26,9 @@ pub fn model(configure: impl FnOnce(&mut ProjectModel)) -> ProjectModel {
     model
 }
 
-/// The findings `rule` reports over `files` (path, text) in `model`.
-pub fn check_in(model: &ProjectModel, rule: &Rule, files: &[(&str, &str)]) -> Vec<Finding> {
-    let mut analyses: Vec<FileAnalysis> = files
-        .iter()
-        .map(|(path, text)| analyze_file(model, path, text.as_bytes()))
-        .collect();
-    crate::link::modules::resolve(model, &mut analyses);
-    let facts = Facts::link(model, &analyses);
+/// The findings `rule` reports over the files of `project`.
+pub fn run(rule: &Rule, project: &TestProject) -> Vec<Finding> {
+    let facts = project.facts();
     let levels = Levels::default();
     let mut cx = Context::new(&levels);
     match rule.check {
@@ -45,9 +38,14 @@ pub fn check_in(model: &ProjectModel, rule: &Rule, files: &[(&str, &str)]) -> Ve
     cx.into_findings()
 }
 
-/// The findings `rule` reports over `files` in the default workspace.
+/// The findings `rule` reports over `files` (path, text) in `model`.
+pub fn check_in(model: ProjectModel, rule: &Rule, files: &[(&str, &str)]) -> Vec<Finding> {
+    run(rule, &TestProject::with_model(model, files))
+}
+
+/// The findings `rule` reports over `files` in the tiny workspace.
 pub fn check(rule: &Rule, files: &[(&str, &str)]) -> Vec<Finding> {
-    check_in(&model(|_| {}), rule, files)
+    check_in(model(|_| {}), rule, files)
 }
 
 /// `path:line` of each finding, for compact assertions.

@@ -105,15 +105,12 @@ fn check(facts: &Facts, cx: &mut Context) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::link::requests::test_support::{rust, TestProject};
-    use crate::rules::Levels;
+    use crate::link::test_support::{rust, TestProject};
+    use crate::rules::test_support::run;
 
     /// The text each finding of this rule points at.
     fn flagged(project: &TestProject) -> Vec<String> {
-        let levels = Levels::default();
-        let mut cx = Context::new(&levels);
-        check(&project.facts(), &mut cx);
-        project.flagged(&cx.into_findings())
+        project.flagged(&run(&UNSUPPORTED_ENDPOINT, project))
     }
 
     /// Each with the text the finding points at.
@@ -173,10 +170,7 @@ mod tests {
             ),
             ("src/shop.rs", "fn f() { client.post(CHECKOUTS).send(); }"),
         ]);
-        let levels = Levels::default();
-        let mut cx = Context::new(&levels);
-        check(&project.facts(), &mut cx);
-        let findings = cx.into_findings();
+        let findings = run(&UNSUPPORTED_ENDPOINT, &project);
         assert_eq!(findings.len(), 1);
         assert_eq!(findings[0].path, "src/urls.rs");
         assert_eq!(

@@ -19,8 +19,6 @@ pub use crate::project::contract::RUNTIME;
 
 mod template;
 #[cfg(test)]
-pub(crate) mod test_support;
-#[cfg(test)]
 mod tests;
 
 /// A request to a 0Bit API host, with everything the rules need.

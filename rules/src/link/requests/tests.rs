@@ -1,7 +1,7 @@
 //! URL templates and headers resolved across the files of small projects.
 
-use super::test_support::{describe, rust, TestProject};
 use crate::extract::request::KeyOrigin;
+use crate::link::test_support::{describe, rust, TestProject};
 
 /// Each resolved request of a project, as `METHOD host/path`.
 fn resolved(project: &TestProject) -> Vec<String> {

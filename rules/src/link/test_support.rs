@@ -1,6 +1,6 @@
-//! Small projects for the tests of request linking and of the rules that read requests: each
-//! file goes through the real per-file analysis, module gates are resolved across files, and
-//! [`TestProject::facts`] links them as the pipeline does.
+//! Small projects for the tests of linking and of the rules: each file goes through the real
+//! per-file analysis, module gates are resolved across files, and [`TestProject::facts`]
+//! links them as the pipeline does.
 
 use crate::extract::analyze::analyze_file;
 use crate::extract::file::FileAnalysis;
