@@ -71,12 +71,12 @@ fn compares_signature(comparison: &Comparison) -> bool {
     comparison.names().any(signature_like)
 }
 
-/// Code that handles signatures wherever it is called from: it computes an HMAC or names
+/// Code that handles signatures wherever it is called from: it computes an HMAC or mentions
 /// the signature header.
 fn signature_code(function: &FnFacts) -> bool {
     function.calls_hmac()
-        || function.header_names.iter().any(|h| {
-            let lower = h.name.to_ascii_lowercase();
+        || function.header_mentions.iter().any(|h| {
+            let lower = h.literal.to_ascii_lowercase();
             lower.contains(SIGNATURE_HEADER) || lower.ends_with(SIGNATURE_HEADER_SUFFIX)
         })
 }

@@ -249,7 +249,9 @@ mod tests {
 
     #[test]
     fn undocumented_fields() {
-        let fail: [(&str, &[(&str, Option<&str>)]); 4] = [
+        // Each source with the fields reported and the object they are read from.
+        type Expected = &'static [(&'static str, Option<&'static str>)];
+        let fail: [(&str, Expected); 4] = [
             (
                 r#"#[derive(Deserialize)] struct GateEvent { id: String, data: SessionData }
                 #[derive(Deserialize)] struct SessionData { id: String, customer_email: String }"#,

@@ -59,8 +59,9 @@ const SIGNATURE_HEADER_SUFFIX: &str = "-signature";
 /// Calls that verify, by name: `verify_signature`, `Webhook::construct_event`.
 const VERIFY_CALL_WORDS: [&str; 2] = ["verify", "construct_event"];
 
-fn is_signature_header(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
+/// A literal that mentions a signature header: `"Gate-Signature"`, `"X-0Pools-Signature"`.
+fn is_signature_header(literal: &str) -> bool {
+    let lower = literal.to_ascii_lowercase();
     lower.contains(SIGNATURE_HEADER) || lower.ends_with(SIGNATURE_HEADER_SUFFIX)
 }
 
@@ -77,7 +78,7 @@ fn verifies(function: &FnFacts) -> bool {
 /// The handler, or what it reaches, reads the signature header (a request guard among its
 /// parameters reads it for the handler) and checks it.
 fn verified(handler: &Handler) -> bool {
-    handler.names_header(is_signature_header) && handler.any(verifies)
+    handler.mentions_header(is_signature_header) && handler.any(verifies)
 }
 
 fn check(facts: &Facts, cx: &mut Context) {

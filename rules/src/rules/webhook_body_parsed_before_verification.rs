@@ -52,8 +52,9 @@ const SIGNATURE_HEADER_SUFFIX: &str = "-signature";
 /// Calls that verify, by name: `verify_signature`, `Webhook::construct_event`.
 const VERIFY_CALL_WORDS: [&str; 2] = ["verify", "construct_event"];
 
-fn is_signature_header(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
+/// A literal that mentions a signature header: `"Gate-Signature"`, `"X-0Pools-Signature"`.
+fn is_signature_header(literal: &str) -> bool {
+    let lower = literal.to_ascii_lowercase();
     lower.contains(SIGNATURE_HEADER) || lower.ends_with(SIGNATURE_HEADER_SUFFIX)
 }
 
@@ -70,7 +71,7 @@ fn verifies(function: &FnFacts) -> bool {
 /// call, or a call of a function that verifies within reach; `0` when the handler computes
 /// the HMAC itself. `None` when the handler does not verify.
 fn verified_at(model: &WebhookModel, handler: &Handler, verifying: &Reaching) -> Option<usize> {
-    if !(handler.names_header(is_signature_header) && handler.any(verifies)) {
+    if !(handler.mentions_header(is_signature_header) && handler.any(verifies)) {
         return None;
     }
     let function = handler.function;

@@ -3,8 +3,8 @@
 //! A call names a function; every function of the same package with that name is a target
 //! (modules are not resolved). Walking the calls by name for each handler, and again for
 //! each call of each handler, cost the square of a dense call graph; here each function's
-//! targets are found once, and a question over the graph ([`CallGraph::within_reach`]) is
-//! answered for every function in a few passes.
+//! targets are found once, and a question over the graph ([`within_reach`]) is answered for
+//! every function in a few passes.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -18,13 +18,11 @@ pub const REACH: usize = 3;
 /// A package's functions by name.
 pub(super) type ByName<'a> = BTreeMap<&'a str, Vec<InFile<'a, FnFacts>>>;
 
-/// Every package's functions by name, and each function's targets.
-#[derive(Default)]
-pub(super) struct CallGraph<'a> {
-    pub packages: Vec<ByName<'a>>,
-    /// Every function of every package, in the order added.
+/// One package's functions by name, and each function's targets.
+pub(super) struct PackageGraph<'a> {
+    pub by_name: ByName<'a>,
     functions: Vec<&'a FnFacts>,
-    /// Targets of each function, by the function's address: every function of its package
+    /// Targets of each function, by the function's address: every function of the package
     /// named like one of its calls, first call first.
     targets: HashMap<usize, Vec<InFile<'a, FnFacts>>>,
 }
@@ -34,7 +32,7 @@ fn address(function: &FnFacts) -> usize {
 }
 
 /// The functions for which a question holds of them or of something within [`REACH`]
-/// calls of them; from [`CallGraph::within_reach`].
+/// calls of them; from [`WebhookModel::within_reach`](super::WebhookModel::within_reach).
 pub struct Reaching {
     addresses: HashSet<usize>,
 }
@@ -45,13 +43,13 @@ impl Reaching {
     }
 }
 
-impl<'a> CallGraph<'a> {
-    /// Adds a package; returns its index in [`CallGraph::packages`].
-    pub fn add_package(&mut self, functions: &[InFile<'a, FnFacts>]) -> usize {
+impl<'a> PackageGraph<'a> {
+    pub fn new(functions: &[InFile<'a, FnFacts>]) -> Self {
         let by_name: ByName<'a> = functions.iter().fold(BTreeMap::new(), |mut map, f| {
             map.entry(f.item.name.as_str()).or_default().push(*f);
             map
         });
+        let mut targets = HashMap::new();
         for function in functions {
             let mut seen = HashSet::new();
             let mut own = Vec::new();
@@ -62,11 +60,13 @@ impl<'a> CallGraph<'a> {
                     }
                 }
             }
-            self.targets.insert(address(function.item), own);
-            self.functions.push(function.item);
+            targets.insert(address(function.item), own);
         }
-        self.packages.push(by_name);
-        self.packages.len() - 1
+        PackageGraph {
+            by_name,
+            functions: functions.iter().map(|f| f.item).collect(),
+            targets,
+        }
     }
 
     /// The function and what it calls in its package, up to [`REACH`] calls deep, in the
@@ -93,8 +93,9 @@ impl<'a> CallGraph<'a> {
         seen
     }
 
-    /// The functions for which `test` holds of them or of something within [`REACH`] calls.
-    pub fn within_reach(&self, test: impl Fn(&FnFacts) -> bool) -> Reaching {
+    /// Adds to `found` the functions for which `test` holds of them or of something within
+    /// [`REACH`] calls.
+    fn within_reach(&self, test: &impl Fn(&FnFacts) -> bool, found: &mut HashSet<usize>) {
         // Something within `k` calls of a function passes when it does itself, or when
         // something within `k - 1` calls of one of its targets does.
         let mut passes: HashMap<usize, bool> = self
@@ -115,11 +116,20 @@ impl<'a> CallGraph<'a> {
                 .collect();
             passes = next;
         }
-        Reaching {
-            addresses: passes
+        found.extend(
+            passes
                 .into_iter()
-                .filter_map(|(address, passes)| passes.then_some(address))
-                .collect(),
-        }
+                .filter_map(|(address, passes)| passes.then_some(address)),
+        );
     }
+}
+
+/// The functions for which `test` holds of them or of something within [`REACH`] calls in
+/// their package, for every package in `graphs`.
+pub(super) fn within_reach(graphs: &[PackageGraph], test: impl Fn(&FnFacts) -> bool) -> Reaching {
+    let mut addresses = HashSet::new();
+    for graph in graphs {
+        graph.within_reach(&test, &mut addresses);
+    }
+    Reaching { addresses }
 }

@@ -3,7 +3,7 @@
 //!
 //! A handler is a function, outside test code, that is registered on a webhook route (a
 //! route attribute, a route in its package, or a route of a router nested under a webhook
-//! path), or that names a 0Bit webhook header ([`is_webhook_header`]) without being a
+//! path), or that mentions a 0Bit webhook header ([`is_webhook_header`]) without being a
 //! request guard's method or called by another function of its package. What a handler
 //! does with the event, and whether that is right, is for the rules to judge.
 
@@ -50,7 +50,7 @@ pub struct Handler<'a> {
     pub guards: Vec<&'a RequestGuard>,
     /// The route path it is registered on, when known.
     pub route: Option<String>,
-    /// Its package, in the call graph.
+    /// Its package's call graph, in [`WebhookModel`]'s.
     package: usize,
 }
 
@@ -73,12 +73,13 @@ impl Handler<'_> {
         self.reach.iter().any(|f| std::ptr::eq(f.item, function))
     }
 
-    /// Whether the handler, a function it reaches, or one of its request guards names a
-    /// header for which `test` holds.
-    pub fn names_header(&self, test: impl Fn(&str) -> bool) -> bool {
-        let in_code = self.reach.iter().flat_map(|f| &f.item.header_names);
-        let in_guards = self.guards.iter().flat_map(|g| &g.header_names);
-        in_code.chain(in_guards).any(|h| test(&h.name))
+    /// Whether the handler, a function it reaches, or one of its request guards has a
+    /// [header mention](crate::extract::rust::webhooks::HeaderMention) for which `test`
+    /// holds.
+    pub fn mentions_header(&self, test: impl Fn(&str) -> bool) -> bool {
+        let in_code = self.reach.iter().flat_map(|f| &f.item.header_mentions);
+        let in_guards = self.guards.iter().flat_map(|g| &g.header_mentions);
+        in_code.chain(in_guards).any(|h| test(&h.literal))
     }
 }
 
@@ -91,7 +92,9 @@ pub struct WebhookModel<'a> {
     /// `Deserialize` structs by name (the first of each name).
     pub structs: BTreeMap<&'a str, InFile<'a, DeStruct>>,
     pub enums: Vec<InFile<'a, TaggedEnum>>,
-    graph: graph::CallGraph<'a>,
+    /// The call graphs of the packages that have handlers: the questions asked of calls
+    /// are about what handlers reach.
+    graphs: Vec<graph::PackageGraph<'a>>,
 }
 
 impl<'a> WebhookModel<'a> {
@@ -115,24 +118,25 @@ impl<'a> WebhookModel<'a> {
     }
 
     /// The functions for which `test` holds of them or of a function within [`REACH`] calls
-    /// of them in their package.
+    /// of them in their package, among the packages that have handlers.
     pub fn within_reach(&self, test: impl Fn(&FnFacts) -> bool) -> Reaching {
-        self.graph.within_reach(test)
+        graph::within_reach(&self.graphs, test)
     }
 
     /// The functions of the handler's package that `call` (one of the handler's) may call:
     /// those with its name.
     pub fn callees(&self, handler: &Handler<'a>, call: &Call) -> &[InFile<'a, FnFacts>] {
-        self.graph.packages[handler.package]
+        self.graphs[handler.package]
+            .by_name
             .get(call.name.as_str())
             .map_or(&[], Vec::as_slice)
     }
 }
 
-/// Header names that make the function naming them a handler: 0Gate's `Gate-Signature`,
+/// Header mentions that make the function with them a handler: 0Gate's `Gate-Signature`,
 /// 0Pools' `*-Signature`, and the `X-0bit-*` delivery headers.
-pub fn is_webhook_header(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
+pub fn is_webhook_header(literal: &str) -> bool {
+    let lower = literal.to_ascii_lowercase();
     lower.contains("gate-signature")
         || lower.ends_with("-signature")
         || lower.starts_with("x-0bit-")
@@ -200,8 +204,9 @@ pub fn build<'a>(model: &ProjectModel, files: &'a [FileAnalysis]) -> WebhookMode
         }
     }
     for package in packages.into_values() {
-        let index = out.graph.add_package(&package.functions);
-        let by_name = &out.graph.packages[index];
+        let graph = graph::PackageGraph::new(&package.functions);
+        let by_name = &graph.by_name;
+        let handlers_before = out.handlers.len();
         let called: BTreeSet<&str> = package
             .functions
             .iter()
@@ -230,20 +235,20 @@ pub fn build<'a>(model: &ProjectModel, files: &'a [FileAnalysis]) -> WebhookMode
             let is_routed =
                 function.webhook_route.is_some() || routed.contains(function.name.as_str());
             let is_extractor = EXTRACTOR_METHODS.contains(&function.name.as_str());
-            let names_header = function
-                .header_names
+            let mentions_header = function
+                .header_mentions
                 .iter()
-                .any(|h| is_webhook_header(&h.name));
-            // A function that names the headers is a handler unless another function calls it.
+                .any(|h| is_webhook_header(&h.literal));
+            // A function that mentions the headers is a handler unless another function calls it.
             let header_reader =
-                names_header && !is_extractor && !called.contains(function.name.as_str());
+                mentions_header && !is_extractor && !called.contains(function.name.as_str());
             if !(is_routed || header_reader) {
                 continue;
             }
             out.handlers.push(Handler {
                 file,
                 function,
-                reach: out.graph.reach(file, function),
+                reach: graph.reach(file, function),
                 guards: function
                     .param_types
                     .iter()
@@ -253,8 +258,11 @@ pub fn build<'a>(model: &ProjectModel, files: &'a [FileAnalysis]) -> WebhookMode
                     .webhook_route
                     .clone()
                     .or_else(|| route_paths.get(function.name.as_str()).cloned()),
-                package: index,
+                package: out.graphs.len(),
             });
+        }
+        if out.handlers.len() > handlers_before {
+            out.graphs.push(graph);
         }
     }
     out

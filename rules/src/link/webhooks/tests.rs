@@ -156,8 +156,8 @@ fn request_guards_among_parameters() {
     let model = project.webhooks();
     let webhook = handler(&model, "webhook");
     assert_eq!(webhook.guards.len(), 1);
-    assert!(webhook.names_header(|h| h == "Gate-Signature"));
-    assert!(!webhook.any(|f| !f.header_names.is_empty()));
+    assert!(webhook.mentions_header(|h| h == "Gate-Signature"));
+    assert!(!webhook.any(|f| !f.header_mentions.is_empty()));
 }
 
 #[test]

@@ -1,8 +1,9 @@
 //! 0Bit webhook code, read from Rust as plain facts, in the same syn walk as everything else.
 //!
-//! Per function ([`functions`]): what it does that webhook code is judged by. Per file: the
-//! webhook routes that register handlers ([`routes`]), the request guards that read headers
-//! for a handler, and the serde types an event may be read into ([`serde_types`]).
+//! Per function ([`functions`], read by `visitor`): what it does that webhook code is judged
+//! by. Per file: the webhook routes that register handlers ([`routes`]), the request guards
+//! that read headers for a handler, and the serde types an event may be read into
+//! ([`serde_types`]).
 //!
 //! Which functions are handlers, and what they reach through calls, is joined across files
 //! in `link::webhooks`; what the facts mean is decided by the webhook rules.
@@ -11,8 +12,11 @@ pub mod functions;
 mod names;
 pub mod routes;
 pub mod serde_types;
+#[cfg(test)]
+mod tests;
+mod visitor;
 
-pub use functions::{Call, Comparison, EventTypeString, FnFacts, HeaderName, Parse};
+pub use functions::{Call, Comparison, EventTypeString, FnFacts, HeaderMention, Parse};
 pub use routes::{NestedRouter, Registration, WebhookRoute};
 pub use serde_types::{DeField, DeStruct, TaggedEnum, TaggedVariant};
 
@@ -25,7 +29,7 @@ pub struct WebhookFacts {
     pub routes: Vec<WebhookRoute>,
     /// Router functions nested under a webhook path: `.nest("/webhooks", routes())`.
     pub nested_routers: Vec<NestedRouter>,
-    /// Request-guard types (`impl FromRequest for DeliveryHeaders`) that name headers.
+    /// Request-guard types (`impl FromRequest for DeliveryHeaders`) that mention headers.
     pub request_guards: Vec<RequestGuard>,
     pub structs: Vec<DeStruct>,
     pub enums: Vec<TaggedEnum>,
@@ -37,8 +41,8 @@ pub struct WebhookFacts {
 pub struct RequestGuard {
     /// The self type of the impl.
     pub type_name: String,
-    /// The header names the impl's methods name ([`FnFacts::header_names`]), each once.
-    pub header_names: Vec<HeaderName>,
+    /// What the impl's methods mention of headers ([`FnFacts::header_mentions`]), each once.
+    pub header_mentions: Vec<HeaderMention>,
 }
 
 /// Parameter types of web handlers.
@@ -70,7 +74,7 @@ impl WebhookFacts {
                     || f.param_types
                         .iter()
                         .any(|t| WEB_PARAM_TYPES.contains(&t.as_str()))
-                    || !f.header_names.is_empty()
+                    || !f.header_mentions.is_empty()
                     || f.calls_hmac()
                     || f.parsed_extractor.is_some()
                     || !f.event_types.is_empty()
@@ -88,14 +92,14 @@ pub fn function_facts(
     block: &syn::Block,
     test: bool,
 ) {
-    let (function, routes) = functions::read_function(name, attrs, sig, block, test);
+    let (function, routes) = visitor::read_function(name, attrs, sig, block, test);
     facts.routes.extend(routes.routes);
     facts.nested_routers.extend(routes.nested);
     facts.functions.push(function);
 }
 
 /// Records the self type of a `FromRequest`/`FromRequestParts`/`FromData` impl whose methods
-/// (read since `functions_before`) name headers.
+/// (read since `functions_before`) mention headers.
 pub fn guard_impl(
     facts: &mut WebhookFacts,
     implementation: &syn::ItemImpl,
@@ -111,25 +115,25 @@ pub fn guard_impl(
     ) {
         return;
     }
-    let mut header_names: Vec<HeaderName> = Vec::new();
+    let mut header_mentions: Vec<HeaderMention> = Vec::new();
     for header in facts
         .functions
         .get(functions_before..)
         .into_iter()
         .flatten()
-        .flat_map(|f| &f.header_names)
+        .flat_map(|f| &f.header_mentions)
     {
-        if !header_names.iter().any(|h| h.name == header.name) {
-            header_names.push(header.clone());
+        if !header_mentions.iter().any(|h| h.literal == header.literal) {
+            header_mentions.push(header.clone());
         }
     }
-    if header_names.is_empty() {
+    if header_mentions.is_empty() {
         return;
     }
     if let Some(self_type) = type_name(&implementation.self_ty) {
         facts.request_guards.push(RequestGuard {
             type_name: self_type,
-            header_names,
+            header_mentions,
         });
     }
 }

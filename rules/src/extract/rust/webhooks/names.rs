@@ -21,40 +21,14 @@ const EVENT_ROOT_WORDS: [&str; 6] = [
     "notification",
 ];
 
-/// Distinct identifiers kept of one expression. An operand is a few names long; keeping
-/// every name of every level of a deeply nested expression would cost the square of it.
+/// Distinct identifiers kept of one operand. An operand is a few names long; keeping every
+/// name of every level of a deeply nested expression would cost the square of it.
 pub(super) const MAX_OPERAND_NAMES: usize = 16;
 
-/// The identifiers of a function, each stored once; [`Names`] holds their indexes.
-#[derive(Default)]
-pub(super) struct Interner {
-    names: Vec<String>,
-    index: HashMap<String, u32>,
-}
-
-impl Interner {
-    fn id(&mut self, name: &str) -> u32 {
-        if let Some(&id) = self.index.get(name) {
-            return id;
-        }
-        let id = u32::try_from(self.names.len()).expect("fewer identifiers than u32::MAX");
-        self.names.push(name.to_string());
-        self.index.insert(name.to_string(), id);
-        id
-    }
-
-    pub fn names(&self, ids: &[u32]) -> Vec<String> {
-        ids.iter()
-            .map(|&id| self.names[id as usize].clone())
-            .collect()
-    }
-}
-
-/// What the identifiers and field names of an expression say.
-#[derive(Clone, Debug, Default)]
+/// What the identifiers and field names of an expression say, for reading event types and
+/// event ids.
+#[derive(Clone, Copy, Debug, Default)]
 pub(super) struct Names {
-    /// The first [`MAX_OPERAND_NAMES`] distinct identifiers, in source order.
-    pub idents: Vec<u32>,
     /// One mentions a type, a kind or an event (`event.type_`, `kind`).
     pub typed: bool,
     /// One names an event root (`event`, `payload`, `envelope`, …).
@@ -64,43 +38,105 @@ pub(super) struct Names {
 }
 
 impl Names {
-    fn add(&mut self, id: u32, ident: &str) {
-        self.push(id);
+    fn add(&mut self, ident: &str) {
         self.typed |= ident.contains("type") || ident.contains("kind") || ident.contains("event");
         self.event_root |= is_event_root(ident);
         self.last_is_data = Some(ident == "data" || ident == "object");
     }
 
-    fn push(&mut self, id: u32) {
-        if self.idents.len() < MAX_OPERAND_NAMES && !self.idents.contains(&id) {
-            self.idents.push(id);
-        }
-    }
-
     /// Adds what comes after: the names of a later part of the expression.
     fn then(&mut self, later: &Names) {
-        for &id in &later.idents {
-            self.push(id);
-        }
         self.typed |= later.typed;
         self.event_root |= later.event_root;
         self.last_is_data = later.last_is_data.or(self.last_is_data);
     }
 }
 
-/// Reads [`Names`] of an expression in source order, reusing what is known of each
-/// sub-expression and remembering the rest.
-pub(super) struct NameCollector<'m> {
-    pub memo: &'m mut HashMap<usize, Names>,
-    pub interner: &'m mut Interner,
-    pub current: Names,
+/// The first [`MAX_OPERAND_NAMES`] distinct identifiers of an expression, in source order,
+/// as indexes into an [`Interner`].
+#[derive(Clone, Debug, Default)]
+pub(super) struct Idents(Vec<u32>);
+
+impl Idents {
+    fn push(&mut self, id: u32) {
+        if self.0.len() < MAX_OPERAND_NAMES && !self.0.contains(&id) {
+            self.0.push(id);
+        }
+    }
+
+    fn then(&mut self, later: &Idents) {
+        for &id in &later.0 {
+            self.push(id);
+        }
+    }
 }
 
-impl<'ast> Visit<'ast> for NameCollector<'_> {
+/// The identifiers of a function's operands, each stored once.
+#[derive(Default)]
+pub(super) struct Interner {
+    names: Vec<String>,
+    index: HashMap<String, u32>,
+}
+
+impl Interner {
+    fn id(&mut self, name: String) -> u32 {
+        if let Some(&id) = self.index.get(&name) {
+            return id;
+        }
+        let id = u32::try_from(self.names.len()).expect("fewer identifiers than u32::MAX");
+        self.names.push(name.clone());
+        self.index.insert(name, id);
+        id
+    }
+
+    pub fn names(&self, idents: &Idents) -> Vec<String> {
+        idents
+            .0
+            .iter()
+            .map(|&id| self.names[id as usize].clone())
+            .collect()
+    }
+}
+
+/// What an expression's names say, read in source order, reusing what is known of each
+/// sub-expression and remembering the rest: [`Names`], or the [`Idents`] of an operand.
+pub(super) struct NameCollector<'m, T: Summary> {
+    pub memo: &'m mut HashMap<usize, T>,
+    pub context: &'m mut T::Context,
+    pub current: T,
+}
+
+/// What [`NameCollector`] reads of each identifier, and how the parts of an expression add up.
+pub(super) trait Summary: Clone + Default {
+    /// What reading an identifier needs besides the summary.
+    type Context;
+    fn add(&mut self, ident: String, context: &mut Self::Context);
+    fn then(&mut self, later: &Self);
+}
+
+impl Summary for Names {
+    type Context = ();
+    fn add(&mut self, ident: String, _: &mut ()) {
+        Names::add(self, &ident);
+    }
+    fn then(&mut self, later: &Self) {
+        Names::then(self, later);
+    }
+}
+
+impl Summary for Idents {
+    type Context = Interner;
+    fn add(&mut self, ident: String, interner: &mut Interner) {
+        self.push(interner.id(ident));
+    }
+    fn then(&mut self, later: &Self) {
+        Idents::then(self, later);
+    }
+}
+
+impl<'ast, T: Summary> Visit<'ast> for NameCollector<'_, T> {
     fn visit_ident(&mut self, ident: &'ast proc_macro2::Ident) {
-        let ident = ident.to_string();
-        let id = self.interner.id(&ident);
-        self.current.add(id, &ident);
+        self.current.add(ident.to_string(), self.context);
     }
 
     fn visit_expr(&mut self, expr: &'ast Expr) {
