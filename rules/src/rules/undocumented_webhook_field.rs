@@ -1,4 +1,5 @@
 use std::collections::BTreeSet;
+use std::ops::Range;
 
 use super::declare_rule;
 use crate::extract::file::FileAnalysis;
@@ -49,16 +50,25 @@ declare_rule! {
 
 const HELP: &str = "read only fields of the 0Bit event catalogue; put your own references in `metadata` when you create the session, or add fields your account has to a `[contract] extend` file";
 
-fn report(
-    facts: &Facts,
-    cx: &mut Context,
-    file: &FileAnalysis,
-    span: std::ops::Range<usize>,
-    field: &str,
-    object: Option<&str>,
-) {
+/// A payload field the code reads that the contract does not document.
+struct Undocumented<'a> {
+    file: &'a FileAnalysis,
+    span: Range<usize>,
+    field: String,
+    /// The object it was read from: `envelope`, an object kind, or `None` for event data of
+    /// an unknown kind.
+    object: Option<&'a str>,
+}
+
+fn report(facts: &Facts, cx: &mut Context, found: Undocumented) {
+    let Undocumented {
+        file,
+        span,
+        field,
+        object,
+    } = found;
     let contract = &facts.model.contract;
-    let message = match contract.replacement_of(field) {
+    let message = match contract.replacement_of(&field) {
         Some(replacement) => {
             format!("webhook field `{field}` is deprecated: read `{replacement}` instead")
         }
@@ -74,10 +84,11 @@ fn report(
     };
     cx.report(
         &UNDOCUMENTED_WEBHOOK_FIELD,
-        file.draft(span, message, HELP.into(), field.to_string()),
+        file.draft(span, message, HELP.into(), field),
     );
 }
 
+/// Documented, and not deprecated. `metadata` and what is under it is always allowed.
 fn documented(facts: &Facts, object: Option<&str>, field: &str) -> bool {
     facts.model.contract.replacement_of(field).is_none()
         && facts
@@ -86,82 +97,81 @@ fn documented(facts: &Facts, object: Option<&str>, field: &str) -> bool {
             .documents_field(Product::Gate, object, field)
 }
 
-fn check(facts: &Facts, cx: &mut Context) {
+/// Every undocumented field read, in the order found: fields of the envelope types events
+/// are parsed into, of their `data` types and of tagged-enum payloads, then `Value` reads.
+fn undocumented<'a>(facts: &Facts<'a>) -> Vec<Undocumented<'a>> {
     let webhooks = &facts.webhooks;
+    let mut found = Vec::new();
     // Types events are deserialized into, and the types of their `data`.
     let mut envelopes: BTreeSet<&str> = BTreeSet::new();
     let mut parsed_data: BTreeSet<&str> = BTreeSet::new();
     for handler in &webhooks.handlers {
         envelopes.extend(handler.function.parsed_extractor.as_deref());
-        for (_, function) in &handler.reach {
-            envelopes.extend(
-                function
-                    .parses
-                    .iter()
-                    .filter(|p| !p.3)
-                    .filter_map(|p| p.2.as_deref()),
-            );
-            parsed_data.extend(
-                function
-                    .parses
-                    .iter()
-                    .filter(|p| p.3)
-                    .filter_map(|p| p.2.as_deref()),
-            );
+        for parse in handler.reach.iter().flat_map(|f| &f.item.parses) {
+            let target = parse.target_type.as_deref();
+            if parse.of_event_data {
+                parsed_data.extend(target);
+            } else {
+                envelopes.extend(target);
+            }
         }
     }
     let mut data_types: Vec<(&str, Option<&str>)> =
         parsed_data.into_iter().map(|t| (t, None)).collect();
     for name in envelopes {
-        let Some((file, envelope)) = webhooks.structs.get(name) else {
+        let Some(envelope) = webhooks.structs.get(name) else {
             continue;
         };
-        if envelope.fields.iter().any(|f| f.name == "eventId") {
+        if envelope.item.fields.iter().any(|f| f.name == "eventId") {
             continue; // 0Pools
         }
-        for field in &envelope.fields {
+        for field in &envelope.item.fields {
             if field.name == "data" {
                 data_types.extend(field.type_name.as_deref().map(|t| (t, None)));
             } else if !documented(facts, Some("envelope"), &field.name) {
-                report(
-                    facts,
-                    cx,
-                    file,
-                    field.span.clone(),
-                    &field.name,
-                    Some("envelope"),
-                );
+                found.push(Undocumented {
+                    file: envelope.file,
+                    span: field.span.clone(),
+                    field: field.name.clone(),
+                    object: Some("envelope"),
+                });
             }
         }
     }
-    for (_, tagged) in &webhooks.enums {
-        for (event_type, _, payload) in &tagged.variants {
-            if let (Some(event), Some(payload)) = (facts.model.contract.event(event_type), payload)
-            {
-                if event.product == Product::Gate {
-                    data_types.push((payload.as_str(), Some(event.object.as_str())));
-                }
+    for variant in webhooks.enums.iter().flat_map(|e| &e.item.variants) {
+        if let (Some(event), Some(payload)) = (
+            facts.model.contract.event(&variant.event_type),
+            &variant.payload,
+        ) {
+            if event.product == Product::Gate {
+                data_types.push((payload.as_str(), Some(event.object.as_str())));
             }
         }
     }
     for (type_name, object) in data_types {
-        let Some((file, data)) = webhooks.structs.get(type_name) else {
+        let Some(data) = webhooks.structs.get(type_name) else {
             continue;
         };
         for field in data
+            .item
             .fields
             .iter()
             .filter(|f| !documented(facts, object, &f.name))
         {
-            report(facts, cx, file, field.span.clone(), &field.name, object);
+            found.push(Undocumented {
+                file: data.file,
+                span: field.span.clone(),
+                field: field.name.clone(),
+                object,
+            });
         }
     }
     // `Value` reads, in code that handles 0Bit events.
-    for (file, function) in facts.webhooks.event_code(&facts.model.contract) {
-        for (keys, span) in &function.value_paths {
-            match keys.as_slice() {
+    for function in webhooks.event_code(&facts.model.contract) {
+        for (keys, span) in &function.item.value_paths {
+            let object = match keys.as_slice() {
                 [data, field, ..] if data == "data" && !documented(facts, None, field) => {
-                    report(facts, cx, file, span.clone(), field, None)
+                    Some((field, None))
                 }
                 // Top-level keys: the envelope of 0Gate, or of 0Pools (`eventId`).
                 [field]
@@ -172,10 +182,107 @@ fn check(facts: &Facts, cx: &mut Context) {
                             field,
                         ) =>
                 {
-                    report(facts, cx, file, span.clone(), field, Some("envelope"))
+                    Some((field, Some("envelope")))
                 }
-                _ => {}
+                _ => None,
+            };
+            if let Some((field, object)) = object {
+                found.push(Undocumented {
+                    file: function.file,
+                    span: span.clone(),
+                    field: field.clone(),
+                    object,
+                });
             }
+        }
+    }
+    found
+}
+
+fn check(facts: &Facts, cx: &mut Context) {
+    for found in undocumented(facts) {
+        report(facts, cx, found);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::link::webhooks::test_support::Project;
+
+    /// The undocumented fields read, with the object they were read from.
+    fn fields(source: &str) -> Vec<(String, Option<String>)> {
+        let project = Project::single(source);
+        let facts = project.facts();
+        undocumented(&facts)
+            .into_iter()
+            .map(|u| (u.field, u.object.map(String::from)))
+            .collect()
+    }
+
+    const HANDLER: &str = r#"#[post("/webhooks")]
+        async fn webhook(body: Bytes) { let event: GateEvent = serde_json::from_slice(&body).unwrap(); }"#;
+
+    const PASS: [&str; 4] = [
+        // Documented envelope and session fields, and `metadata`.
+        r#"#[derive(Deserialize)] struct GateEvent { id: String, #[serde(rename = "type")] kind: String, data: SessionData }
+        #[derive(Deserialize)] struct SessionData { id: String, status: String, metadata: OrderMetadata }"#,
+        // 0Pools envelopes are not checked.
+        r#"#[derive(Deserialize)] #[serde(rename_all = "camelCase")] struct GateEvent { event_id: String, whatever: String }"#,
+        // Documented `Value` reads.
+        r#"fn on_event(event: &Value) { match event["type"].as_str().unwrap_or("") { "gate_session.completed" => {}, _ => {} }
+            let s = &event["data"]["status"]; let o = event.pointer("/data/metadata/order_id"); }"#,
+        // A type nothing parses an event into.
+        r#"#[derive(Deserialize)] struct Profile { nickname: String }"#,
+    ];
+
+    #[test]
+    fn documented_fields() {
+        for types in PASS {
+            let source = format!(
+                "{HANDLER}
+{types}"
+            );
+            assert_eq!(fields(&source), [], "{types}");
+        }
+    }
+
+    #[test]
+    fn undocumented_fields() {
+        // Each source with the fields reported and the object they are read from.
+        type Expected = &'static [(&'static str, Option<&'static str>)];
+        let fail: [(&str, Expected); 4] = [
+            (
+                r#"#[derive(Deserialize)] struct GateEvent { id: String, data: SessionData }
+                #[derive(Deserialize)] struct SessionData { id: String, customer_email: String }"#,
+                &[("customer_email", None)],
+            ),
+            (
+                r#"#[derive(Deserialize)] struct GateEvent { id: String, account: String, data: Value }"#,
+                &[("account", Some("envelope"))],
+            ),
+            (
+                r#"#[derive(Deserialize)] #[serde(tag = "type", content = "data")]
+                enum GateEvent { #[serde(rename = "rail.pay_in.settled")] Settled(RailData) }
+                #[derive(Deserialize)] struct RailData { id: String, facilita_transaction_id: String }"#,
+                &[("facilita_transaction_id", Some("rail"))],
+            ),
+            (
+                r#"fn on_event(event: &Value) { match event["type"].as_str().unwrap_or("") { "gate_session.completed" => {}, _ => {} }
+                let e = &event["data"]["customer_email"]; }"#,
+                &[("customer_email", None)],
+            ),
+        ];
+        for (types, expected) in fail {
+            let source = format!(
+                "{HANDLER}
+{types}"
+            );
+            let expected: Vec<(String, Option<String>)> = expected
+                .iter()
+                .map(|(f, o)| (f.to_string(), o.map(String::from)))
+                .collect();
+            assert_eq!(fields(&source), expected, "{types}");
         }
     }
 }

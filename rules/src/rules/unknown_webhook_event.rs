@@ -1,4 +1,7 @@
+use std::ops::Range;
+
 use super::declare_rule;
+use crate::extract::file::FileAnalysis;
 use crate::link::facts::Facts;
 use crate::rules::Context;
 
@@ -74,37 +77,50 @@ fn help(facts: &Facts, value: &str) -> String {
     }
 }
 
-fn check(facts: &Facts, cx: &mut Context) {
+/// An event-type string in code that handles 0Bit events.
+struct EventLiteral<'a> {
+    file: &'a FileAnalysis,
+    value: String,
+    span: Range<usize>,
+}
+
+/// Event types webhook code matches on or compares with, in code that handles 0Bit events,
+/// and the variants of tagged enums that name at least one documented event.
+fn event_literals<'a>(facts: &Facts<'a>) -> Vec<EventLiteral<'a>> {
     let contract = &facts.model.contract;
-    let mut literals: Vec<(
-        &crate::extract::file::FileAnalysis,
-        String,
-        std::ops::Range<usize>,
-    )> = Vec::new();
-    for (file, function) in facts.webhooks.event_code(contract) {
-        literals.extend(
-            function
-                .event_types
-                .iter()
-                .map(|(v, s)| (file, v.clone(), s.clone())),
-        );
+    let mut literals = Vec::new();
+    for function in facts.webhooks.event_code(contract) {
+        literals.extend(function.item.event_types.iter().map(|e| EventLiteral {
+            file: function.file,
+            value: e.value.clone(),
+            span: e.span.clone(),
+        }));
     }
-    for (file, tagged) in &facts.webhooks.enums {
-        if tagged
-            .variants
+    for tagged in &facts.webhooks.enums {
+        let variants = &tagged.item.variants;
+        if variants
             .iter()
-            .any(|(v, _, _)| contract.event(v).is_some())
+            .any(|v| contract.event(&v.event_type).is_some())
         {
-            literals.extend(
-                tagged
-                    .variants
-                    .iter()
-                    .map(|(v, s, _)| (*file, v.clone(), s.clone())),
-            );
+            literals.extend(variants.iter().map(|v| EventLiteral {
+                file: tagged.file,
+                value: v.event_type.clone(),
+                span: v.span.clone(),
+            }));
         }
     }
-    for (file, value, span) in literals {
-        if !looks_like_event(&value) || contract.event(&value).is_some() {
+    literals
+}
+
+/// Shaped like an event type, and not a documented one.
+fn unknown(facts: &Facts, value: &str) -> bool {
+    looks_like_event(value) && facts.model.contract.event(value).is_none()
+}
+
+fn check(facts: &Facts, cx: &mut Context) {
+    for literal in event_literals(facts) {
+        let EventLiteral { file, value, span } = literal;
+        if !unknown(facts, &value) {
             continue;
         }
         let message = format!("`{value}` is not a documented 0Bit event type");
@@ -112,5 +128,88 @@ fn check(facts: &Facts, cx: &mut Context) {
             &UNKNOWN_WEBHOOK_EVENT,
             file.draft(span, message, help(facts, &value), value.clone()),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::link::webhooks::test_support::Project;
+
+    /// The unknown event types `source` branches on.
+    fn unknown_events(source: &str) -> Vec<String> {
+        let project = Project::single(source);
+        let facts = project.facts();
+        event_literals(&facts)
+            .into_iter()
+            .filter(|l| unknown(&facts, &l.value))
+            .map(|l| l.value)
+            .collect()
+    }
+
+    const PASS: [&str; 4] = [
+        // Documented events in a handler.
+        r#"#[post("/webhooks")]
+        async fn webhook(Json(event): Json<GateEvent>) {
+            match event.event_type.as_str() { "gate_session.completed" | "rail.pay_in.settled" => {}, _ => {} }
+        }"#,
+        // Not event-shaped.
+        r#"#[post("/webhooks")]
+        async fn webhook(Json(event): Json<GateEvent>) { if event.kind == "Completed" { go() } }"#,
+        // Other providers' events outside 0Bit event code.
+        r#"fn stripe(event: &StripeEvent) { match event.type_.as_str() { "checkout.session.completed" => {}, _ => {} } }"#,
+        // A tagged enum of documented events.
+        r#"#[derive(Deserialize)] #[serde(tag = "type")]
+        enum GateEvent { #[serde(rename = "gate_session.completed")] Completed(SessionData) }
+        fn on_event(event: GateEvent) {}"#,
+    ];
+
+    const FAIL: [(&str, &str); 3] = [
+        (
+            r#"#[post("/webhooks")]
+            async fn webhook(Json(event): Json<GateEvent>) {
+                match event.event_type.as_str() { "gate_session.complete" => fulfil(&event), _ => {} }
+            }"#,
+            "gate_session.complete",
+        ),
+        (
+            r#"fn on_event(event: &GateEvent) {
+                if event.event_type == "gate_session.completed" { fulfil() }
+                if event.event_type == "gate_session.refunded" { refund() }
+            }"#,
+            "gate_session.refunded",
+        ),
+        (
+            r#"#[derive(Deserialize)] #[serde(tag = "type")]
+            enum GateEvent {
+                #[serde(rename = "gate_session.completed")] Completed(SessionData),
+                #[serde(rename = "checkout.session.completed")] Checkout(Value),
+            }
+            fn on_event(event: GateEvent) {}"#,
+            "checkout.session.completed",
+        ),
+    ];
+
+    #[test]
+    fn documented_or_not_event_code() {
+        for source in PASS {
+            assert_eq!(unknown_events(source), Vec::<String>::new(), "{source}");
+        }
+    }
+
+    #[test]
+    fn unknown_event_types() {
+        for (source, event) in FAIL {
+            assert_eq!(unknown_events(source), [event], "{source}");
+        }
+    }
+
+    #[test]
+    fn event_shapes() {
+        assert!(looks_like_event("gate_session.completed"));
+        assert!(looks_like_event("rail.pay_in.settled"));
+        assert!(!looks_like_event("Completed"));
+        assert!(!looks_like_event("gate session.completed"));
+        assert!(!looks_like_event("gate_session."));
     }
 }

@@ -1,5 +1,7 @@
 use super::declare_rule;
+use crate::extract::rust::webhooks::{Call, FnFacts};
 use crate::link::facts::Facts;
+use crate::link::webhooks::Handler;
 use crate::rules::Context;
 
 declare_rule! {
@@ -50,8 +52,37 @@ declare_rule! {
 
 const HELP: &str = "take the raw body (`Bytes`), read `Gate-Signature` (`t=…,v1=…`), check the HMAC-SHA256 of `<t>.<body>` with the `whsec_` secret in constant time and a 300 s tolerance, and reject with 400/401 before using the event";
 
+/// The header 0Gate signs deliveries in.
+const SIGNATURE_HEADER: &str = "gate-signature";
+/// 0Pools signs in a `*-Signature` header of its own.
+const SIGNATURE_HEADER_SUFFIX: &str = "-signature";
+/// Calls that verify, by name: `verify_signature`, `Webhook::construct_event`.
+const VERIFY_CALL_WORDS: [&str; 2] = ["verify", "construct_event"];
+
+/// A literal that mentions a signature header: `"Gate-Signature"`, `"X-0Pools-Signature"`.
+fn is_signature_header(literal: &str) -> bool {
+    let lower = literal.to_ascii_lowercase();
+    lower.contains(SIGNATURE_HEADER) || lower.ends_with(SIGNATURE_HEADER_SUFFIX)
+}
+
+fn is_verify_call(call: &Call) -> bool {
+    let lower = call.name.to_ascii_lowercase();
+    VERIFY_CALL_WORDS.iter().any(|w| lower.contains(w))
+}
+
+/// A function that checks a signature: it computes an HMAC or calls a verify function.
+fn verifies(function: &FnFacts) -> bool {
+    function.calls_hmac() || function.calls.iter().any(is_verify_call)
+}
+
+/// The handler, or what it reaches, reads the signature header (a request guard among its
+/// parameters reads it for the handler) and checks it.
+fn verified(handler: &Handler) -> bool {
+    handler.mentions_header(is_signature_header) && handler.any(verifies)
+}
+
 fn check(facts: &Facts, cx: &mut Context) {
-    for handler in facts.webhooks.handlers.iter().filter(|h| !h.verified) {
+    for handler in facts.webhooks.handlers.iter().filter(|h| !verified(h)) {
         let message = format!(
             "webhook handler {} uses the event without verifying its `Gate-Signature`",
             handler.describe()
@@ -65,5 +96,128 @@ fn check(facts: &Facts, cx: &mut Context) {
                 handler.function.name.clone(),
             ),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::link::webhooks::test_support::Project;
+
+    /// Whether every handler of `source` is verified; panics when there is none.
+    fn all_verified(source: &str) -> bool {
+        let project = Project::single(source);
+        let model = project.webhooks();
+        assert!(!model.handlers.is_empty(), "no handler in {source}");
+        model.handlers.iter().all(verified)
+    }
+
+    const PASS: [&str; 5] = [
+        // The header read and a `verify` call in the handler.
+        r#"fn app() -> Router { Router::new().route("/webhooks/0bit", post(handle_webhook)) }
+        async fn handle_webhook(headers: HeaderMap, body: Bytes) -> StatusCode {
+            let signature = headers.get("Gate-Signature").and_then(|v| v.to_str().ok());
+            if verify::verify_signature(&SECRET, signature, &body).is_err() { return StatusCode::BAD_REQUEST; }
+            StatusCode::OK
+        }"#,
+        // An HMAC and the header in a helper the handler calls.
+        r#"#[post("/webhooks/0bit")]
+        async fn webhook(req: HttpRequest, body: Bytes) -> HttpResponse {
+            if !authentic(&req, &body) { return HttpResponse::BadRequest().finish(); }
+            HttpResponse::Ok().finish()
+        }
+        fn authentic(req: &HttpRequest, body: &[u8]) -> bool {
+            let sig = req.headers().get("gate-signature");
+            let mut mac = Hmac::<Sha256>::new_from_slice(SECRET).unwrap();
+            mac.update(body);
+            mac.verify_slice(sig).is_ok()
+        }"#,
+        // 0Pools: its own `*-Signature` header, and `construct_event`.
+        r#"async fn pools_webhook(headers: HeaderMap, body: Bytes) -> StatusCode {
+            let sig = headers.get("X-0Pools-Signature");
+            let event = Webhook::construct_event(&body, sig, SECRET)?;
+            StatusCode::OK
+        }"#,
+        // A rocket request guard reads the header for the handler.
+        r#"struct Delivery(String);
+        impl<'r> FromRequest<'r> for Delivery {
+            type Error = ();
+            async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+                Outcome::Success(Delivery(req.headers().get_one("Gate-Signature").unwrap().into()))
+            }
+        }
+        #[post("/webhooks", data = "<body>")]
+        async fn webhook(delivery: Delivery, body: Vec<u8>) -> Status {
+            verify_signature(&delivery.0, &body)?;
+            Status::Ok
+        }"#,
+        // Verification three calls down.
+        r#"#[post("/webhooks")]
+        async fn webhook(headers: HeaderMap, body: Bytes) { let s = headers.get("Gate-Signature"); a(s, &body); }
+        fn a(s: &str, b: &[u8]) { b1(s, b) }
+        fn b1(s: &str, b: &[u8]) { c(s, b) }
+        fn c(s: &str, b: &[u8]) { verify_signature(s, b) }"#,
+    ];
+
+    const FAIL: [&str; 5] = [
+        // The parsed event, no signature at all.
+        r#"fn app() -> Router { Router::new().route("/webhooks/0bit", post(handle_webhook)) }
+        async fn handle_webhook(Json(event): Json<GateEvent>) -> StatusCode {
+            fulfil(&event).await;
+            StatusCode::OK
+        }"#,
+        // Something is verified, but not the signature header.
+        r#"#[post("/webhooks/0bit")]
+        async fn webhook(body: Bytes) -> HttpResponse { verify_order(&body); HttpResponse::Ok().finish() }"#,
+        // The header is read, and never checked.
+        r#"async fn webhook(headers: HeaderMap, body: Bytes) -> StatusCode {
+            let signature = headers.get("Gate-Signature");
+            tracing::info!(?signature, "delivery");
+            StatusCode::OK
+        }"#,
+        // Verification four calls down is out of reach.
+        r#"#[post("/webhooks")]
+        async fn webhook(headers: HeaderMap, body: Bytes) { let s = headers.get("Gate-Signature"); a(s, &body); }
+        fn a(s: &str, b: &[u8]) { b1(s, b) }
+        fn b1(s: &str, b: &[u8]) { c(s, b) }
+        fn c(s: &str, b: &[u8]) { d(s, b) }
+        fn d(s: &str, b: &[u8]) { verify_signature(s, b) }"#,
+        // A request guard that reads another header does not read the signature.
+        r#"struct Delivery(String);
+        impl<'r> FromRequest<'r> for Delivery {
+            type Error = ();
+            async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+                Outcome::Success(Delivery(req.headers().get_one("X-0bit-Event-Id").unwrap().into()))
+            }
+        }
+        #[post("/webhooks", data = "<body>")]
+        async fn webhook(delivery: Delivery, body: Vec<u8>) -> Status {
+            verify_signature(&delivery.0, &body)?;
+            Status::Ok
+        }"#,
+    ];
+
+    #[test]
+    fn verified_handlers() {
+        for source in PASS {
+            assert!(all_verified(source), "not verified: {source}");
+        }
+    }
+
+    #[test]
+    fn unverified_handlers() {
+        for source in FAIL {
+            assert!(!all_verified(source), "verified: {source}");
+        }
+    }
+
+    #[test]
+    fn signature_headers() {
+        for name in ["Gate-Signature", "gate-signature", "X-0Pools-Signature"] {
+            assert!(is_signature_header(name), "{name}");
+        }
+        for name in ["X-0bit-Event-Id", "Authorization", "signature"] {
+            assert!(!is_signature_header(name), "{name}");
+        }
     }
 }

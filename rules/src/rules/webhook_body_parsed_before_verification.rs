@@ -1,5 +1,7 @@
 use super::declare_rule;
+use crate::extract::rust::webhooks::{Call, FnFacts, Parse};
 use crate::link::facts::Facts;
+use crate::link::webhooks::{Handler, Reaching, WebhookModel};
 use crate::rules::Context;
 
 declare_rule! {
@@ -40,8 +42,75 @@ declare_rule! {
 
 const HELP: &str = "take the raw body (`Bytes`, `String`, rocket `Data`), verify the signature over those exact bytes, and only then `serde_json::from_slice` it";
 
+// Verification counts as for `unverified-webhook`: the signature header is read, and
+// something computes an HMAC or calls a verify function. A handler that does not verify is
+// that rule's finding; this one only asks what happens before the verification.
+
+/// The header 0Gate signs deliveries in; 0Pools uses a `*-Signature` header of its own.
+const SIGNATURE_HEADER: &str = "gate-signature";
+const SIGNATURE_HEADER_SUFFIX: &str = "-signature";
+/// Calls that verify, by name: `verify_signature`, `Webhook::construct_event`.
+const VERIFY_CALL_WORDS: [&str; 2] = ["verify", "construct_event"];
+
+/// A literal that mentions a signature header: `"Gate-Signature"`, `"X-0Pools-Signature"`.
+fn is_signature_header(literal: &str) -> bool {
+    let lower = literal.to_ascii_lowercase();
+    lower.contains(SIGNATURE_HEADER) || lower.ends_with(SIGNATURE_HEADER_SUFFIX)
+}
+
+fn is_verify_call(call: &Call) -> bool {
+    let lower = call.name.to_ascii_lowercase();
+    VERIFY_CALL_WORDS.iter().any(|w| lower.contains(w))
+}
+
+fn verifies(function: &FnFacts) -> bool {
+    function.calls_hmac() || function.calls.iter().any(is_verify_call)
+}
+
+/// The source order, in the handler, of the first call through which it verifies: a verify
+/// call, or a call of a function that verifies within reach; `0` when the handler computes
+/// the HMAC itself. `None` when the handler does not verify.
+fn verified_at(model: &WebhookModel, handler: &Handler, verifying: &Reaching) -> Option<usize> {
+    if !(handler.mentions_header(is_signature_header) && handler.any(verifies)) {
+        return None;
+    }
+    let function = handler.function;
+    function
+        .calls
+        .iter()
+        .filter(|call| {
+            is_verify_call(call)
+                || model
+                    .callees(handler, call)
+                    .iter()
+                    .any(|target| verifying.contains(target.item))
+        })
+        .map(|call| call.order)
+        .min()
+        .or(function.calls_hmac().then_some(0))
+}
+
+/// The handler's `serde_json` parses made before it verifies.
+fn parsed_before_verification<'a>(
+    model: &WebhookModel,
+    handler: &Handler<'a>,
+    verifying: &Reaching,
+) -> Vec<&'a Parse> {
+    let Some(verified_at) = verified_at(model, handler, verifying) else {
+        return Vec::new();
+    };
+    let function: &'a FnFacts = handler.function;
+    function
+        .parses
+        .iter()
+        .filter(|parse| parse.order < verified_at)
+        .collect()
+}
+
 fn check(facts: &Facts, cx: &mut Context) {
-    for handler in &facts.webhooks.handlers {
+    let model = &facts.webhooks;
+    let verifying = model.within_reach(verifies);
+    for handler in &model.handlers {
         let function = handler.function;
         if let Some(parsed) = &function.parsed_extractor {
             let message = format!(
@@ -58,36 +127,141 @@ fn check(facts: &Facts, cx: &mut Context) {
                 ),
             );
         }
-        if let (true, Some(verified_at)) = (handler.verified, handler.verified_at) {
-            for (span, order, _, _) in function
-                .parses
-                .iter()
-                .filter(|(_, order, _, _)| *order < verified_at)
-            {
-                let _ = order;
-                let message = format!(
-                    "webhook handler {} parses the body before verifying its signature",
-                    handler.describe()
-                );
-                cx.report(
-                    &WEBHOOK_BODY_PARSED_BEFORE_VERIFICATION,
-                    handler
-                        .file
-                        .draft(span.clone(), message, HELP.into(), function.name.clone()),
-                );
-            }
+        for parse in parsed_before_verification(model, handler, &verifying) {
+            let message = format!(
+                "webhook handler {} parses the body before verifying its signature",
+                handler.describe()
+            );
+            cx.report(
+                &WEBHOOK_BODY_PARSED_BEFORE_VERIFICATION,
+                handler.file.draft(
+                    parse.span.clone(),
+                    message,
+                    HELP.into(),
+                    function.name.clone(),
+                ),
+            );
         }
-        for (file, reached) in handler.reach.iter().filter(|(_, f)| f.uses_hmac) {
-            for span in &reached.reserializes {
+        // A MAC over `serde_json::to_vec(..)` in code that computes the HMAC.
+        for reached in handler.reach.iter().filter(|f| f.item.calls_hmac()) {
+            for span in &reached.item.reserializes {
                 let message = format!(
                     "`{}` computes the signature over re-serialized JSON instead of the raw body",
-                    reached.name
+                    reached.item.name
                 );
                 cx.report(
                     &WEBHOOK_BODY_PARSED_BEFORE_VERIFICATION,
-                    file.draft(span.clone(), message, HELP.into(), reached.name.clone()),
+                    reached.file.draft(
+                        span.clone(),
+                        message,
+                        HELP.into(),
+                        reached.item.name.clone(),
+                    ),
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::link::webhooks::test_support::{handler, Project};
+
+    /// How many parses `webhook` makes before it verifies.
+    fn early_parses(source: &str) -> usize {
+        let project = Project::single(source);
+        let model = project.webhooks();
+        let verifying = model.within_reach(verifies);
+        parsed_before_verification(&model, handler(&model, "webhook"), &verifying).len()
+    }
+
+    const PASS: [&str; 4] = [
+        // Verified, then parsed.
+        r#"async fn webhook(headers: HeaderMap, body: Bytes) -> StatusCode {
+            verify::verify_signature(&SECRET, headers.get("Gate-Signature"), &body)?;
+            let event: GateEvent = serde_json::from_slice(&body)?;
+            StatusCode::OK
+        }"#,
+        // Verified through a helper, then parsed.
+        r#"#[post("/webhooks")]
+        async fn webhook(req: HttpRequest, body: Bytes) -> HttpResponse {
+            check(&req, &body)?;
+            let event = serde_json::from_slice::<GateEvent>(&body)?;
+            HttpResponse::Ok().finish()
+        }
+        fn check(req: &HttpRequest, body: &[u8]) -> Result<(), Error> {
+            let mut mac = Hmac::<Sha256>::new_from_slice(KEY)?;
+            mac.update(body);
+            mac.verify_slice(req.headers().get("Gate-Signature"))
+        }"#,
+        // Not verified: `unverified-webhook` reports it, not this rule.
+        r#"#[post("/webhooks")]
+        async fn webhook(body: Bytes) -> HttpResponse {
+            let event: GateEvent = serde_json::from_slice(&body)?;
+            HttpResponse::Ok().finish()
+        }"#,
+        // The handler computes the HMAC itself, then parses.
+        r#"#[post("/webhooks")]
+        async fn webhook(headers: HeaderMap, body: Bytes) -> StatusCode {
+            let mut mac = Hmac::<Sha256>::new_from_slice(KEY)?;
+            mac.update(&body);
+            mac.verify_slice(headers.get("Gate-Signature"))?;
+            let event: GateEvent = serde_json::from_slice(&body)?;
+            StatusCode::OK
+        }"#,
+    ];
+
+    const FAIL: [&str; 2] = [
+        // Parsed, then verified.
+        r#"async fn webhook(headers: HeaderMap, body: Bytes) -> StatusCode {
+            let event: GateEvent = serde_json::from_slice(&body)?;
+            verify::verify_signature(&SECRET, headers.get("Gate-Signature"), &body)?;
+            StatusCode::OK
+        }"#,
+        // Parsed before the helper that verifies.
+        r#"#[post("/webhooks")]
+        async fn webhook(req: HttpRequest, body: Bytes) -> HttpResponse {
+            let event: GateEvent = serde_json::from_slice(&body)?;
+            check(&req, &body)?;
+            HttpResponse::Ok().finish()
+        }
+        fn check(req: &HttpRequest, body: &[u8]) -> Result<(), Error> {
+            authenticate(req.headers().get("Gate-Signature"), body)
+        }
+        fn authenticate(sig: &str, body: &[u8]) -> Result<(), Error> {
+            let mut mac = Hmac::<Sha256>::new_from_slice(KEY)?;
+            mac.update(body);
+            mac.verify_slice(sig)
+        }"#,
+    ];
+
+    #[test]
+    fn parses_after_verification() {
+        for source in PASS {
+            assert_eq!(early_parses(source), 0, "{source}");
+        }
+    }
+
+    #[test]
+    fn parses_before_verification() {
+        for source in FAIL {
+            assert_eq!(early_parses(source), 1, "{source}");
+        }
+    }
+
+    #[test]
+    fn verification_point() {
+        let project = Project::single(FAIL[1]);
+        let model = project.webhooks();
+        let verifying = model.within_reach(verifies);
+        let webhook = handler(&model, "webhook");
+        let check = webhook
+            .function
+            .calls
+            .iter()
+            .find(|c| c.name == "check")
+            .expect("a call of `check`");
+        assert_eq!(verified_at(&model, webhook, &verifying), Some(check.order));
     }
 }

@@ -1,5 +1,7 @@
 use super::declare_rule;
+use crate::extract::rust::webhooks::FnFacts;
 use crate::link::facts::Facts;
+use crate::link::webhooks::WebhookModel;
 use crate::rules::Context;
 
 declare_rule! {
@@ -33,39 +35,132 @@ declare_rule! {
 
 const HELP: &str = "reject deliveries whose `t=` is more than 300 seconds from now: `if (now - timestamp).abs() > 300 { return Err(..) }`";
 
+/// The key of the timestamp in `Gate-Signature` (`t=…,v1=…`).
+const TIMESTAMP_KEY: &str = "t";
+/// Calls that read the wall clock: `SystemTime::now()`, `Utc::now()`,
+/// `OffsetDateTime::now_utc()`, `.unix_timestamp()`; not `Instant::now()`.
+const CLOCK_CALLS: [&str; 3] = ["now", "now_utc", "unix_timestamp"];
+
+/// Splits the `t=` timestamp off a signature header (`strip_prefix("t=")`).
+fn parses_timestamp(function: &FnFacts) -> bool {
+    function.pair_keys.iter().any(|k| k == TIMESTAMP_KEY)
+}
+
+fn reads_clock(function: &FnFacts) -> bool {
+    function
+        .calls
+        .iter()
+        .any(|c| CLOCK_CALLS.contains(&c.name.as_str()) && !c.path().contains("Instant"))
+}
+
+/// The timestamp `function` parses is compared with the clock: by the function itself when
+/// no handler reaches it, else somewhere in the reach of every handler that reaches it.
+fn checked(model: &WebhookModel, function: &FnFacts) -> bool {
+    let handlers: Vec<_> = model
+        .handlers
+        .iter()
+        .filter(|h| h.reaches(function))
+        .collect();
+    if handlers.is_empty() {
+        reads_clock(function)
+    } else {
+        handlers.iter().all(|h| h.any(reads_clock))
+    }
+}
+
 fn check(facts: &Facts, cx: &mut Context) {
-    for (file, function) in facts
+    for function in facts
         .webhooks
         .functions
         .iter()
-        .filter(|(_, f)| f.parses_timestamp && !f.test)
+        .filter(|f| parses_timestamp(f.item) && !f.item.test)
     {
-        let handlers: Vec<_> = facts
-            .webhooks
-            .handlers
-            .iter()
-            .filter(|h| h.reach.iter().any(|(_, f)| std::ptr::eq(*f, *function)))
-            .collect();
-        let checked = if handlers.is_empty() {
-            function.reads_clock
-        } else {
-            handlers.iter().all(|h| h.any(|f| f.reads_clock))
-        };
-        if checked {
+        if checked(&facts.webhooks, function.item) {
             continue;
         }
+        let function_name = &function.item.name;
         let message = format!(
-            "`{}` parses the `t=` timestamp but never compares it with the current time",
-            function.name
+            "`{function_name}` parses the `t=` timestamp but never compares it with the current time"
         );
         cx.report(
             &WEBHOOK_TIMESTAMP_NOT_CHECKED,
-            file.draft(
-                function.name_span.clone(),
+            function.file.draft(
+                function.item.name_span.clone(),
                 message,
                 HELP.into(),
-                function.name.clone(),
+                function_name.clone(),
             ),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::link::webhooks::test_support::Project;
+
+    /// Whether the timestamp `parse` parses is checked.
+    fn parse_checked(source: &str) -> bool {
+        let project = Project::single(source);
+        let parse = project.function("parse");
+        assert!(parses_timestamp(parse), "no `t=` parsed in {source}");
+        checked(&project.webhooks(), parse)
+    }
+
+    const PASS: [&str; 3] = [
+        // Checked where it is parsed.
+        r#"fn parse(header: &str) -> Result<i64, E> {
+            let t: i64 = header.split(',').find_map(|p| p.strip_prefix("t=")).ok_or(E)?.parse()?;
+            let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs() as i64;
+            if (now - t).abs() > 300 { return Err(E); }
+            Ok(t)
+        }"#,
+        // Checked by the handler that calls the parser.
+        r#"#[post("/webhooks")]
+        async fn webhook(headers: HeaderMap) -> StatusCode {
+            let t = parse(headers.get("Gate-Signature"))?;
+            if (Utc::now().timestamp() - t).abs() > 300 { return StatusCode::BAD_REQUEST; }
+            StatusCode::OK
+        }
+        fn parse(header: &str) -> Result<i64, E> { Ok(header.strip_prefix("t=")?.parse()?) }"#,
+        // `OffsetDateTime::now_utc()`.
+        r#"fn parse(header: &str) -> bool {
+            let t = header.strip_prefix("t=").unwrap();
+            OffsetDateTime::now_utc().unix_timestamp() - t.parse::<i64>().unwrap() < 300
+        }"#,
+    ];
+
+    const FAIL: [&str; 3] = [
+        // Parsed, signed, never compared.
+        r#"fn parse(header: &str) -> Result<(i64, String), E> {
+            let t = header.strip_prefix("t=").ok_or(E)?;
+            Ok((t.parse()?, format!("{t}.")))
+        }"#,
+        // `Instant` is not the wall clock.
+        r#"fn parse(header: &str) -> i64 {
+            let started = Instant::now();
+            header.strip_prefix("t=").unwrap().parse().unwrap()
+        }"#,
+        // A handler reaches the parser, and no clock read anywhere it reaches.
+        r#"#[post("/webhooks")]
+        async fn webhook(headers: HeaderMap) -> StatusCode {
+            let t = parse(headers.get("Gate-Signature"))?;
+            StatusCode::OK
+        }
+        fn parse(header: &str) -> Result<i64, E> { Ok(header.strip_prefix("t=")?.parse()?) }"#,
+    ];
+
+    #[test]
+    fn timestamps_compared_with_now() {
+        for source in PASS {
+            assert!(parse_checked(source), "{source}");
+        }
+    }
+
+    #[test]
+    fn timestamps_never_compared() {
+        for source in FAIL {
+            assert!(!parse_checked(source), "{source}");
+        }
     }
 }

@@ -1,0 +1,148 @@
+//! 0Bit webhook code, read from Rust as plain facts, in the same syn walk as everything else.
+//!
+//! Per function ([`functions`], read by `visitor`): what it does that webhook code is judged
+//! by. Per file: the webhook routes that register handlers ([`routes`]), the request guards
+//! that read headers for a handler, and the serde types an event may be read into
+//! ([`serde_types`]).
+//!
+//! Which functions are handlers, and what they reach through calls, is joined across files
+//! in `link::webhooks`; what the facts mean is decided by the webhook rules.
+
+pub mod functions;
+mod names;
+pub mod routes;
+pub mod serde_types;
+#[cfg(test)]
+mod tests;
+mod visitor;
+
+pub use functions::{Call, Comparison, EventTypeString, FnFacts, HeaderMention, Parse};
+pub use routes::{NestedRouter, Registration, WebhookRoute};
+pub use serde_types::{DeField, DeStruct, TaggedEnum, TaggedVariant};
+
+use crate::extract::rust::{last_segment, type_name};
+
+#[derive(Clone, Debug, Default)]
+pub struct WebhookFacts {
+    pub functions: Vec<FnFacts>,
+    /// Handlers registered on a route whose path contains `webhook`.
+    pub routes: Vec<WebhookRoute>,
+    /// Router functions nested under a webhook path: `.nest("/webhooks", routes())`.
+    pub nested_routers: Vec<NestedRouter>,
+    /// Request-guard types (`impl FromRequest for DeliveryHeaders`) that mention headers.
+    pub request_guards: Vec<RequestGuard>,
+    pub structs: Vec<DeStruct>,
+    pub enums: Vec<TaggedEnum>,
+}
+
+/// A type that a `FromRequest`/`FromRequestParts`/`FromData` impl makes a request guard: a
+/// handler taking it as a parameter reads what the guard's methods read.
+#[derive(Clone, Debug)]
+pub struct RequestGuard {
+    /// The self type of the impl.
+    pub type_name: String,
+    /// What the impl's methods mention of headers ([`FnFacts::header_mentions`]), each once.
+    pub header_mentions: Vec<HeaderMention>,
+}
+
+/// Parameter types of web handlers.
+const WEB_PARAM_TYPES: [&str; 14] = [
+    "Bytes",
+    "HeaderMap",
+    "HttpRequest",
+    "Request",
+    "Json",
+    "State",
+    "Data",
+    "Extension",
+    "TypedHeader",
+    "Path",
+    "Query",
+    "Form",
+    "Payload",
+    "Body",
+];
+
+impl WebhookFacts {
+    /// Whether a webhook finding may point into this file.
+    pub fn may_be_reported(&self) -> bool {
+        !self.routes.is_empty()
+            || !self.enums.is_empty()
+            || !self.structs.is_empty()
+            || self.functions.iter().any(|f| {
+                f.webhook_route.is_some()
+                    || f.param_types
+                        .iter()
+                        .any(|t| WEB_PARAM_TYPES.contains(&t.as_str()))
+                    || !f.header_mentions.is_empty()
+                    || f.calls_hmac()
+                    || f.parsed_extractor.is_some()
+                    || !f.event_types.is_empty()
+                    || !f.value_paths.is_empty()
+            })
+    }
+}
+
+/// Reads a function; `test` when it is test code.
+pub fn function_facts(
+    facts: &mut WebhookFacts,
+    name: &syn::Ident,
+    attrs: &[syn::Attribute],
+    sig: &syn::Signature,
+    block: &syn::Block,
+    test: bool,
+) {
+    let (function, routes) = visitor::read_function(name, attrs, sig, block, test);
+    facts.routes.extend(routes.routes);
+    facts.nested_routers.extend(routes.nested);
+    facts.functions.push(function);
+}
+
+/// Records the self type of a `FromRequest`/`FromRequestParts`/`FromData` impl whose methods
+/// (read since `functions_before`) mention headers.
+pub fn guard_impl(
+    facts: &mut WebhookFacts,
+    implementation: &syn::ItemImpl,
+    functions_before: usize,
+) {
+    let Some((_, trait_path, _)) = &implementation.trait_ else {
+        return;
+    };
+    let trait_name = last_segment(trait_path);
+    if !matches!(
+        trait_name.as_str(),
+        "FromRequest" | "FromRequestParts" | "FromData"
+    ) {
+        return;
+    }
+    let mut header_mentions: Vec<HeaderMention> = Vec::new();
+    for header in facts
+        .functions
+        .get(functions_before..)
+        .into_iter()
+        .flatten()
+        .flat_map(|f| &f.header_mentions)
+    {
+        if !header_mentions.iter().any(|h| h.literal == header.literal) {
+            header_mentions.push(header.clone());
+        }
+    }
+    if header_mentions.is_empty() {
+        return;
+    }
+    if let Some(self_type) = type_name(&implementation.self_ty) {
+        facts.request_guards.push(RequestGuard {
+            type_name: self_type,
+            header_mentions,
+        });
+    }
+}
+
+/// A `Deserialize` struct or `#[serde(tag = "type")]` enum.
+pub fn type_facts(facts: &mut WebhookFacts, item: &syn::Item) {
+    match serde_types::serde_type(item) {
+        Some(serde_types::SerdeType::Struct(de)) => facts.structs.push(de),
+        Some(serde_types::SerdeType::Tagged(tagged)) => facts.enums.push(tagged),
+        None => {}
+    }
+}

@@ -1,0 +1,282 @@
+//! What the per-file webhook facts record, on small sources read by the real Rust walk.
+
+use super::*;
+
+fn facts(source: &str) -> WebhookFacts {
+    crate::extract::rust::analyze(source, &[])
+        .expect("test source parses")
+        .webhooks
+}
+
+fn function(source: &str) -> FnFacts {
+    let mut facts = facts(source);
+    assert_eq!(facts.functions.len(), 1, "one function in {source}");
+    facts.functions.remove(0)
+}
+
+#[test]
+fn header_mentions_each_once() {
+    let f = function(
+        r#"fn f(h: &HeaderMap) {
+            h.get("Gate-Signature"); h.get("Gate-Signature"); h.get("X-0bit-Event-Id");
+            h.get("Content-Type"); sqlx::query!("SELECT 1 WHERE sig = 'x-pools-signature'");
+        }"#,
+    );
+    let literals: Vec<&str> = f
+        .header_mentions
+        .iter()
+        .map(|h| h.literal.as_str())
+        .collect();
+    assert_eq!(
+        literals,
+        [
+            "Gate-Signature",
+            "X-0bit-Event-Id",
+            "SELECT 1 WHERE sig = 'x-pools-signature'"
+        ]
+    );
+    // Of macros, only the bodies of sqlx query macros are read.
+    let f = function(r#"fn f() { println!("gate-signature: {}", s); }"#);
+    assert_eq!(f.header_mentions, []);
+}
+
+#[test]
+fn pair_keys_of_literals() {
+    let f = function(
+        r#"fn f(p: &str) { p.strip_prefix("t="); p.strip_prefix("v1="); p.split("a b="); p.find("=x"); }"#,
+    );
+    assert_eq!(f.pair_keys, ["t", "v1"]);
+}
+
+#[test]
+fn calls_with_their_paths_in_order() {
+    let f = function(
+        r#"fn f(k: &[u8]) { let mac = Hmac::<Sha256>::new_from_slice(k); mac.update(b""); verify(x); }"#,
+    );
+    let calls: Vec<(&str, Option<&str>, usize)> = f
+        .calls
+        .iter()
+        .map(|c| (c.name.as_str(), c.path.as_deref(), c.order))
+        .collect();
+    assert_eq!(
+        calls,
+        [
+            ("new_from_slice", Some("Hmac::new_from_slice"), 1),
+            ("update", None, 2),
+            ("verify", Some("verify"), 3),
+        ]
+    );
+    assert!(f.calls_hmac());
+    assert!(!function("fn f() { ring::digest::digest(&SHA256, b) }").calls_hmac());
+    assert!(function("fn f() { ring::hmac::sign(&key, b) }").calls_hmac());
+    assert!(function("fn f() { PKey::hmac(k) }").calls_hmac());
+}
+
+#[test]
+fn macros_each_once() {
+    let f = function(r#"fn f() { println!("a"); sqlx::query!("x"); println!("b"); }"#);
+    assert_eq!(f.macros, ["println", "query"]);
+}
+
+#[test]
+fn parses_with_target_types() {
+    let f = function(
+        r#"fn f(body: &[u8]) {
+            let event: GateEvent = serde_json::from_slice(body).unwrap();
+            let data = serde_json::from_value::<SessionData>(event["data"].clone());
+            let bytes = serde_json::to_vec(&event);
+        }"#,
+    );
+    let parses: Vec<(Option<&str>, bool)> = f
+        .parses
+        .iter()
+        .map(|p| (p.target_type.as_deref(), p.of_event_data))
+        .collect();
+    assert_eq!(
+        parses,
+        [(Some("GateEvent"), false), (Some("SessionData"), true)]
+    );
+    let from_slice = f.calls.iter().find(|c| c.name == "from_slice");
+    assert_eq!(Some(f.parses[0].order), from_slice.map(|c| c.order));
+    assert_eq!(f.reserializes.len(), 1);
+}
+
+#[test]
+fn comparisons_with_operand_names() {
+    let f = function(
+        r#"fn f(sig: &str, body: &[u8]) {
+            if hex::encode(mac.finalize()) == sig {}
+            if sig.len() == 64 {}
+            if sig == "" {}
+            if sig.starts_with(&prefix) {}
+            if a.eq(&b) {}
+        }"#,
+    );
+    let compared: Vec<(Vec<&str>, Vec<&str>)> = f
+        .unsafe_compares
+        .iter()
+        .map(|c| {
+            (
+                c.left.iter().map(String::as_str).collect(),
+                c.right.iter().map(String::as_str).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        compared,
+        [
+            (vec!["hex", "encode", "mac", "finalize"], vec!["sig"]),
+            (vec!["sig"], vec!["prefix"]),
+            (vec!["a"], vec!["b"]),
+        ]
+    );
+}
+
+#[test]
+fn operand_names_are_bounded() {
+    let operand: Vec<String> = (0..40).map(|i| format!("a{i}")).collect();
+    let f = function(&format!(
+        "fn f() {{ if {} == x {{}} }}",
+        operand.join(" + ")
+    ));
+    assert_eq!(f.unsafe_compares[0].left.len(), names::MAX_OPERAND_NAMES);
+    assert_eq!(f.unsafe_compares[0].left[0], "a0");
+}
+
+#[test]
+fn event_types_and_value_paths() {
+    let f = function(
+        r#"fn f(event: &Value) {
+            match event["type"].as_str().unwrap_or("") { "gate_session.completed" | "kyc.required" => {}, _ => {} }
+            if event.kind == "rail.pay_in.settled" {}
+            let e = &event["data"]["customer_email"];
+            let o = event.pointer("/data/metadata/order_id");
+            let n = config["name"];
+        }"#,
+    );
+    let types: Vec<&str> = f.event_types.iter().map(|e| e.value.as_str()).collect();
+    assert_eq!(
+        types,
+        [
+            "gate_session.completed",
+            "kyc.required",
+            "rail.pay_in.settled"
+        ]
+    );
+    let paths: Vec<Vec<&str>> = f
+        .value_paths
+        .iter()
+        .map(|(keys, _)| keys.iter().map(String::as_str).collect())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            vec!["type"],
+            vec!["data", "customer_email"],
+            vec!["data", "metadata", "order_id"]
+        ]
+    );
+}
+
+#[test]
+fn event_id_reads() {
+    for body in [
+        "event.id",
+        "payload.event_id",
+        r#"payload["id"]"#,
+        r#"headers.get("X-0bit-Event-Id")"#,
+        r#"v.get("eventId")"#,
+        "sqlx::query!(\"INSERT INTO e (id) VALUES ($1)\", event.id)",
+    ] {
+        let f = function(&format!("fn f() {{ let x = {body}; }}"));
+        assert!(f.reads_event_id, "{body}");
+    }
+    for body in ["event.data.id", "order.id", r#"event["data"]["id"]"#] {
+        let f = function(&format!("fn f() {{ let x = {body}; }}"));
+        assert!(!f.reads_event_id, "{body}");
+    }
+}
+
+#[test]
+fn routes_and_registrations() {
+    let facts = facts(
+        r#"fn app() -> Router {
+            Router::new()
+                .route("/api", get(api))
+                .nest("/webhooks", Router::new().route("/0bit", post(hook)))
+                .nest("/webhooks/v2", v2::routes())
+                .service(web::resource("/webhook").to(actix_hook))
+        }"#,
+    );
+    assert_eq!(
+        facts.routes,
+        [
+            WebhookRoute {
+                handler: "hook".into(),
+                path: Some("/webhooks/0bit".into())
+            },
+            WebhookRoute {
+                handler: "actix_hook".into(),
+                path: None
+            },
+        ]
+    );
+    assert_eq!(
+        facts.nested_routers,
+        [NestedRouter {
+            router: "routes".into(),
+            prefix: "/webhooks/v2".into()
+        }]
+    );
+    let registered: Vec<(&str, &str)> = facts.functions[0]
+        .registers
+        .iter()
+        .map(|r| (r.handler.as_str(), r.path.as_str()))
+        .collect();
+    assert_eq!(registered, [("api", "/api"), ("hook", "/0bit")]);
+}
+
+#[test]
+fn route_attributes_on_webhook_paths() {
+    let f = function(r#"#[post("/webhooks/0bit")] async fn hook() {}"#);
+    assert_eq!(f.webhook_route.as_deref(), Some("/webhooks/0bit"));
+    let f = function(r#"#[post("/orders")] async fn orders() {}"#);
+    assert_eq!(f.webhook_route, None);
+}
+
+#[test]
+fn request_guards_name_headers() {
+    let facts = facts(
+        r#"impl<'r> FromRequest<'r> for Delivery {
+            async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+                req.headers().get_one("Gate-Signature"); req.headers().get_one("X-0bit-Event-Id")
+            }
+        }
+        impl<'r> FromRequest<'r> for Session {
+            async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> { req.cookies().get("s") }
+        }
+        impl Display for Delivery { fn fmt(&self, f: &mut Formatter) -> Result { write!(f, "gate-signature") } }"#,
+    );
+    let guards: Vec<(&str, usize)> = facts
+        .request_guards
+        .iter()
+        .map(|g| (g.type_name.as_str(), g.header_mentions.len()))
+        .collect();
+    assert_eq!(guards, [("Delivery", 2)]);
+}
+
+#[test]
+fn files_that_may_be_reported() {
+    for source in [
+        r#"#[post("/webhooks")] async fn hook() {}"#,
+        "async fn hook(body: Bytes) {}",
+        r#"fn sig(h: &HeaderMap) { h.get("Gate-Signature"); }"#,
+        "fn mac(k: &[u8]) { Hmac::<Sha256>::new_from_slice(k); }",
+        "#[derive(Deserialize)] struct Event { id: String }",
+    ] {
+        assert!(facts(source).may_be_reported(), "{source}");
+    }
+    for source in ["fn add(a: u8, b: u8) -> u8 { a + b }", "struct Plain;"] {
+        assert!(!facts(source).may_be_reported(), "{source}");
+    }
+}

@@ -1,0 +1,451 @@
+//! Reads a function's [`FnFacts`] in one walk of its signature and body.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use proc_macro2::{TokenStream, TokenTree};
+use syn::spanned::Spanned;
+use syn::visit::{self, Visit};
+use syn::{Expr, Lit};
+
+use crate::extract::rust::webhooks::functions::{
+    Call, Comparison, EventTypeString, FnFacts, HeaderMention, Parse,
+};
+use crate::extract::rust::webhooks::names::{
+    get_path, indexed_path, is_data_access, is_event_root, Idents, Interner, NameCollector, Names,
+};
+use crate::extract::rust::webhooks::routes::{webhook_route_attribute, RouteReader};
+use crate::extract::rust::{last_segment, path_segments, type_name};
+
+/// Reads a function: its facts and the webhook routes its body registers.
+pub(super) fn read_function(
+    name: &syn::Ident,
+    attrs: &[syn::Attribute],
+    sig: &syn::Signature,
+    block: &syn::Block,
+    test: bool,
+) -> (FnFacts, RouteReader) {
+    let mut visitor = FnVisitor {
+        facts: FnFacts {
+            name: name.to_string(),
+            name_span: name.span().byte_range(),
+            span: name.span().byte_range().start..block.brace_token.span.close().byte_range().end,
+            test,
+            webhook_route: attrs.iter().find_map(webhook_route_attribute),
+            ..FnFacts::default()
+        },
+        routes: RouteReader::default(),
+        order: 0,
+        names: HashMap::new(),
+        idents: HashMap::new(),
+        interner: Interner::default(),
+    };
+    for input in &sig.inputs {
+        if let syn::FnArg::Typed(typed) = input {
+            let (outer, inner) = outer_and_inner_type(&typed.ty);
+            if outer.as_deref() == Some("Json") {
+                visitor.facts.parsed_extractor = inner.or(Some("Json".into()));
+            }
+            if let Some(name) = type_name(&typed.ty) {
+                visitor.facts.param_types.push(name);
+            }
+        }
+    }
+    visitor.visit_block(block);
+    let mut facts = visitor.facts;
+    facts.shrink_to_fit();
+    (facts, visitor.routes)
+}
+
+/// `Json<GateEvent>` → (`Json`, `GateEvent`); `web::Json<T>` too; through references.
+fn outer_and_inner_type(ty: &syn::Type) -> (Option<String>, Option<String>) {
+    match ty {
+        syn::Type::Reference(r) => outer_and_inner_type(&r.elem),
+        syn::Type::Path(p) => {
+            let Some(last) = p.path.segments.last() else {
+                return (None, None);
+            };
+            let inner = match &last.arguments {
+                syn::PathArguments::AngleBracketed(args) => {
+                    args.args.iter().find_map(|arg| match arg {
+                        syn::GenericArgument::Type(t) => type_name(t),
+                        _ => None,
+                    })
+                }
+                _ => None,
+            };
+            (Some(last.ident.to_string()), inner)
+        }
+        _ => (None, None),
+    }
+}
+
+/// The key of a `key=value` pair a literal starts with: `"t="` → `t`.
+fn pair_key(value: &str) -> Option<&str> {
+    let (key, _) = value.split_once('=')?;
+    let word = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    word.then_some(key)
+}
+
+struct FnVisitor {
+    facts: FnFacts,
+    routes: RouteReader,
+    order: usize,
+    /// What [`Names`] says of each expression asked about, by address: comparisons nested in
+    /// comparisons, field chains and matches ask about the same sub-expressions again, and
+    /// reading their identifiers each time costs the square of the chain.
+    names: HashMap<usize, Names>,
+    /// The [`Idents`] of each comparison operand (and of its sub-expressions), by address.
+    idents: HashMap<usize, Idents>,
+    interner: Interner,
+}
+
+impl FnVisitor {
+    fn names(&mut self, expr: &Expr) -> Names {
+        let mut collector = NameCollector {
+            memo: &mut self.names,
+            context: &mut (),
+            current: Names::default(),
+        };
+        collector.visit_expr(expr);
+        collector.current
+    }
+
+    /// The identifiers of a comparison operand.
+    fn operand(&mut self, expr: &Expr) -> Vec<String> {
+        let mut collector = NameCollector {
+            memo: &mut self.idents,
+            context: &mut self.interner,
+            current: Idents::default(),
+        };
+        collector.visit_expr(expr);
+        let idents = collector.current;
+        self.interner.names(&idents)
+    }
+
+    fn next_order(&mut self) -> usize {
+        self.order += 1;
+        self.order
+    }
+
+    /// A string literal of the body (or of a macro body read for them).
+    fn literal(&mut self, value: &str, span: impl FnOnce() -> Range<usize>) {
+        let lower = value.to_ascii_lowercase();
+        let header = lower.contains("signature") || lower.starts_with("x-0bit-");
+        if header
+            && !self
+                .facts
+                .header_mentions
+                .iter()
+                .any(|h| h.literal == value)
+        {
+            self.facts.header_mentions.push(HeaderMention {
+                literal: value.to_string(),
+                span: span(),
+            });
+        }
+        if lower == "x-0bit-event-id" || value == "eventId" || value == "event_id" {
+            self.facts.reads_event_id = true;
+        }
+        if let Some(key) = pair_key(value) {
+            if !self.facts.pair_keys.iter().any(|k| k == key) {
+                self.facts.pair_keys.push(key.to_string());
+            }
+        }
+    }
+
+    /// A call by name; `span` is only computed for the calls that record it.
+    fn call(&mut self, name: &str, path: Option<String>, span: impl FnOnce() -> Range<usize>) {
+        let order = self.next_order();
+        let written = path.as_deref().unwrap_or("");
+        if written.starts_with("serde_json::from_")
+            || (path.is_none() && name.starts_with("from_slice"))
+        {
+            self.facts.parses.push(Parse {
+                span: span(),
+                order,
+                target_type: None,
+                of_event_data: false,
+            });
+        } else if written.starts_with("serde_json::to_") {
+            self.facts.reserializes.push(span());
+        }
+        self.facts.calls.push(Call {
+            name: name.to_string(),
+            path,
+            order,
+        });
+    }
+
+    fn compare(&mut self, left: &Expr, right: &Expr, span: Range<usize>) {
+        let is_length = |e: &Expr| matches!(e, Expr::MethodCall(m) if m.method == "len");
+        let is_constant = |e: &Expr| {
+            matches!(e, Expr::Lit(_)) || matches!(e, Expr::Path(p) if p.path.is_ident("None"))
+        };
+        if is_length(left) || is_length(right) || is_constant(left) || is_constant(right) {
+            return;
+        }
+        let (left, right) = (self.operand(left), self.operand(right));
+        self.facts
+            .unsafe_compares
+            .push(Comparison { span, left, right });
+    }
+
+    fn event_literal(&mut self, expr: &Expr) {
+        if let Expr::Lit(syn::ExprLit {
+            lit: Lit::Str(s), ..
+        }) = expr
+        {
+            self.facts.event_types.push(EventTypeString {
+                value: s.value(),
+                span: s.span().byte_range(),
+            });
+        }
+    }
+
+    fn pattern_literals(&mut self, pat: &syn::Pat) {
+        match pat {
+            syn::Pat::Lit(lit) => {
+                if let Lit::Str(s) = &lit.lit {
+                    self.facts.event_types.push(EventTypeString {
+                        value: s.value(),
+                        span: s.span().byte_range(),
+                    });
+                }
+            }
+            syn::Pat::Or(or) => or.cases.iter().for_each(|p| self.pattern_literals(p)),
+            _ => {}
+        }
+    }
+
+    fn record_path(&mut self, root: &str, keys: Vec<(String, Range<usize>)>) {
+        let Some((_, last_span)) = keys.last().cloned() else {
+            return;
+        };
+        let names: Vec<String> = keys.into_iter().map(|(k, _)| k).collect();
+        if names.first().is_some_and(|k| k == "id") && names.len() == 1 {
+            self.facts.reads_event_id = true;
+        }
+        if is_event_root(root) || names.first().is_some_and(|k| k == "data") {
+            self.facts.value_paths.push((names, last_span));
+        }
+    }
+
+    /// Literals and `event.id`-style reads inside macro bodies (`sqlx::query!`, `format!`).
+    fn macro_tokens(&mut self, tokens: TokenStream) {
+        let trees: Vec<TokenTree> = tokens.into_iter().collect();
+        for (at, tree) in trees.iter().enumerate() {
+            match tree {
+                TokenTree::Group(group) => self.macro_tokens(group.stream()),
+                TokenTree::Literal(literal) => {
+                    // Only literals that can mean something here are worth parsing.
+                    let raw = literal.to_string();
+                    let lower = raw.to_ascii_lowercase();
+                    if ["signature", "x-0bit", "t=", "event"]
+                        .iter()
+                        .any(|m| lower.contains(m))
+                    {
+                        if let Ok(Lit::Str(s)) = syn::parse_str::<Lit>(&raw) {
+                            self.literal(&s.value(), || literal.span().byte_range());
+                        }
+                    }
+                }
+                TokenTree::Ident(ident) => {
+                    let name = ident.to_string();
+                    if name == "event_id" || name == "eventId" {
+                        self.facts.reads_event_id = true;
+                    }
+                    let field_id = matches!(
+                        (trees.get(at + 1), trees.get(at + 2)),
+                        (Some(TokenTree::Punct(dot)), Some(TokenTree::Ident(id))) if dot.as_char() == '.' && id == "id"
+                    );
+                    if field_id && is_event_root(&name) {
+                        self.facts.reads_event_id = true;
+                    }
+                }
+                TokenTree::Punct(_) => {}
+            }
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for FnVisitor {
+    fn visit_lit_str(&mut self, lit: &'ast syn::LitStr) {
+        self.literal(&lit.value(), || lit.span().byte_range());
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        let name = last_segment(&mac.path);
+        // sqlx query macros are where `event.id` is bound for the event log.
+        if matches!(
+            name.as_str(),
+            "query" | "query_as" | "query_scalar" | "execute"
+        ) {
+            self.macro_tokens(mac.tokens.clone());
+        }
+        if !self.facts.macros.contains(&name) {
+            self.facts.macros.push(name);
+        }
+    }
+
+    fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+        if let Expr::Path(func) = &*call.func {
+            let segments: Vec<String> = path_segments(&func.path);
+            let name = segments.last().cloned().unwrap_or_default();
+            // The function name's span: `Spanned` on the whole call would re-print it.
+            let span = || {
+                func.path
+                    .segments
+                    .last()
+                    .map_or(0..0, |s| s.ident.span().byte_range())
+            };
+            let parses_before = self.facts.parses.len();
+            self.call(&name, Some(segments.join("::")), span);
+            if let Some(parse) = self.facts.parses.get_mut(parses_before) {
+                parse.of_event_data = call.args.first().is_some_and(is_data_access);
+                // `serde_json::from_slice::<GateEvent>(&body)`: the turbofish names the type.
+                if let Some(syn::PathArguments::AngleBracketed(args)) =
+                    func.path.segments.last().map(|s| &s.arguments)
+                {
+                    parse.target_type = args.args.iter().find_map(|arg| match arg {
+                        syn::GenericArgument::Type(t) => type_name(t),
+                        _ => None,
+                    });
+                }
+            }
+        }
+        visit::visit_expr_call(self, call);
+    }
+
+    fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+        let name = call.method.to_string();
+        let span = call.method.span().byte_range();
+        match name.as_str() {
+            "eq" | "starts_with" => {
+                if let Some(arg) = call.args.first() {
+                    self.compare(&call.receiver, arg, span.clone());
+                }
+            }
+            "route" | "at" if call.args.len() == 2 => {
+                let path = call.args.first().expect("two arguments");
+                if let Some(handlers) = call.args.iter().nth(1) {
+                    let registered = self.routes.route(path, handlers);
+                    self.facts.registers.extend(registered);
+                }
+            }
+            "pointer" => {
+                if let Some(Expr::Lit(syn::ExprLit {
+                    lit: Lit::Str(s), ..
+                })) = call.args.first()
+                {
+                    let keys: Vec<String> = s
+                        .value()
+                        .split('/')
+                        .filter(|k| !k.is_empty())
+                        .map(String::from)
+                        .collect();
+                    self.facts.value_paths.push((keys, s.span().byte_range()));
+                }
+            }
+            "get" => {
+                if let Some((root, keys)) = get_path(call) {
+                    self.record_path(&root, keys);
+                }
+            }
+            _ => {}
+        }
+        self.routes.chain(call);
+        if RouteReader::is_webhook_nest(call) {
+            // Only the nested router is under the webhook path, not the chain before it.
+            self.visit_expr(&call.receiver);
+            let outer = self.routes.enter_nest(call);
+            for arg in &call.args {
+                self.routes.nest_argument(arg);
+                self.visit_expr(arg);
+            }
+            self.routes.leave_nest(outer);
+            return;
+        }
+        // `payload.id`-style reads come through fields; method names count as calls.
+        self.call(&name, None, || span.clone());
+        visit::visit_expr_method_call(self, call);
+    }
+
+    fn visit_expr_binary(&mut self, binary: &'ast syn::ExprBinary) {
+        if matches!(binary.op, syn::BinOp::Eq(_) | syn::BinOp::Ne(_)) {
+            self.compare(&binary.left, &binary.right, binary.op.span().byte_range());
+            // `event.type_ == "gate_session.completed"`
+            if self.names(&binary.left).typed {
+                self.event_literal(&binary.right);
+            }
+            if self.names(&binary.right).typed {
+                self.event_literal(&binary.left);
+            }
+        }
+        visit::visit_expr_binary(self, binary);
+    }
+
+    fn visit_expr_match(&mut self, m: &'ast syn::ExprMatch) {
+        if self.names(&m.expr).typed {
+            for arm in &m.arms {
+                self.pattern_literals(&arm.pat);
+            }
+        }
+        visit::visit_expr_match(self, m);
+    }
+
+    fn visit_expr_field(&mut self, field: &'ast syn::ExprField) {
+        if let syn::Member::Named(name) = &field.member {
+            let member = name.to_string();
+            if member == "event_id" || member == "eventId" {
+                self.facts.reads_event_id = true;
+            }
+            if member == "id" {
+                let base = self.names(&field.base);
+                let through_data = base.last_is_data == Some(true);
+                if !through_data && base.event_root {
+                    self.facts.reads_event_id = true;
+                }
+            }
+        }
+        visit::visit_expr_field(self, field);
+    }
+
+    fn visit_expr_index(&mut self, index: &'ast syn::ExprIndex) {
+        if let Some((root, keys)) = indexed_path(index) {
+            self.record_path(&root, keys);
+            // The outer index has been recorded whole; do not record its inner prefixes.
+            return;
+        }
+        visit::visit_expr_index(self, index);
+    }
+
+    fn visit_local(&mut self, local: &'ast syn::Local) {
+        // `let event: GateEvent = serde_json::from_slice(&body)?;`
+        if let syn::Pat::Type(typed) = &local.pat {
+            if local.init.is_some() {
+                let before = self.facts.parses.len();
+                visit::visit_local(self, local);
+                let type_name = type_name(&typed.ty);
+                if let Some(parse) = self.facts.parses.get_mut(before) {
+                    parse.target_type = parse.target_type.take().or(type_name);
+                }
+                return;
+            }
+        }
+        visit::visit_local(self, local);
+    }
+
+    fn visit_expr_path(&mut self, path: &'ast syn::ExprPath) {
+        if let Some(ident) = path.path.get_ident() {
+            if ident == "event_id" || ident == "eventId" {
+                self.facts.reads_event_id = true;
+            }
+        }
+        visit::visit_expr_path(self, path);
+    }
+
+    fn visit_item(&mut self, _: &'ast syn::Item) {
+        // Nested items are read on their own.
+    }
+}

@@ -1,0 +1,269 @@
+//! 0Bit webhook handlers, joined across the files of a package: which functions are
+//! handlers, and what each one reaches through calls.
+//!
+//! A handler is a function, outside test code, that is registered on a webhook route (a
+//! route attribute, a route in its package, or a route of a router nested under a webhook
+//! path), or that mentions a 0Bit webhook header ([`is_webhook_header`]) without being a
+//! request guard's method or called by another function of its package. What a handler
+//! does with the event, and whether that is right, is for the rules to judge.
+
+mod graph;
+#[cfg(test)]
+pub mod test_support;
+#[cfg(test)]
+mod tests;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::extract::file::FileAnalysis;
+use crate::extract::rust::webhooks::{
+    Call, DeStruct, FnFacts, NestedRouter, RequestGuard, TaggedEnum,
+};
+use crate::project::contract::Contract;
+use crate::project::model::ProjectModel;
+
+pub use graph::{Reaching, REACH};
+
+/// A fact and the file it was read from.
+pub struct InFile<'a, T> {
+    pub file: &'a FileAnalysis,
+    pub item: &'a T,
+}
+
+impl<T> Clone for InFile<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for InFile<'_, T> {}
+
+/// A handler and what it reaches through calls in its package.
+pub struct Handler<'a> {
+    pub file: &'a FileAnalysis,
+    pub function: &'a FnFacts,
+    /// The handler and every function it reaches, up to [`REACH`] calls deep, with their
+    /// files, in the order they are first met.
+    pub reach: Vec<InFile<'a, FnFacts>>,
+    /// The request guards among its parameters (a rocket `DeliveryHeaders` guard): what they
+    /// read, they read for the handler.
+    pub guards: Vec<&'a RequestGuard>,
+    /// The route path it is registered on, when known.
+    pub route: Option<String>,
+    /// Its package's call graph, in [`WebhookModel`]'s.
+    package: usize,
+}
+
+impl Handler<'_> {
+    /// `handle_webhook` (on `/webhooks/0bit`), for messages.
+    pub fn describe(&self) -> String {
+        match &self.route {
+            Some(route) => format!("`{}` (on `{route}`)", self.function.name),
+            None => format!("`{}`", self.function.name),
+        }
+    }
+
+    /// Whether `test` holds of the handler or of a function it reaches.
+    pub fn any(&self, test: impl Fn(&FnFacts) -> bool) -> bool {
+        self.reach.iter().any(|f| test(f.item))
+    }
+
+    /// Whether `function` is the handler or a function it reaches.
+    pub fn reaches(&self, function: &FnFacts) -> bool {
+        self.reach.iter().any(|f| std::ptr::eq(f.item, function))
+    }
+
+    /// Whether the handler, a function it reaches, or one of its request guards has a
+    /// [header mention](crate::extract::rust::webhooks::HeaderMention) for which `test`
+    /// holds.
+    pub fn mentions_header(&self, test: impl Fn(&str) -> bool) -> bool {
+        let in_code = self.reach.iter().flat_map(|f| &f.item.header_mentions);
+        let in_guards = self.guards.iter().flat_map(|g| &g.header_mentions);
+        in_code.chain(in_guards).any(|h| test(&h.literal))
+    }
+}
+
+/// Everything webhook rules read, per project.
+#[derive(Default)]
+pub struct WebhookModel<'a> {
+    pub handlers: Vec<Handler<'a>>,
+    /// Every function of every package, with its file (helpers included).
+    pub functions: Vec<InFile<'a, FnFacts>>,
+    /// `Deserialize` structs by name (the first of each name).
+    pub structs: BTreeMap<&'a str, InFile<'a, DeStruct>>,
+    pub enums: Vec<InFile<'a, TaggedEnum>>,
+    /// The call graphs of the packages that have handlers: the questions asked of calls
+    /// are about what handlers reach.
+    graphs: Vec<graph::PackageGraph<'a>>,
+}
+
+impl<'a> WebhookModel<'a> {
+    /// Functions that handle 0Bit events, outside test code: reached from a handler, or
+    /// matching a documented 0Bit event type.
+    pub fn event_code(&self, contract: &Contract) -> Vec<InFile<'a, FnFacts>> {
+        let mut found: Vec<InFile<'a, FnFacts>> = Vec::new();
+        let reached = self.handlers.iter().flat_map(|h| h.reach.iter().copied());
+        let matching = self.functions.iter().copied().filter(|f| {
+            f.item
+                .event_types
+                .iter()
+                .any(|e| contract.event(&e.value).is_some())
+        });
+        for function in reached.chain(matching) {
+            if !function.item.test && !found.iter().any(|f| std::ptr::eq(f.item, function.item)) {
+                found.push(function);
+            }
+        }
+        found
+    }
+
+    /// The functions for which `test` holds of them or of a function within [`REACH`] calls
+    /// of them in their package, among the packages that have handlers.
+    pub fn within_reach(&self, test: impl Fn(&FnFacts) -> bool) -> Reaching {
+        graph::within_reach(&self.graphs, test)
+    }
+
+    /// The functions of the handler's package that `call` (one of the handler's) may call:
+    /// those with its name.
+    pub fn callees(&self, handler: &Handler<'a>, call: &Call) -> &[InFile<'a, FnFacts>] {
+        self.graphs[handler.package]
+            .by_name
+            .get(call.name.as_str())
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
+/// Header mentions that make the function with them a handler: 0Gate's `Gate-Signature`,
+/// 0Pools' `*-Signature`, and the `X-0bit-*` delivery headers.
+pub fn is_webhook_header(literal: &str) -> bool {
+    let lower = literal.to_ascii_lowercase();
+    lower.contains("gate-signature")
+        || lower.ends_with("-signature")
+        || lower.starts_with("x-0bit-")
+}
+
+/// Request guards and extractors read headers for the framework; they are not handlers.
+const EXTRACTOR_METHODS: [&str; 3] = ["from_request", "from_request_parts", "from_data"];
+
+/// What the files of one package say about routes, gathered before handlers are found.
+#[derive(Default)]
+struct PackageRoutes<'a> {
+    functions: Vec<InFile<'a, FnFacts>>,
+    /// Handlers on webhook routes.
+    routed: BTreeSet<&'a str>,
+    nests: Vec<&'a NestedRouter>,
+}
+
+pub fn build<'a>(model: &ProjectModel, files: &'a [FileAnalysis]) -> WebhookModel<'a> {
+    let mut out = WebhookModel::default();
+    let package_of = |file: &FileAnalysis| {
+        model
+            .package_of(&file.path)
+            .map_or("", |p| p.dir.as_str())
+            .to_string()
+    };
+    let mut packages: BTreeMap<String, PackageRoutes<'a>> = BTreeMap::new();
+    // The first path each handler name is routed on, across packages.
+    let mut route_paths: BTreeMap<&'a str, String> = BTreeMap::new();
+    let mut guards: BTreeMap<&'a str, Vec<&'a RequestGuard>> = BTreeMap::new();
+    for guard in files.iter().flat_map(|f| &f.webhooks.request_guards) {
+        guards
+            .entry(guard.type_name.as_str())
+            .or_default()
+            .push(guard);
+    }
+    for file in files
+        .iter()
+        .filter(|f| !f.webhooks.functions.is_empty() || !f.webhooks.structs.is_empty())
+    {
+        let package = packages.entry(package_of(file)).or_default();
+        for function in &file.webhooks.functions {
+            let function = InFile {
+                file,
+                item: function,
+            };
+            package.functions.push(function);
+            out.functions.push(function);
+        }
+        package.nests.extend(&file.webhooks.nested_routers);
+        for route in &file.webhooks.routes {
+            if let Some(path) = &route.path {
+                route_paths
+                    .entry(route.handler.as_str())
+                    .or_insert_with(|| path.clone());
+            }
+            package.routed.insert(route.handler.as_str());
+        }
+        for de in &file.webhooks.structs {
+            out.structs
+                .entry(de.name.as_str())
+                .or_insert(InFile { file, item: de });
+        }
+        for e in &file.webhooks.enums {
+            out.enums.push(InFile { file, item: e });
+        }
+    }
+    for package in packages.into_values() {
+        let graph = graph::PackageGraph::new(&package.functions);
+        let by_name = &graph.by_name;
+        let handlers_before = out.handlers.len();
+        let called: BTreeSet<&str> = package
+            .functions
+            .iter()
+            .flat_map(|f| f.item.calls.iter().map(|c| c.name.as_str()))
+            .collect();
+        // Handlers registered by router functions nested under a webhook path.
+        let mut routed = package.routed;
+        for nest in &package.nests {
+            for router in by_name.get(nest.router.as_str()).into_iter().flatten() {
+                for registration in &router.item.registers {
+                    routed.insert(registration.handler.as_str());
+                    route_paths
+                        .entry(registration.handler.as_str())
+                        .or_insert_with(|| format!("{}{}", nest.prefix, registration.path));
+                }
+            }
+        }
+        for InFile {
+            file,
+            item: function,
+        } in package.functions.iter().copied()
+        {
+            if function.test {
+                continue;
+            }
+            let is_routed =
+                function.webhook_route.is_some() || routed.contains(function.name.as_str());
+            let is_extractor = EXTRACTOR_METHODS.contains(&function.name.as_str());
+            let mentions_header = function
+                .header_mentions
+                .iter()
+                .any(|h| is_webhook_header(&h.literal));
+            // A function that mentions the headers is a handler unless another function calls it.
+            let header_reader =
+                mentions_header && !is_extractor && !called.contains(function.name.as_str());
+            if !(is_routed || header_reader) {
+                continue;
+            }
+            out.handlers.push(Handler {
+                file,
+                function,
+                reach: graph.reach(file, function),
+                guards: function
+                    .param_types
+                    .iter()
+                    .flat_map(|t| guards.get(t.as_str()).into_iter().flatten().copied())
+                    .collect(),
+                route: function
+                    .webhook_route
+                    .clone()
+                    .or_else(|| route_paths.get(function.name.as_str()).cloned()),
+                package: out.graphs.len(),
+            });
+        }
+        if out.handlers.len() > handlers_before {
+            out.graphs.push(graph);
+        }
+    }
+    out
+}

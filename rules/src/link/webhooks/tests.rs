@@ -1,0 +1,216 @@
+//! Handler discovery, framework by framework, on small sources analyzed as the pipeline
+//! does; and what the model answers about calls.
+
+use super::test_support::{handler, handler_names, Project};
+use super::*;
+
+/// The handlers of one `src/main.rs`, with their routes.
+fn handlers(source: &str) -> Vec<(String, Option<String>)> {
+    let project = Project::single(source);
+    let model = project.webhooks();
+    model
+        .handlers
+        .iter()
+        .map(|h| (h.function.name.clone(), h.route.clone()))
+        .collect()
+}
+
+fn routed(name: &str, route: Option<&str>) -> Vec<(String, Option<String>)> {
+    vec![(name.to_string(), route.map(String::from))]
+}
+
+#[test]
+fn axum_route() {
+    let source = r#"
+        fn app() -> Router {
+            Router::new()
+                .route("/api/orders", get(list_orders))
+                .route("/webhooks/0bit", post(webhooks::receive))
+        }
+        async fn list_orders() {}
+        async fn receive(body: Bytes) {}"#;
+    assert_eq!(handlers(source), routed("receive", Some("/webhooks/0bit")));
+}
+
+#[test]
+fn axum_nested_router_in_another_file() {
+    let project = Project::new(&[
+        (
+            "src/main.rs",
+            r#"fn app() -> Router { Router::new().route("/api/x", get(x)).nest("/webhooks", webhooks::routes()) }
+            async fn x() {}"#,
+        ),
+        (
+            "src/webhooks.rs",
+            r#"pub fn routes() -> Router { Router::new().route("/0bit", post(handle_webhook)) }
+            async fn handle_webhook(body: Bytes) {}"#,
+        ),
+    ]);
+    let model = project.webhooks();
+    assert_eq!(handler_names(&model), ["handle_webhook"]);
+    assert_eq!(
+        handler(&model, "handle_webhook").describe(),
+        "`handle_webhook` (on `/webhooks/0bit`)"
+    );
+}
+
+#[test]
+fn axum_nested_router_inline() {
+    let source = r#"
+        fn app() -> Router {
+            Router::new()
+                .route("/health", get(health))
+                .nest("/webhooks", Router::new().route("/0bit", post(receive)))
+        }
+        async fn health() {}
+        async fn receive(body: Bytes) {}"#;
+    assert_eq!(handlers(source), routed("receive", Some("/webhooks/0bit")));
+}
+
+#[test]
+fn actix_and_rocket_route_attributes() {
+    let source = r#"
+        #[post("/webhooks/0bit")]
+        async fn actix_webhook(req: HttpRequest, body: web::Bytes) -> HttpResponse { HttpResponse::Ok().finish() }
+        #[post("/webhooks/rails", data = "<body>")]
+        async fn rocket_webhook(body: Vec<u8>) -> Status { Status::Ok }
+        #[get("/orders")]
+        async fn orders() -> Status { Status::Ok }"#;
+    let mut found = routed("actix_webhook", Some("/webhooks/0bit"));
+    found.extend(routed("rocket_webhook", Some("/webhooks/rails")));
+    assert_eq!(handlers(source), found);
+}
+
+#[test]
+fn actix_routes() {
+    let source = r#"
+        fn config(cfg: &mut web::ServiceConfig) {
+            cfg.service(web::resource("/webhooks/gate").to(gate));
+            cfg.route("/webhooks/0bit", web::post().to(zero_bit));
+            cfg.route("/orders", web::get().to(orders));
+        }
+        async fn gate(body: web::Bytes) {}
+        async fn zero_bit(body: web::Bytes) {}
+        async fn orders() {}"#;
+    let mut found = routed("gate", None);
+    found.extend(routed("zero_bit", Some("/webhooks/0bit")));
+    assert_eq!(handlers(source), found);
+}
+
+#[test]
+fn warp_poem_and_salvo_chains() {
+    let source = r#"
+        fn warp_routes() { warp::path!("webhooks" / "0bit").and(warp::body::bytes()).and_then(warp_hook); }
+        fn poem_routes() -> Route { Route::new().at("/webhooks/0bit", post(poem_hook)) }
+        fn salvo_routes() -> Router { Router::with_path("webhook").post(salvo_hook) }
+        async fn warp_hook(body: Bytes) {}
+        async fn poem_hook(body: Bytes) {}
+        async fn salvo_hook(req: &mut Request) {}"#;
+    let mut found = routed("warp_hook", None);
+    found.extend(routed("poem_hook", Some("/webhooks/0bit")));
+    found.extend(routed("salvo_hook", None));
+    assert_eq!(handlers(source), found);
+}
+
+#[test]
+fn header_readers_that_nothing_calls() {
+    let source = r#"
+        async fn receive(headers: HeaderMap, body: Bytes) { let s = signature(&headers, "Gate-Signature"); }
+        fn signature(headers: &HeaderMap, name: &str) -> &str { headers.get("gate-signature").unwrap() }
+        async fn pools(headers: HeaderMap) { headers.get("X-0Pools-Signature"); }
+        async fn delivery(headers: HeaderMap) { headers.get("X-0bit-Event-Id"); }
+        async fn other(headers: HeaderMap) { headers.get("Content-Type"); }
+        struct Guard;
+        impl<'r> FromRequest<'r> for Guard {
+            async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> { req.headers().get_one("Gate-Signature") }
+        }"#;
+    // `signature` is `receive`'s helper; `from_request` reads for the framework.
+    let project = Project::single(source);
+    assert_eq!(
+        handler_names(&project.webhooks()),
+        ["receive", "pools", "delivery"]
+    );
+}
+
+#[test]
+fn test_code_is_not_a_handler() {
+    let source = r#"
+        #[cfg(test)]
+        mod tests {
+            #[test]
+            fn posts_a_delivery() { client.post("/webhooks").header("Gate-Signature", "t=1,v1=x"); }
+        }"#;
+    assert_eq!(handlers(source), []);
+}
+
+#[test]
+fn request_guards_among_parameters() {
+    let source = r#"
+        struct DeliveryHeaders { signature: String }
+        impl<'r> FromRequest<'r> for DeliveryHeaders {
+            async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> { req.headers().get_one("Gate-Signature") }
+        }
+        #[post("/webhooks", data = "<body>")]
+        async fn webhook(headers: DeliveryHeaders, body: Vec<u8>) -> Status { Status::Ok }"#;
+    let project = Project::single(source);
+    let model = project.webhooks();
+    let webhook = handler(&model, "webhook");
+    assert_eq!(webhook.guards.len(), 1);
+    assert!(webhook.mentions_header(|h| h == "Gate-Signature"));
+    assert!(!webhook.any(|f| !f.header_mentions.is_empty()));
+}
+
+#[test]
+fn reach_and_calls() {
+    let source = r#"
+        #[post("/webhooks")]
+        async fn webhook(body: Bytes) { one(&body); log(); }
+        fn one(b: &[u8]) { two(b) }
+        fn two(b: &[u8]) { three(b) }
+        fn three(b: &[u8]) { four(b) }
+        fn four(b: &[u8]) { let m = Hmac::<Sha256>::new_from_slice(K); }
+        fn log() {}"#;
+    let project = Project::single(source);
+    let model = project.webhooks();
+    let webhook = handler(&model, "webhook");
+    let reached: Vec<&str> = webhook.reach.iter().map(|f| f.item.name.as_str()).collect();
+    assert_eq!(reached, ["webhook", "one", "log", "two", "three"]);
+    assert!(webhook.reaches(project.function("three")));
+    assert!(!webhook.reaches(project.function("four")));
+    // Within reach of `one` (three calls), not of `webhook` (four).
+    let hmac = model.within_reach(FnFacts::calls_hmac);
+    assert!(hmac.contains(project.function("one")));
+    assert!(!hmac.contains(webhook.function));
+    let call = webhook.function.calls.iter().find(|c| c.name == "one");
+    let callees = model.callees(webhook, call.expect("a call of `one`"));
+    assert_eq!(callees.len(), 1);
+    assert_eq!(callees[0].item.name, "one");
+}
+
+#[test]
+fn event_code_is_reached_or_names_a_documented_event() {
+    let source = r#"
+        #[post("/webhooks")]
+        async fn webhook(body: Bytes) { route_event(&body); }
+        fn route_event(b: &[u8]) {}
+        fn on_event(event: &Event) { if event.kind == "gate_session.completed" { go() } }
+        fn stripe(event: &Event) { if event.kind == "checkout.session.completed" { go() } }"#;
+    let project = Project::single(source);
+    let model = project.webhooks();
+    let code: Vec<&str> = model
+        .event_code(&project.model.contract)
+        .iter()
+        .map(|f| f.item.name.as_str())
+        .collect();
+    assert_eq!(code, ["webhook", "route_event", "on_event"]);
+}
+
+#[test]
+fn webhook_headers() {
+    for name in ["Gate-Signature", "X-0Pools-Signature", "x-0bit-event-id"] {
+        assert!(is_webhook_header(name), "{name}");
+    }
+    for name in ["Content-Type", "signature", "X-Request-Id"] {
+        assert!(!is_webhook_header(name), "{name}");
+    }
+}
