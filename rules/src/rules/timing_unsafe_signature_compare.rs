@@ -96,7 +96,7 @@ fn check(facts: &Facts, cx: &mut Context) {
     for function in in_handlers.chain(signature_code) {
         for comparison in function
             .item
-            .unsafe_compares
+            .comparisons
             .iter()
             .filter(|c| compares_signature(c))
         {
@@ -127,7 +127,7 @@ mod tests {
         let project = Project::single(&format!("fn verify() {{ {body} }}"));
         project
             .function("verify")
-            .unsafe_compares
+            .comparisons
             .iter()
             .filter(|c| compares_signature(c))
             .count()

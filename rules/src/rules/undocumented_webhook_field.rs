@@ -3,6 +3,7 @@ use std::ops::Range;
 
 use super::declare_rule;
 use crate::extract::file::FileAnalysis;
+use crate::extract::rust::webhooks::KeyPath;
 use crate::link::facts::Facts;
 use crate::project::contract::Product;
 use crate::rules::Context;
@@ -168,7 +169,7 @@ fn undocumented<'a>(facts: &Facts<'a>) -> Vec<Undocumented<'a>> {
     }
     // `Value` reads, in code that handles 0Bit events.
     for function in webhooks.event_code(&facts.model.contract) {
-        for (keys, span) in &function.item.value_paths {
+        for KeyPath { keys, span } in &function.item.value_paths {
             let object = match keys.as_slice() {
                 [data, field, ..] if data == "data" && !documented(facts, None, field) => {
                     Some((field, None))

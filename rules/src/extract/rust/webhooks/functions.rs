@@ -46,11 +46,11 @@ pub struct FnFacts {
     pub reserializes: Vec<Range<usize>>,
     /// Comparisons that take longer the more leading bytes match (`==`, `!=`, `.eq()`,
     /// `.starts_with()`) between two computed values: not a length, a literal or `None`.
-    pub unsafe_compares: Vec<Comparison>,
+    pub comparisons: Vec<Comparison>,
     /// Event-type strings matched or compared.
     pub event_types: Vec<EventTypeString>,
-    /// `event["data"]["x"]`, `.pointer("/data/x")`: keys and the span of the last one.
-    pub value_paths: Vec<(Vec<String>, Range<usize>)>,
+    /// `event["data"]["x"]`, `.pointer("/data/x")`.
+    pub value_paths: Vec<KeyPath>,
     /// Handlers it registers with `.route(..)`/`.at(..)`, whatever the path.
     pub registers: Vec<Registration>,
 }
@@ -62,6 +62,14 @@ pub struct FnFacts {
 pub struct HeaderMention {
     /// The literal's value, as written.
     pub literal: String,
+    pub span: Range<usize>,
+}
+
+/// The keys of a read into a JSON `Value`: `["data", "amount"]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyPath {
+    pub keys: Vec<String>,
+    /// The last key's span.
     pub span: Range<usize>,
 }
 
@@ -147,7 +155,7 @@ impl FnFacts {
         self.macros.shrink_to_fit();
         self.parses.shrink_to_fit();
         self.reserializes.shrink_to_fit();
-        self.unsafe_compares.shrink_to_fit();
+        self.comparisons.shrink_to_fit();
         self.event_types.shrink_to_fit();
         self.value_paths.shrink_to_fit();
         self.registers.shrink_to_fit();

@@ -16,7 +16,7 @@ pub mod serde_types;
 mod tests;
 mod visitor;
 
-pub use functions::{Call, Comparison, EventTypeString, FnFacts, HeaderMention, Parse};
+pub use functions::{Call, Comparison, EventTypeString, FnFacts, HeaderMention, KeyPath, Parse};
 pub use routes::{NestedRouter, Registration, WebhookRoute};
 pub use serde_types::{DeField, DeStruct, TaggedEnum, TaggedVariant};
 

@@ -113,7 +113,7 @@ fn comparisons_with_operand_names() {
         }"#,
     );
     let compared: Vec<(Vec<&str>, Vec<&str>)> = f
-        .unsafe_compares
+        .comparisons
         .iter()
         .map(|c| {
             (
@@ -139,8 +139,8 @@ fn operand_names_are_bounded() {
         "fn f() {{ if {} == x {{}} }}",
         operand.join(" + ")
     ));
-    assert_eq!(f.unsafe_compares[0].left.len(), names::MAX_OPERAND_NAMES);
-    assert_eq!(f.unsafe_compares[0].left[0], "a0");
+    assert_eq!(f.comparisons[0].left.len(), names::MAX_OPERAND_NAMES);
+    assert_eq!(f.comparisons[0].left[0], "a0");
 }
 
 #[test]
@@ -166,7 +166,7 @@ fn event_types_and_value_paths() {
     let paths: Vec<Vec<&str>> = f
         .value_paths
         .iter()
-        .map(|(keys, _)| keys.iter().map(String::as_str).collect())
+        .map(|path| path.keys.iter().map(String::as_str).collect())
         .collect();
     assert_eq!(
         paths,

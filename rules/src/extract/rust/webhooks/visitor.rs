@@ -9,7 +9,7 @@ use syn::visit::{self, Visit};
 use syn::{Expr, Lit};
 
 use crate::extract::rust::webhooks::functions::{
-    Call, Comparison, EventTypeString, FnFacts, HeaderMention, Parse,
+    Call, Comparison, EventTypeString, FnFacts, HeaderMention, KeyPath, Parse,
 };
 use crate::extract::rust::webhooks::names::{
     get_path, indexed_path, is_data_access, is_event_root, Idents, Interner, NameCollector, Names,
@@ -187,7 +187,7 @@ impl FnVisitor {
         }
         let (left, right) = (self.operand(left), self.operand(right));
         self.facts
-            .unsafe_compares
+            .comparisons
             .push(Comparison { span, left, right });
     }
 
@@ -227,7 +227,10 @@ impl FnVisitor {
             self.facts.reads_event_id = true;
         }
         if is_event_root(root) || names.first().is_some_and(|k| k == "data") {
-            self.facts.value_paths.push((names, last_span));
+            self.facts.value_paths.push(KeyPath {
+                keys: names,
+                span: last_span,
+            });
         }
     }
 
@@ -344,7 +347,10 @@ impl<'ast> Visit<'ast> for FnVisitor {
                         .filter(|k| !k.is_empty())
                         .map(String::from)
                         .collect();
-                    self.facts.value_paths.push((keys, s.span().byte_range()));
+                    self.facts.value_paths.push(KeyPath {
+                        keys,
+                        span: s.span().byte_range(),
+                    });
                 }
             }
             "get" => {
