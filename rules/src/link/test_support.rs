@@ -4,9 +4,11 @@
 
 use crate::extract::analyze::analyze_file;
 use crate::extract::file::FileAnalysis;
+use crate::extract::rust::webhooks::FnFacts;
 use crate::ground::finding::Finding;
 use crate::link::facts::Facts;
 use crate::link::requests::ResolvedRequest;
+use crate::link::webhooks::{build, Handler, WebhookModel};
 use crate::project::model::{Environment, Package, PackageSide, ProjectModel};
 
 pub struct TestProject {
@@ -53,6 +55,20 @@ impl TestProject {
         Facts::link(&self.model, &self.files)
     }
 
+    /// The webhook handlers and what they reach, linked alone.
+    pub fn webhooks(&self) -> WebhookModel<'_> {
+        build(&self.model, &self.files)
+    }
+
+    /// The function named `name` in any file.
+    pub fn function(&self, name: &str) -> &FnFacts {
+        self.files
+            .iter()
+            .flat_map(|f| &f.webhooks.functions)
+            .find(|f| f.name == name)
+            .unwrap_or_else(|| panic!("no function `{name}`"))
+    }
+
     /// The source text each finding points at.
     pub fn flagged(&self, findings: &[Finding]) -> Vec<String> {
         findings
@@ -90,4 +106,22 @@ pub fn describe(request: &ResolvedRequest) -> String {
         request.host.name,
         request.path.replace(crate::link::requests::RUNTIME, "{…}")
     )
+}
+
+/// The names of the handlers found, in order.
+pub fn handler_names<'m>(model: &'m WebhookModel) -> Vec<&'m str> {
+    model
+        .handlers
+        .iter()
+        .map(|h| h.function.name.as_str())
+        .collect()
+}
+
+/// The handler named `name`.
+pub fn handler<'m, 'a>(model: &'m WebhookModel<'a>, name: &str) -> &'m Handler<'a> {
+    model
+        .handlers
+        .iter()
+        .find(|h| h.function.name == name)
+        .unwrap_or_else(|| panic!("no handler `{name}` in {:?}", handler_names(model)))
 }

@@ -120,11 +120,11 @@ fn check(facts: &Facts, cx: &mut Context) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::link::webhooks::test_support::Project;
+    use crate::link::test_support::rust;
 
     /// How many comparisons of `verify` compare a signature.
     fn signature_compares(body: &str) -> usize {
-        let project = Project::single(&format!("fn verify() {{ {body} }}"));
+        let project = rust(&format!("fn verify() {{ {body} }}"));
         project
             .function("verify")
             .comparisons
@@ -183,7 +183,7 @@ mod tests {
 
     #[test]
     fn signature_code_outside_handlers() {
-        let project = Project::single(
+        let project = rust(
             r#"fn mac_of(b: &[u8]) -> Vec<u8> { let m = Hmac::<Sha256>::new_from_slice(K); m.finalize() }
             fn header(h: &HeaderMap) -> &str { h.get("Gate-Signature") }
             fn other(h: &HeaderMap) -> &str { h.get("Content-Type") }"#,

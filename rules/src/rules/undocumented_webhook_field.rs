@@ -209,11 +209,11 @@ fn check(facts: &Facts, cx: &mut Context) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::link::webhooks::test_support::Project;
+    use crate::link::test_support::rust;
 
     /// The undocumented fields read, with the object they were read from.
     fn fields(source: &str) -> Vec<(String, Option<String>)> {
-        let project = Project::single(source);
+        let project = rust(source);
         let facts = project.facts();
         undocumented(&facts)
             .into_iter()

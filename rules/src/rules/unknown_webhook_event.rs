@@ -134,11 +134,11 @@ fn check(facts: &Facts, cx: &mut Context) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::link::webhooks::test_support::Project;
+    use crate::link::test_support::rust;
 
     /// The unknown event types `source` branches on.
     fn unknown_events(source: &str) -> Vec<String> {
-        let project = Project::single(source);
+        let project = rust(source);
         let facts = project.facts();
         event_literals(&facts)
             .into_iter()

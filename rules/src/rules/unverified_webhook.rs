@@ -102,11 +102,11 @@ fn check(facts: &Facts, cx: &mut Context) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::link::webhooks::test_support::Project;
+    use crate::link::test_support::rust;
 
     /// Whether every handler of `source` is verified; panics when there is none.
     fn all_verified(source: &str) -> bool {
-        let project = Project::single(source);
+        let project = rust(source);
         let model = project.webhooks();
         assert!(!model.handlers.is_empty(), "no handler in {source}");
         model.handlers.iter().all(verified)

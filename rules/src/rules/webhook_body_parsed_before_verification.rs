@@ -166,11 +166,11 @@ fn check(facts: &Facts, cx: &mut Context) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::link::webhooks::test_support::{handler, Project};
+    use crate::link::test_support::{handler, rust};
 
     /// How many parses `webhook` makes before it verifies.
     fn early_parses(source: &str) -> usize {
-        let project = Project::single(source);
+        let project = rust(source);
         let model = project.webhooks();
         let verifying = model.within_reach(verifies);
         parsed_before_verification(&model, handler(&model, "webhook"), &verifying).len()
@@ -252,7 +252,7 @@ mod tests {
 
     #[test]
     fn verification_point() {
-        let project = Project::single(FAIL[1]);
+        let project = rust(FAIL[1]);
         let model = project.webhooks();
         let verifying = model.within_reach(verifies);
         let webhook = handler(&model, "webhook");

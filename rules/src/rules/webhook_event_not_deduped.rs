@@ -101,10 +101,10 @@ fn check(facts: &Facts, cx: &mut Context) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::link::webhooks::test_support::{handler, Project};
+    use crate::link::test_support::{handler, rust};
 
     fn flagged(source: &str) -> bool {
-        let project = Project::single(source);
+        let project = rust(source);
         acts_without_dedup(handler(&project.webhooks(), "webhook"))
     }
 

@@ -97,11 +97,11 @@ fn check(facts: &Facts, cx: &mut Context) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::link::webhooks::test_support::Project;
+    use crate::link::test_support::rust;
 
     /// Whether the timestamp `parse` parses is checked.
     fn parse_checked(source: &str) -> bool {
-        let project = Project::single(source);
+        let project = rust(source);
         let parse = project.function("parse");
         assert!(parses_timestamp(parse), "no `t=` parsed in {source}");
         checked(&project.webhooks(), parse)

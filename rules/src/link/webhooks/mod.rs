@@ -9,8 +9,6 @@
 
 mod graph;
 #[cfg(test)]
-pub mod test_support;
-#[cfg(test)]
 mod tests;
 
 use std::collections::{BTreeMap, BTreeSet};

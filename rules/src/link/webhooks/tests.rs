@@ -1,12 +1,12 @@
 //! Handler discovery, framework by framework, on small sources analyzed as the pipeline
 //! does; and what the model answers about calls.
 
-use super::test_support::{handler, handler_names, Project};
 use super::*;
+use crate::link::test_support::{handler, handler_names, rust, TestProject};
 
 /// The handlers of one `src/main.rs`, with their routes.
 fn handlers(source: &str) -> Vec<(String, Option<String>)> {
-    let project = Project::single(source);
+    let project = rust(source);
     let model = project.webhooks();
     model
         .handlers
@@ -34,7 +34,7 @@ fn axum_route() {
 
 #[test]
 fn axum_nested_router_in_another_file() {
-    let project = Project::new(&[
+    let project = TestProject::new(&[
         (
             "src/main.rs",
             r#"fn app() -> Router { Router::new().route("/api/x", get(x)).nest("/webhooks", webhooks::routes()) }
@@ -125,7 +125,7 @@ fn header_readers_that_nothing_calls() {
             async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> { req.headers().get_one("Gate-Signature") }
         }"#;
     // `signature` is `receive`'s helper; `from_request` reads for the framework.
-    let project = Project::single(source);
+    let project = rust(source);
     assert_eq!(
         handler_names(&project.webhooks()),
         ["receive", "pools", "delivery"]
@@ -152,7 +152,7 @@ fn request_guards_among_parameters() {
         }
         #[post("/webhooks", data = "<body>")]
         async fn webhook(headers: DeliveryHeaders, body: Vec<u8>) -> Status { Status::Ok }"#;
-    let project = Project::single(source);
+    let project = rust(source);
     let model = project.webhooks();
     let webhook = handler(&model, "webhook");
     assert_eq!(webhook.guards.len(), 1);
@@ -170,7 +170,7 @@ fn reach_and_calls() {
         fn three(b: &[u8]) { four(b) }
         fn four(b: &[u8]) { let m = Hmac::<Sha256>::new_from_slice(K); }
         fn log() {}"#;
-    let project = Project::single(source);
+    let project = rust(source);
     let model = project.webhooks();
     let webhook = handler(&model, "webhook");
     let reached: Vec<&str> = webhook.reach.iter().map(|f| f.item.name.as_str()).collect();
@@ -195,7 +195,7 @@ fn event_code_is_reached_or_names_a_documented_event() {
         fn route_event(b: &[u8]) {}
         fn on_event(event: &Event) { if event.kind == "gate_session.completed" { go() } }
         fn stripe(event: &Event) { if event.kind == "checkout.session.completed" { go() } }"#;
-    let project = Project::single(source);
+    let project = rust(source);
     let model = project.webhooks();
     let code: Vec<&str> = model
         .event_code(&project.model.contract)
