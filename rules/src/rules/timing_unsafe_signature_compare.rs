@@ -1,6 +1,7 @@
 use super::declare_rule;
 use crate::extract::rust::webhooks::{Comparison, FnFacts};
 use crate::link::facts::Facts;
+use crate::project::contract::names_signature_header;
 use crate::rules::Context;
 
 declare_rule! {
@@ -46,10 +47,6 @@ const SIGNATURE_WORDS: [&str; 8] = [
     "hmac",
 ];
 
-/// The signature headers: 0Gate's `Gate-Signature`, 0Pools' `*-Signature`.
-const SIGNATURE_HEADER: &str = "gate-signature";
-const SIGNATURE_HEADER_SUFFIX: &str = "-signature";
-
 /// `signature`, `expected_sig`, `mac`, `v1_hex`, …
 fn signature_like(ident: &str) -> bool {
     let lower = ident.to_ascii_lowercase();
@@ -75,10 +72,10 @@ fn compares_signature(comparison: &Comparison) -> bool {
 /// the signature header.
 fn signature_code(function: &FnFacts) -> bool {
     function.calls_hmac()
-        || function.header_mentions.iter().any(|h| {
-            let lower = h.literal.to_ascii_lowercase();
-            lower.contains(SIGNATURE_HEADER) || lower.ends_with(SIGNATURE_HEADER_SUFFIX)
-        })
+        || function
+            .header_mentions
+            .iter()
+            .any(|h| names_signature_header(&h.literal))
 }
 
 fn check(facts: &Facts, cx: &mut Context) {

@@ -1,7 +1,7 @@
 use super::declare_rule;
-use crate::extract::rust::webhooks::{Call, FnFacts};
 use crate::link::facts::Facts;
-use crate::link::webhooks::Handler;
+use crate::link::webhooks::{checks_signature, Handler};
+use crate::project::contract::names_signature_header;
 use crate::rules::Context;
 
 declare_rule! {
@@ -52,33 +52,10 @@ declare_rule! {
 
 const HELP: &str = "take the raw body (`Bytes`), read `Gate-Signature` (`t=…,v1=…`), check the HMAC-SHA256 of `<t>.<body>` with the `whsec_` secret in constant time and a 300 s tolerance, and reject with 400/401 before using the event";
 
-/// The header 0Gate signs deliveries in.
-const SIGNATURE_HEADER: &str = "gate-signature";
-/// 0Pools signs in a `*-Signature` header of its own.
-const SIGNATURE_HEADER_SUFFIX: &str = "-signature";
-/// Calls that verify, by name: `verify_signature`, `Webhook::construct_event`.
-const VERIFY_CALL_WORDS: [&str; 2] = ["verify", "construct_event"];
-
-/// A literal that mentions a signature header: `"Gate-Signature"`, `"X-0Pools-Signature"`.
-fn is_signature_header(literal: &str) -> bool {
-    let lower = literal.to_ascii_lowercase();
-    lower.contains(SIGNATURE_HEADER) || lower.ends_with(SIGNATURE_HEADER_SUFFIX)
-}
-
-fn is_verify_call(call: &Call) -> bool {
-    let lower = call.name.to_ascii_lowercase();
-    VERIFY_CALL_WORDS.iter().any(|w| lower.contains(w))
-}
-
-/// A function that checks a signature: it computes an HMAC or calls a verify function.
-fn verifies(function: &FnFacts) -> bool {
-    function.calls_hmac() || function.calls.iter().any(is_verify_call)
-}
-
 /// The handler, or what it reaches, reads the signature header (a request guard among its
 /// parameters reads it for the handler) and checks it.
 fn verified(handler: &Handler) -> bool {
-    handler.mentions_header(is_signature_header) && handler.any(verifies)
+    handler.mentions_header(names_signature_header) && handler.any(checks_signature)
 }
 
 fn check(facts: &Facts, cx: &mut Context) {
@@ -214,10 +191,10 @@ mod tests {
     #[test]
     fn signature_headers() {
         for name in ["Gate-Signature", "gate-signature", "X-0Pools-Signature"] {
-            assert!(is_signature_header(name), "{name}");
+            assert!(names_signature_header(name), "{name}");
         }
         for name in ["X-0bit-Event-Id", "Authorization", "signature"] {
-            assert!(!is_signature_header(name), "{name}");
+            assert!(!names_signature_header(name), "{name}");
         }
     }
 }

@@ -1,7 +1,8 @@
 use super::declare_rule;
-use crate::extract::rust::webhooks::{Call, FnFacts, Parse};
+use crate::extract::rust::webhooks::{FnFacts, Parse};
 use crate::link::facts::Facts;
-use crate::link::webhooks::{Handler, Reaching, WebhookModel};
+use crate::link::webhooks::{checks_signature, is_verify_call, Handler, Reaching, WebhookModel};
+use crate::project::contract::names_signature_header;
 use crate::rules::Context;
 
 declare_rule! {
@@ -46,32 +47,11 @@ const HELP: &str = "take the raw body (`Bytes`, `String`, rocket `Data`), verify
 // something computes an HMAC or calls a verify function. A handler that does not verify is
 // that rule's finding; this one only asks what happens before the verification.
 
-/// The header 0Gate signs deliveries in; 0Pools uses a `*-Signature` header of its own.
-const SIGNATURE_HEADER: &str = "gate-signature";
-const SIGNATURE_HEADER_SUFFIX: &str = "-signature";
-/// Calls that verify, by name: `verify_signature`, `Webhook::construct_event`.
-const VERIFY_CALL_WORDS: [&str; 2] = ["verify", "construct_event"];
-
-/// A literal that mentions a signature header: `"Gate-Signature"`, `"X-0Pools-Signature"`.
-fn is_signature_header(literal: &str) -> bool {
-    let lower = literal.to_ascii_lowercase();
-    lower.contains(SIGNATURE_HEADER) || lower.ends_with(SIGNATURE_HEADER_SUFFIX)
-}
-
-fn is_verify_call(call: &Call) -> bool {
-    let lower = call.name.to_ascii_lowercase();
-    VERIFY_CALL_WORDS.iter().any(|w| lower.contains(w))
-}
-
-fn verifies(function: &FnFacts) -> bool {
-    function.calls_hmac() || function.calls.iter().any(is_verify_call)
-}
-
 /// The source order, in the handler, of the first call through which it verifies: a verify
 /// call, or a call of a function that verifies within reach; `0` when the handler computes
 /// the HMAC itself. `None` when the handler does not verify.
 fn verified_at(model: &WebhookModel, handler: &Handler, verifying: &Reaching) -> Option<usize> {
-    if !(handler.mentions_header(is_signature_header) && handler.any(verifies)) {
+    if !(handler.mentions_header(names_signature_header) && handler.any(checks_signature)) {
         return None;
     }
     let function = handler.function;
@@ -109,7 +89,7 @@ fn parsed_before_verification<'a>(
 
 fn check(facts: &Facts, cx: &mut Context) {
     let model = &facts.webhooks;
-    let verifying = model.within_reach(verifies);
+    let verifying = model.within_reach(checks_signature);
     for handler in &model.handlers {
         let function = handler.function;
         if let Some(parsed) = &function.parsed_extractor {
@@ -172,7 +152,7 @@ mod tests {
     fn early_parses(source: &str) -> usize {
         let project = rust(source);
         let model = project.webhooks();
-        let verifying = model.within_reach(verifies);
+        let verifying = model.within_reach(checks_signature);
         parsed_before_verification(&model, handler(&model, "webhook"), &verifying).len()
     }
 
@@ -254,7 +234,7 @@ mod tests {
     fn verification_point() {
         let project = rust(FAIL[1]);
         let model = project.webhooks();
-        let verifying = model.within_reach(verifies);
+        let verifying = model.within_reach(checks_signature);
         let webhook = handler(&model, "webhook");
         let check = webhook
             .function

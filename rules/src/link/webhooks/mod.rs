@@ -17,7 +17,7 @@ use crate::extract::file::FileAnalysis;
 use crate::extract::rust::webhooks::{
     Call, DeStruct, FnFacts, NestedRouter, RequestGuard, TaggedEnum,
 };
-use crate::project::contract::Contract;
+use crate::project::contract::{names_signature_header, Contract};
 use crate::project::model::ProjectModel;
 
 pub use graph::{Reaching, REACH};
@@ -134,10 +134,23 @@ impl<'a> WebhookModel<'a> {
 /// Header mentions that make the function with them a handler: 0Gate's `Gate-Signature`,
 /// 0Pools' `*-Signature`, and the `X-0bit-*` delivery headers.
 pub fn is_webhook_header(literal: &str) -> bool {
-    let lower = literal.to_ascii_lowercase();
-    lower.contains("gate-signature")
-        || lower.ends_with("-signature")
-        || lower.starts_with("x-0bit-")
+    names_signature_header(literal) || literal.to_ascii_lowercase().starts_with("x-0bit-")
+}
+
+/// Calls that check a signature, by name: `verify_signature`, `Webhook::construct_event`.
+const VERIFY_CALL_WORDS: [&str; 2] = ["verify", "construct_event"];
+
+/// Whether a function checks a signature: it computes an HMAC or calls a verify function.
+/// (Whether that verifies a 0Bit delivery also needs the signature header read, which the
+/// webhook rules ask of the handler.)
+pub fn checks_signature(function: &FnFacts) -> bool {
+    function.calls_hmac() || function.calls.iter().any(is_verify_call)
+}
+
+/// A call of a function named like a verifier.
+pub fn is_verify_call(call: &Call) -> bool {
+    let lower = call.name.to_ascii_lowercase();
+    VERIFY_CALL_WORDS.iter().any(|word| lower.contains(word))
 }
 
 /// Request guards and extractors read headers for the framework; they are not handlers.

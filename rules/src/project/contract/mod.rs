@@ -7,6 +7,18 @@ use serde::Deserialize;
 /// Stands for a runtime value inside a resolved URL; matches any one path segment.
 pub const RUNTIME: char = '\u{1}';
 
+/// The header 0Gate signs webhook deliveries in, lower case: `t=<seconds>,v1=<hex HMAC>`.
+const SIGNATURE_HEADER: &str = "gate-signature";
+/// 0Pools signs in a `*-Signature` header of its own (`X-0Pools-Signature`).
+const POOLS_SIGNATURE_SUFFIX: &str = "-signature";
+
+/// Whether a string literal names a 0Bit signature header: `"Gate-Signature"`,
+/// `"X-0Pools-Signature"`.
+pub fn names_signature_header(literal: &str) -> bool {
+    let lower = literal.to_ascii_lowercase();
+    lower.contains(SIGNATURE_HEADER) || lower.ends_with(POOLS_SIGNATURE_SUFFIX)
+}
+
 const BUILTIN: &str = include_str!("contract.toml");
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
