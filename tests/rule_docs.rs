@@ -148,7 +148,6 @@ fn every_rule_has_a_flagged_and_a_clean_example() {
 }
 
 #[test]
-#[ignore = "until every rule's examples are complete programs"]
 fn docs_examples_produce_their_rule_or_not() {
     let mut problems = Vec::new();
     for rule in rules::ALL {

@@ -16,12 +16,23 @@ declare_rule! {
     ///
     /// ## Example
     /// ```rust,ignore
-    /// if hex::encode(mac.finalize().into_bytes()) == provided { … }
+    /// # use hmac::{Hmac, Mac};
+    /// # fn verify(secret: &[u8], signed_payload: &[u8], provided: &str) -> bool {
+    /// #     let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret).expect("any key length");
+    /// #     mac.update(signed_payload);
+    /// hex::encode(mac.finalize().into_bytes()) == provided
+    /// # }
     /// ```
     ///
     /// Use instead:
     /// ```rust,ignore
+    /// # use hmac::{Hmac, Mac};
+    /// # fn verify(secret: &[u8], signed_payload: &[u8], provided: &str) -> Result<(), Error> {
+    /// #     let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret)?;
+    /// #     mac.update(signed_payload);
     /// mac.verify_slice(&hex::decode(provided)?)?; // or subtle::ConstantTimeEq, ring::hmac::verify
+    /// # Ok(())
+    /// # }
     /// ```
     pub static TIMING_UNSAFE_SIGNATURE_COMPARE = {
         id: "timing-unsafe-signature-compare",

@@ -27,12 +27,34 @@ declare_rule! {
     ///
     /// ## Example
     /// ```rust,ignore
+    /// # use axum::{body::Bytes, extract::Json, http::{HeaderMap, StatusCode}, routing::post, Router};
+    /// # pub fn routes() -> Router {
+    /// #     Router::new().route("/webhooks/0bit", post(handle_webhook))
+    /// # }
+    /// # #[derive(Deserialize)]
+    /// # struct GateEvent { id: String, #[serde(rename = "type")] event_type: String, data: SessionData }
+    /// # async fn handle_webhook(headers: HeaderMap, body: Bytes) -> Result<StatusCode, AppError> {
+    /// #     verify::verify_signature(&SECRET, headers.get("Gate-Signature"), &body)?;
+    /// #     let event: GateEvent = serde_json::from_slice(&body)?;
+    /// #     Ok(StatusCode::OK)
+    /// # }
     /// #[derive(Deserialize)]
     /// struct SessionData { id: String, customer_email: String }
     /// ```
     ///
     /// Use instead:
     /// ```rust,ignore
+    /// # use axum::{body::Bytes, extract::Json, http::{HeaderMap, StatusCode}, routing::post, Router};
+    /// # pub fn routes() -> Router {
+    /// #     Router::new().route("/webhooks/0bit", post(handle_webhook))
+    /// # }
+    /// # #[derive(Deserialize)]
+    /// # struct GateEvent { id: String, #[serde(rename = "type")] event_type: String, data: SessionData }
+    /// # async fn handle_webhook(headers: HeaderMap, body: Bytes) -> Result<StatusCode, AppError> {
+    /// #     verify::verify_signature(&SECRET, headers.get("Gate-Signature"), &body)?;
+    /// #     let event: GateEvent = serde_json::from_slice(&body)?;
+    /// #     Ok(StatusCode::OK)
+    /// # }
     /// #[derive(Deserialize)]
     /// struct SessionData { id: String, metadata: OrderMetadata } // order_id set at creation
     /// ```

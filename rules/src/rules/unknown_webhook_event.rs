@@ -21,18 +21,36 @@ declare_rule! {
     ///
     /// ## Example
     /// ```rust,ignore
+    /// # use axum::{body::Bytes, extract::Json, http::{HeaderMap, StatusCode}, routing::post, Router};
+    /// # pub fn routes() -> Router {
+    /// #     Router::new().route("/webhooks/0bit", post(handle_webhook))
+    /// # }
+    /// # async fn handle_webhook(headers: HeaderMap, body: Bytes) -> Result<StatusCode, AppError> {
+    /// #     verify::verify_signature(&SECRET, headers.get("Gate-Signature"), &body)?;
+    /// #     let event: GateEvent = serde_json::from_slice(&body)?;
     /// match event.event_type.as_str() {
     ///     "gate_session.complete" => fulfil(&event).await?,
     ///     _ => {}
     /// }
+    /// # Ok(StatusCode::OK)
+    /// # }
     /// ```
     ///
     /// Use instead:
     /// ```rust,ignore
+    /// # use axum::{body::Bytes, extract::Json, http::{HeaderMap, StatusCode}, routing::post, Router};
+    /// # pub fn routes() -> Router {
+    /// #     Router::new().route("/webhooks/0bit", post(handle_webhook))
+    /// # }
+    /// # async fn handle_webhook(headers: HeaderMap, body: Bytes) -> Result<StatusCode, AppError> {
+    /// #     verify::verify_signature(&SECRET, headers.get("Gate-Signature"), &body)?;
+    /// #     let event: GateEvent = serde_json::from_slice(&body)?;
     /// match event.event_type.as_str() {
     ///     "gate_session.completed" => fulfil(&event).await?,
     ///     _ => {}
     /// }
+    /// # Ok(StatusCode::OK)
+    /// # }
     /// ```
     ///
     /// ## Configuration

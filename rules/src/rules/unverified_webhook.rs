@@ -24,6 +24,10 @@ declare_rule! {
     ///
     /// ## Example
     /// ```rust,ignore
+    /// # use axum::{body::Bytes, extract::Json, http::{HeaderMap, StatusCode}, routing::post, Router};
+    /// # pub fn routes() -> Router {
+    /// #     Router::new().route("/webhooks/0bit", post(handle_webhook))
+    /// # }
     /// async fn handle_webhook(Json(event): Json<GateEvent>) -> StatusCode {
     ///     fulfil(&event).await;
     ///     StatusCode::OK
@@ -32,6 +36,10 @@ declare_rule! {
     ///
     /// Use instead:
     /// ```rust,ignore
+    /// # use axum::{body::Bytes, extract::Json, http::{HeaderMap, StatusCode}, routing::post, Router};
+    /// # pub fn routes() -> Router {
+    /// #     Router::new().route("/webhooks/0bit", post(handle_webhook))
+    /// # }
     /// async fn handle_webhook(headers: HeaderMap, body: Bytes) -> StatusCode {
     ///     let signature = headers.get("Gate-Signature").and_then(|v| v.to_str().ok());
     ///     if verify::verify_signature(&SECRET, signature, &body).is_err() {
@@ -39,6 +47,7 @@ declare_rule! {
     ///     }
     ///     let event: GateEvent = serde_json::from_slice(&body)?;
     ///     // dedupe on event.id, then fulfil
+    /// #     StatusCode::OK
     /// }
     /// ```
     pub static UNVERIFIED_WEBHOOK = {

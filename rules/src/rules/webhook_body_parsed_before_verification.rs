@@ -21,15 +21,29 @@ declare_rule! {
     ///
     /// ## Example
     /// ```rust,ignore
-    /// async fn handle_webhook(Json(event): Json<GateEvent>) -> StatusCode { … }
+    /// # use axum::{body::Bytes, extract::Json, http::{HeaderMap, StatusCode}, routing::post, Router};
+    /// # pub fn routes() -> Router {
+    /// #     Router::new().route("/webhooks/0bit", post(handle_webhook))
+    /// # }
+    /// async fn handle_webhook(headers: HeaderMap, Json(event): Json<GateEvent>) -> StatusCode {
+    ///     // The bytes 0Bit signed are gone: re-serializing `event` does not give them back.
+    /// #     let signature = headers.get("Gate-Signature");
+    /// #     verify::verify_signature(&SECRET, signature, &serde_json::to_vec(&event)?)?;
+    /// #     StatusCode::OK
+    /// }
     /// ```
     ///
     /// Use instead:
     /// ```rust,ignore
+    /// # use axum::{body::Bytes, extract::Json, http::{HeaderMap, StatusCode}, routing::post, Router};
+    /// # pub fn routes() -> Router {
+    /// #     Router::new().route("/webhooks/0bit", post(handle_webhook))
+    /// # }
     /// async fn handle_webhook(headers: HeaderMap, body: Bytes) -> StatusCode {
-    ///     verify::verify_signature(&SECRET, signature(&headers), &body)?;
+    ///     verify::verify_signature(&SECRET, headers.get("Gate-Signature"), &body)?;
     ///     let event: GateEvent = serde_json::from_slice(&body)?;
-    ///     …
+    ///     // dedupe on event.id, then fulfil
+    /// #     StatusCode::OK
     /// }
     /// ```
     pub static WEBHOOK_BODY_PARSED_BEFORE_VERIFICATION = {

@@ -18,14 +18,32 @@ declare_rule! {
     ///
     /// ## Example
     /// ```rust,ignore
+    /// # use axum::{body::Bytes, extract::Json, http::{HeaderMap, StatusCode}, routing::post, Router};
+    /// # pub fn routes() -> Router {
+    /// #     Router::new().route("/webhooks/0bit", post(handle_webhook))
+    /// # }
+    /// # async fn handle_webhook(State(db): State<PgPool>, headers: HeaderMap, body: Bytes) -> Result<StatusCode, AppError> {
+    /// #     verify::verify_signature(&SECRET, headers.get("Gate-Signature"), &body)?;
+    /// #     let event: GateEvent = serde_json::from_slice(&body)?;
     /// orders::mark_paid(&db, &event.data.metadata.order_id).await?;
+    /// # Ok(StatusCode::OK)
+    /// # }
     /// ```
     ///
     /// Use instead:
     /// ```rust,ignore
+    /// # use axum::{body::Bytes, extract::Json, http::{HeaderMap, StatusCode}, routing::post, Router};
+    /// # pub fn routes() -> Router {
+    /// #     Router::new().route("/webhooks/0bit", post(handle_webhook))
+    /// # }
+    /// # async fn handle_webhook(State(db): State<PgPool>, headers: HeaderMap, body: Bytes) -> Result<StatusCode, AppError> {
+    /// #     verify::verify_signature(&SECRET, headers.get("Gate-Signature"), &body)?;
+    /// #     let event: GateEvent = serde_json::from_slice(&body)?;
     /// let fresh = sqlx::query("INSERT INTO webhook_events (event_id) VALUES ($1) ON CONFLICT DO NOTHING")
     ///     .bind(&event.id).execute(&db).await?.rows_affected() == 1;
     /// if fresh { orders::mark_paid(&db, &event.data.metadata.order_id).await?; }
+    /// # Ok(StatusCode::OK)
+    /// # }
     /// ```
     pub static WEBHOOK_EVENT_NOT_DEDUPED = {
         id: "webhook-event-not-deduped",

@@ -16,13 +16,47 @@ declare_rule! {
     ///
     /// ## Example
     /// ```rust,ignore
-    /// let timestamp = part.strip_prefix("t=")?; // used in the MAC, never checked
+    /// # use hmac::{Hmac, Mac};
+    /// # fn verify(secret: &[u8], header: &str, body: &[u8]) -> Result<(), VerifyError> {
+    /// #     let mut timestamp = None;
+    /// #     let mut v1 = None;
+    /// #     for part in header.split(',') {
+    /// #         if let Some(t) = part.strip_prefix("t=") { timestamp = Some(t) }
+    /// #         if let Some(s) = part.strip_prefix("v1=") { v1 = Some(s) }
+    /// #     }
+    /// #     let (Some(timestamp), Some(v1)) = (timestamp, v1) else { return Err(VerifyError::Malformed) };
+    /// // `t=` goes into the MAC, but nothing compares it with the clock: a captured delivery
+    /// // can be replayed forever.
+    /// let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret)?;
+    /// mac.update(format!("{timestamp}.").as_bytes());
+    /// mac.update(body);
+    /// mac.verify_slice(&hex::decode(v1)?)?;
+    /// # Ok(())
+    /// # }
     /// ```
     ///
     /// Use instead:
     /// ```rust,ignore
+    /// # use hmac::{Hmac, Mac};
+    /// # use std::time::{SystemTime, UNIX_EPOCH};
+    /// # fn verify(secret: &[u8], header: &str, body: &[u8]) -> Result<(), VerifyError> {
+    /// #     let mut timestamp = None;
+    /// #     let mut v1 = None;
+    /// #     for part in header.split(',') {
+    /// #         if let Some(t) = part.strip_prefix("t=") { timestamp = Some(t) }
+    /// #         if let Some(s) = part.strip_prefix("v1=") { v1 = Some(s) }
+    /// #     }
+    /// #     let (Some(timestamp), Some(v1)) = (timestamp, v1) else { return Err(VerifyError::Malformed) };
     /// let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs() as i64;
-    /// if (now - timestamp).abs() > 300 { return Err(VerifyError::Stale); }
+    /// if (now - timestamp.parse::<i64>()?).abs() > 300 {
+    ///     return Err(VerifyError::Stale);
+    /// }
+    /// # let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret)?;
+    /// # mac.update(format!("{timestamp}.").as_bytes());
+    /// # mac.update(body);
+    /// # mac.verify_slice(&hex::decode(v1)?)?;
+    /// # Ok(())
+    /// # }
     /// ```
     pub static WEBHOOK_TIMESTAMP_NOT_CHECKED = {
         id: "webhook-timestamp-not-checked",
