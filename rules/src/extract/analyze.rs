@@ -363,9 +363,10 @@ fn analyze_wasm(analysis: &mut FileAnalysis, bytes: &[u8]) {
     if !credential::may_contain(bytes) {
         return;
     }
-    for (range, string) in bundle::wasm_strings(bytes, 16) {
-        for found in credential::find_all(&string) {
-            let span = range.start + found.span.start..range.start + found.span.end;
+    for data in bundle::wasm_strings(bytes, 16) {
+        for found in credential::find_all(&data.text) {
+            let at = data.span.start;
+            let span = at + found.span.start..at + found.span.end;
             let origin = Some(format!("wasm data at byte offset {}", span.start));
             let context = HitContext {
                 origin,

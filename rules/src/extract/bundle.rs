@@ -213,7 +213,15 @@ pub fn json_string_offsets(raw: &str, offsets: &[usize]) -> Vec<usize> {
 /// Runs of printable ASCII (at least `min` long) in the data segments of a wasm module, with
 /// their byte ranges in the file. A module wasmparser cannot read is scanned whole, like
 /// `strings` would, so a truncated or newer binary still gets checked.
-pub fn wasm_strings(bytes: &[u8], min: usize) -> Vec<(Range<usize>, String)> {
+/// A run of printable bytes in a `.wasm` data segment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DataString {
+    /// Byte range in the file.
+    pub span: Range<usize>,
+    pub text: String,
+}
+
+pub fn wasm_strings(bytes: &[u8], min: usize) -> Vec<DataString> {
     let mut segments: Vec<Range<usize>> = Vec::new();
     let mut readable = true;
     for payload in wasmparser::Parser::new(0).parse_all(bytes) {
@@ -249,7 +257,10 @@ pub fn wasm_strings(bytes: &[u8], min: usize) -> Vec<(Range<usize>, String)> {
                 (false, Some(start)) => {
                     if index - start >= min {
                         let text = String::from_utf8_lossy(&data[start..index]).into_owned();
-                        strings.push((segment.start + start..segment.start + index, text));
+                        strings.push(DataString {
+                            span: segment.start + start..segment.start + index,
+                            text,
+                        });
                     }
                     run_start = None;
                 }
@@ -304,6 +315,12 @@ mod tests {
     fn strings_of_raw_bytes() {
         let bytes = b"\x00\x01hello world key\x00\x02ab\x00";
         let strings = wasm_strings(bytes, 8);
-        assert_eq!(strings, [(2..17, "hello world key".to_string())]);
+        assert_eq!(
+            strings,
+            [DataString {
+                span: 2..17,
+                text: "hello world key".to_string()
+            }]
+        );
     }
 }

@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 
 use crate::extract::credential;
 use crate::extract::file::{FileAnalysis, HitContext};
+use crate::extract::origins::OriginUse;
 use crate::extract::suppression::Suppression;
 use crate::project::model::ProjectModel;
 
@@ -17,6 +18,12 @@ pub struct Facts<'a> {
     pub webhooks: crate::link::webhooks::WebhookModel<'a>,
     /// Variables some env file assigns a secret-shaped value (`GATE_KEY=sk_test_...`).
     secret_valued: BTreeSet<String>,
+}
+
+/// An origin use in live code or config, with its file.
+pub struct LiveOrigin<'a> {
+    pub file: &'a FileAnalysis,
+    pub origin: OriginUse,
 }
 
 impl<'a> Facts<'a> {
@@ -39,10 +46,10 @@ impl<'a> Facts<'a> {
     }
 }
 
-impl Facts<'_> {
+impl<'a> Facts<'a> {
     /// Every origin use in live, non-test code and config, with its file: Rust uses (consts
     /// resolved within the file) and env, config and front-end ones.
-    pub fn origin_uses(&self) -> Vec<(&FileAnalysis, crate::extract::origins::OriginUse)> {
+    pub fn origin_uses(&self) -> Vec<LiveOrigin<'a>> {
         let mut uses = Vec::new();
         for file in self.files {
             for rust in &file.calls.origins {
@@ -53,19 +60,22 @@ impl Facts<'_> {
                 });
                 let value = resolve_in_file(file, &rust.value);
                 if let (true, Some(value)) = (place.live && !place.test_code, value) {
-                    uses.push((
+                    uses.push(LiveOrigin {
                         file,
-                        crate::extract::origins::OriginUse {
+                        origin: OriginUse {
                             value,
                             span: rust.span.clone(),
                             wildcard: rust.wildcard,
                         },
-                    ));
+                    });
                 }
             }
             let place = file.place(&HitContext::default());
             if place.live && !place.test_code {
-                uses.extend(file.origins.iter().map(|u| (file, u.clone())));
+                uses.extend(file.origins.iter().map(|origin| LiveOrigin {
+                    file,
+                    origin: origin.clone(),
+                }));
             }
         }
         uses

@@ -1,6 +1,6 @@
 use super::declare_rule;
 use crate::extract::origins::{address_of, is_0bit_url, Address};
-use crate::link::facts::Facts;
+use crate::link::facts::{Facts, LiveOrigin};
 use crate::project::model::Declared;
 use crate::rules::Context;
 
@@ -69,7 +69,11 @@ fn help(reason: &str) -> String {
 }
 
 fn check(facts: &Facts, cx: &mut Context) {
-    for (file, origin_use) in facts.origin_uses() {
+    for LiveOrigin {
+        file,
+        origin: origin_use,
+    } in facts.origin_uses()
+    {
         let reason = if origin_use.wildcard {
             Some("a wildcard")
         } else {

@@ -2,7 +2,7 @@ use std::collections::BTreeSet;
 
 use super::declare_rule;
 use crate::extract::origins::{address_of, is_0bit_url, origin_of, Address};
-use crate::link::facts::Facts;
+use crate::link::facts::{Facts, LiveOrigin};
 use crate::rules::Context;
 
 declare_rule! {
@@ -65,7 +65,11 @@ fn check(facts: &Facts, cx: &mut Context) {
             .collect()
     });
     let mut reported: BTreeSet<String> = BTreeSet::new();
-    for (file, origin_use) in facts.origin_uses() {
+    for LiveOrigin {
+        file,
+        origin: origin_use,
+    } in facts.origin_uses()
+    {
         let value = &origin_use.value;
         if origin_use.wildcard || !needs_declaring(value) {
             continue;
