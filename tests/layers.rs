@@ -248,8 +248,8 @@ fn module_named<'a>(named: &[String], modules: &'a [Vec<String>]) -> Option<&'a 
         .max_by_key(|module| module.len())
 }
 
-/// Import cycles between modules, as chains `a -> b -> a`. A module and its own ancestors
-/// do not count (a parent declares its children, which may use its types).
+/// Import cycles between modules, as chains `a -> b -> a`. A module's imports of its own
+/// ancestors do not count: a parent declares its children, which may use its types.
 fn cycles() -> Vec<String> {
     let mut files = Vec::new();
     rust_files(&sources(), &mut files);
@@ -277,7 +277,9 @@ fn cycles_in(modules: &[Vec<String>], texts: &[String]) -> Vec<String> {
                 continue;
             };
             let here = &modules[at];
-            if here.starts_with(target) || target.starts_with(here) {
+            // A child may use its parent's items (the parent declares it); a parent's use of
+            // its children counts like any other import.
+            if here.starts_with(target) {
                 continue;
             }
             if let Some(to) = modules.iter().position(|m| m == target) {
@@ -346,7 +348,8 @@ fn no_import_cycles() {
     assert!(cycles.is_empty(), "import cycles:\n{}", cycles.join("\n"));
 }
 
-/// A planted cycle is caught; a child using its parent's types is not a cycle.
+/// A planted cycle is caught, also one through a parent's use of its child; a child using
+/// its parent's types is not a cycle.
 #[test]
 fn a_cycle_is_caught() {
     let module = |path: &str| path.split("::").map(String::from).collect::<Vec<_>>();

@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use crate::extract::credential::Credential;
 use crate::extract::env_file::{self, Assignment};
-use crate::extract::rust::{Gate, Include, ModDecl};
+use crate::extract::gate::Gate;
+use crate::extract::rust::{Include, ModDecl};
 use crate::extract::suppression::Suppression;
 use crate::ground::finding::Draft;
 use crate::ground::source::LineIndex;

@@ -9,8 +9,8 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use crate::extract::gate::Gate;
 use crate::extract::request::{ConstString, Header, KeyOrigin, Piece, Request, Template};
-use crate::extract::rust::Gate;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EnvRead {

@@ -3,6 +3,7 @@ pub mod bundle;
 pub mod credential;
 pub mod env_file;
 pub mod file;
+pub mod gate;
 pub mod js;
 pub mod origins;
 pub mod redact;

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use crate::extract::rust::Gate;
+use crate::extract::gate::Gate;
 
 /// One use of an origin or URL as an allowed origin or redirect target.
 #[derive(Clone, Debug, PartialEq, Eq)]

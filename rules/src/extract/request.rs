@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 
-use crate::extract::rust::Gate;
+use crate::extract::gate::Gate;
 
 /// One piece of a string built at runtime.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -4,7 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::extract::file::{FileAnalysis, HitContext};
-use crate::extract::rust::{Gate, ModDecl};
+use crate::extract::gate::Gate;
+use crate::extract::rust::ModDecl;
 use crate::project::model::{FileKind, PackageSide, ProjectModel, Side};
 
 /// Settles where each file runs from the files around it, before anything is linked.

@@ -8,9 +8,10 @@ use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use syn::visit::{self, Visit};
 use syn::{Attribute, Meta};
 
-use super::gate::{branch_gate, gate_of, CfgChain, Gate};
+use super::cfg::{branch_gate, gate_of, CfgChain};
 use super::spans::{impl_item_end, item_attrs, item_end, stmt_end, trait_item_end, DelimiterSpan};
 use super::{depth, EnvMacro, Include, ModDecl, NotParsed, RustFacts, MAX_PARSE_BYTES};
+use crate::extract::gate::Gate;
 
 pub(super) fn collect(
     text: &str,

@@ -6,16 +6,15 @@
 //! files later. The syn tree is dropped before this function returns.
 
 pub mod calls;
+mod cfg;
 mod collect;
 pub mod depth;
-mod gate;
 mod spans;
 pub mod webhooks;
 
 use std::ops::Range;
 
-pub use crate::ground::syntax::{last_segment, path_segments, type_name};
-pub use gate::Gate;
+use crate::extract::gate::Gate;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EnvMacro {

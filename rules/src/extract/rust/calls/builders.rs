@@ -14,7 +14,7 @@ use super::{
     MAX_HEADERS,
 };
 use crate::extract::request::{Body, Header, HelperCall, KeyOrigin, Piece, Template};
-use crate::extract::rust::path_segments;
+use crate::ground::syntax::path_segments;
 
 type Args = syn::punctuated::Punctuated<Expr, syn::Token![,]>;
 

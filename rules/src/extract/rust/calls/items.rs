@@ -6,7 +6,7 @@ use syn::Expr;
 use super::locals::Value;
 use super::scanner::FunctionScanner;
 use crate::extract::request::{CallFacts, ConstString, FloatField, SerializedStruct};
-use crate::extract::rust::type_name;
+use crate::ground::syntax::type_name;
 
 /// A `const`/`static` string item.
 pub fn const_string(name: &str, expr: &Expr) -> Option<ConstString> {

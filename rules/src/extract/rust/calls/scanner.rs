@@ -10,8 +10,9 @@ use syn::{Expr, Pat, Stmt};
 
 use super::locals::{Locals, Value};
 use super::{bounded, MAX_HEADERS};
+use crate::extract::gate::Gate;
 use crate::extract::request::{CallFacts, Header, KeyOrigin, Piece};
-use crate::extract::rust::{type_name, Gate};
+use crate::ground::syntax::type_name;
 
 /// Reads one function body. `operations` are the method names of generated clients.
 pub struct FunctionScanner<'a> {

@@ -20,7 +20,7 @@ pub use functions::{Call, Comparison, EventTypeString, FnFacts, HeaderMention, K
 pub use routes::{NestedRouter, Registration, WebhookRoute};
 pub use serde_types::{DeField, DeStruct, TaggedEnum, TaggedVariant};
 
-use crate::extract::rust::{last_segment, type_name};
+use crate::ground::syntax::{last_segment, type_name};
 
 #[derive(Clone, Debug, Default)]
 pub struct WebhookFacts {

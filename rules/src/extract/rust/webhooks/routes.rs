@@ -13,7 +13,7 @@ use proc_macro2::TokenTree;
 use syn::visit::{self, Visit};
 use syn::{Expr, Lit};
 
-use crate::extract::rust::last_segment;
+use crate::ground::syntax::last_segment;
 
 /// A handler registered on a webhook route.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -7,7 +7,7 @@ use std::ops::Range;
 use proc_macro2::TokenTree;
 use syn::Lit;
 
-use crate::extract::rust::type_name;
+use crate::ground::syntax::type_name;
 
 /// A `Deserialize` struct: its serde field names, spans and (inner) types.
 #[derive(Clone, Debug, Default)]

@@ -15,7 +15,7 @@ use crate::extract::rust::webhooks::names::{
     get_path, indexed_path, is_data_access, is_event_root, Idents, Interner, NameCollector, Names,
 };
 use crate::extract::rust::webhooks::routes::{webhook_route_attribute, RouteReader};
-use crate::extract::rust::{last_segment, path_segments, type_name};
+use crate::ground::syntax::{last_segment, path_segments, type_name};
 
 /// Reads a function: its facts and the webhook routes its body registers.
 pub(super) fn read_function(

@@ -1,25 +1,9 @@
-//! Gates: whether code at a point is compiled only for the server or only for tests,
-//! read from its attributes (`#[server]`, `#[cfg(…)]`, `#[test]`) and `cfg_if!` branches.
+//! The gates of Rust code: whether code at a point is compiled only for the server or only
+//! for tests, read from its attributes (`#[server]`, `#[cfg(…)]`, `#[test]`) and `cfg_if!` branches.
 
 use syn::{Attribute, Meta};
 
-/// The gates in force at a point of a file (or inherited by a whole file from its `mod`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Gate {
-    /// Behind `#[server]`, `#[cfg(feature = "ssr")]`, `#[cfg(not(target_arch = "wasm32"))]`, …
-    pub server: bool,
-    /// Behind `#[cfg(test)]`, `#[test]`, `#[tokio::test]`, …
-    pub test: bool,
-}
-
-impl Gate {
-    pub fn or(self, other: Gate) -> Gate {
-        Gate {
-            server: self.server || other.server,
-            test: self.test || other.test,
-        }
-    }
-}
+use crate::extract::gate::Gate;
 
 /// The gates that an item's own attributes put it behind.
 pub(super) fn gate_of(attrs: &[Attribute]) -> Gate {
