@@ -142,4 +142,35 @@ mod tests {
             assert_eq!(insecure_reason(value), reason, "{value}");
         }
     }
+
+    #[test]
+    fn live_origin_uses_and_declared_origins_are_checked() {
+        use crate::project::model::Declared;
+        use crate::rules::test_support::{check, check_in, lines, model};
+        let session =
+            |url: &str| format!("fn session() -> S {{ S {{ return_url: \"{url}\".into() }} }}\n");
+        let tunnel = session("https://abc123.ngrok-free.app/return");
+        assert_eq!(
+            lines(&check(&INSECURE_ORIGIN, &[("server/src/main.rs", &tunnel)])),
+            ["server/src/main.rs:1"]
+        );
+        let public = session("https://checkout.tidepool.coffee/return");
+        assert!(check(&INSECURE_ORIGIN, &[("server/src/main.rs", &public)]).is_empty());
+        // Test code is not live.
+        assert!(check(&INSECURE_ORIGIN, &[("server/tests/flow.rs", &tunnel)]).is_empty());
+        let declared = model(|m| {
+            m.launch.path = Some("launchlint.toml".into());
+            m.launch.lines = crate::ground::source::LineIndex::new(
+                "[origins]\nallowed = [\"http://localhost:3000\"]\n".into(),
+            );
+            m.launch.allowed_origins = Some(vec![Declared {
+                value: "http://localhost:3000".into(),
+                span: 21..42,
+            }]);
+        });
+        assert_eq!(
+            lines(&check_in(declared, &INSECURE_ORIGIN, &[])),
+            ["launchlint.toml:2"]
+        );
+    }
 }

@@ -128,4 +128,40 @@ mod tests {
             assert_eq!(needs_declaring(value), needs, "{value}");
         }
     }
+
+    #[test]
+    fn origins_are_checked_against_the_declared_list() {
+        use crate::project::model::Declared;
+        use crate::rules::test_support::{check, check_in, lines, model};
+        let code = "fn session() -> S { S { return_url: \"https://checkout.tidepool.coffee/done\".into() } }\n";
+        let files = [("server/src/main.rs", code)];
+        let declaring = |origin: &str| {
+            let origin = origin.to_string();
+            model(move |m| {
+                m.launch.allowed_origins = Some(vec![Declared {
+                    value: origin,
+                    span: 0..0,
+                }])
+            })
+        };
+        // Nothing declared at all: each origin once.
+        assert_eq!(
+            lines(&check(&UNDECLARED_ORIGIN, &files)),
+            ["server/src/main.rs:1"]
+        );
+        assert!(check_in(
+            declaring("https://checkout.tidepool.coffee"),
+            &UNDECLARED_ORIGIN,
+            &files
+        )
+        .is_empty());
+        assert_eq!(
+            lines(&check_in(
+                declaring("https://tidepool.coffee"),
+                &UNDECLARED_ORIGIN,
+                &files
+            )),
+            ["server/src/main.rs:1"]
+        );
+    }
 }
