@@ -191,7 +191,7 @@ fn undocumented<'a>(facts: &Facts<'a>) -> Vec<Undocumented<'a>> {
     }
     // `Value` reads, in code that handles 0Bit events.
     for function in webhooks.event_code(&facts.model.contract) {
-        for KeyPath { keys, span } in &function.item.value_paths {
+        for KeyPath { keys, span, .. } in &function.item.value_paths {
             let object = match keys.as_slice() {
                 [data, field, ..] if data == "data" && !documented(facts, None, field) => {
                     Some((field, None))

@@ -292,7 +292,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         );
         // Request guards (`impl FromRequest for DeliveryHeaders`) that read the signature.
         if let syn::Item::Impl(implementation) = item {
-            crate::extract::rust::webhooks::guard_impl(
+            crate::extract::rust::webhooks::impl_facts(
                 &mut self.facts.webhooks,
                 implementation,
                 functions_before,

@@ -1,15 +1,18 @@
-//! The calls between the functions of each package, resolved once by name.
+//! The calls between the functions of each package, resolved once.
 //!
-//! A call names a function; every function of the same package with that name is a target
-//! (modules are not resolved). Walking the calls by name for each handler, and again for
-//! each call of each handler, cost the square of a dense call graph; here each function's
-//! targets are found once, and a question over the graph ([`within_reach`]) is answered for
-//! every function in a few passes.
+//! A call is followed to what it resolves to: a call on a type (`Verifier::new(..)`,
+//! `verifier.check(..)` with `verifier: Verifier`, `self.check(..)` in `impl Verifier`) to
+//! that type's methods of its name, a free function call (`check(..)`, `verify::check(..)`)
+//! to the package's free functions of its name, and a method call on a receiver of unknown
+//! type to nothing: `client.verify()` on another crate's client is not the package's
+//! `verify`. (Modules are not resolved, so two free functions of one name are both targets.)
+//! Each function's targets are found once, and a question over the graph ([`within_reach`])
+//! is answered for every function in a few passes.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::extract::file::FileAnalysis;
-use crate::extract::rust::webhooks::FnFacts;
+use crate::extract::rust::webhooks::{Call, FnFacts};
 use crate::link::webhooks::InFile;
 
 /// How many calls deep a handler's reach goes.
@@ -18,12 +21,19 @@ pub const REACH: usize = 3;
 /// A package's functions by name.
 pub(super) type ByName<'a> = BTreeMap<&'a str, Vec<InFile<'a, FnFacts>>>;
 
-/// One package's functions by name, and each function's targets.
+/// A package's methods and associated functions by type, then name.
+type ByTypeAndName<'a> = BTreeMap<&'a str, ByName<'a>>;
+
+/// One package's functions, and each function's targets.
 pub(super) struct PackageGraph<'a> {
+    /// Every function by name, methods included (for routers named in a `nest`).
     pub by_name: ByName<'a>,
+    /// Functions outside an impl, by name.
+    free: ByName<'a>,
+    methods: ByTypeAndName<'a>,
     functions: Vec<&'a FnFacts>,
-    /// Targets of each function, by the function's address: every function of the package
-    /// named like one of its calls, first call first.
+    /// Targets of each function, by the function's address: what its calls resolve to,
+    /// first call first.
     targets: HashMap<usize, Vec<InFile<'a, FnFacts>>>,
 }
 
@@ -45,28 +55,53 @@ impl Reaching {
 
 impl<'a> PackageGraph<'a> {
     pub fn new(functions: &[InFile<'a, FnFacts>]) -> Self {
-        let by_name: ByName<'a> = functions.iter().fold(BTreeMap::new(), |mut map, f| {
-            map.entry(f.item.name.as_str()).or_default().push(*f);
-            map
-        });
-        let mut targets = HashMap::new();
+        let mut graph = PackageGraph {
+            by_name: BTreeMap::new(),
+            free: BTreeMap::new(),
+            methods: BTreeMap::new(),
+            functions: functions.iter().map(|f| f.item).collect(),
+            targets: HashMap::new(),
+        };
+        for f in functions {
+            let name = f.item.name.as_str();
+            graph.by_name.entry(name).or_default().push(*f);
+            match &f.item.impl_type {
+                Some(owner) => graph
+                    .methods
+                    .entry(owner.as_str())
+                    .or_default()
+                    .entry(name)
+                    .or_default()
+                    .push(*f),
+                None => graph.free.entry(name).or_default().push(*f),
+            }
+        }
         for function in functions {
             let mut seen = HashSet::new();
             let mut own = Vec::new();
             for call in &function.item.calls {
-                for target in by_name.get(call.name.as_str()).into_iter().flatten() {
+                for target in graph.resolve(call) {
                     if seen.insert(address(target.item)) {
                         own.push(*target);
                     }
                 }
             }
-            targets.insert(address(function.item), own);
+            graph.targets.insert(address(function.item), own);
         }
-        PackageGraph {
-            by_name,
-            functions: functions.iter().map(|f| f.item).collect(),
-            targets,
-        }
+        graph
+    }
+
+    /// The functions of the package `call` resolves to (see the module docs).
+    pub fn resolve(&self, call: &Call) -> &[InFile<'a, FnFacts>] {
+        let found = match (&call.on_type, &call.path) {
+            (Some(owner), _) => self
+                .methods
+                .get(owner.as_str())
+                .and_then(|methods| methods.get(call.name.as_str())),
+            (None, Some(_)) => self.free.get(call.name.as_str()),
+            (None, None) => None,
+        };
+        found.map_or(&[], Vec::as_slice)
     }
 
     /// The function and what it calls in its package, up to [`REACH`] calls deep, in the

@@ -125,13 +125,10 @@ impl<'a> WebhookModel<'a> {
         graph::within_reach(&self.graphs, test)
     }
 
-    /// The functions of the handler's package that `call` (one of the handler's) may call:
-    /// those with its name.
+    /// The functions of the handler's package that `call` (one of the handler's) resolves
+    /// to.
     pub fn callees(&self, handler: &Handler<'a>, call: &Call) -> &[InFile<'a, FnFacts>] {
-        self.graphs[handler.package]
-            .by_name
-            .get(call.name.as_str())
-            .map_or(&[], Vec::as_slice)
+        self.graphs[handler.package].resolve(call)
     }
 }
 

@@ -214,3 +214,57 @@ fn webhook_headers() {
         assert!(!is_webhook_header(name), "{name}");
     }
 }
+
+#[test]
+fn calls_are_followed_to_what_they_resolve_to() {
+    let source = r#"
+        #[post("/webhooks/0bit")]
+        async fn webhook(headers: HeaderMap, body: Bytes, signer: &Signer, client: &reqwest::Client) {
+            client.verify(&body);
+            limits.check(&body);
+            signer.verify(&headers, &body);
+            Ledger::open();
+            audit::record(&body);
+        }
+        fn verify(headers: &HeaderMap, body: &[u8]) { sqlx::query("UPDATE a SET b = 1").execute(&db); }
+        fn check(body: &[u8]) {}
+        fn record(body: &[u8]) {}
+        struct Signer;
+        impl Signer {
+            fn verify(&self, headers: &HeaderMap, body: &[u8]) { self.mac(body); }
+            fn mac(&self, body: &[u8]) {}
+        }
+        struct Ledger;
+        impl Ledger { fn open() -> Ledger { Ledger } fn record(&self) {} }"#;
+    let project = rust(source);
+    let model = project.webhooks();
+    let webhook = handler(&model, "webhook");
+    let reached: Vec<(&str, Option<&str>)> = webhook
+        .reach
+        .iter()
+        .map(|f| (f.item.name.as_str(), f.item.impl_type.as_deref()))
+        .collect();
+    // `client.verify` and `limits.check` are another type's methods: not the free `verify`
+    // and `check`; `audit::record` is the free `record`, not `Ledger::record`.
+    assert_eq!(
+        reached,
+        [
+            ("webhook", None),
+            ("verify", Some("Signer")),
+            ("open", Some("Ledger")),
+            ("record", None),
+            ("mac", Some("Signer")),
+        ]
+    );
+    let call = |name: &str| {
+        webhook
+            .function
+            .calls
+            .iter()
+            .find(|c| c.name == name)
+            .expect("a call")
+    };
+    assert!(model.callees(webhook, call("check")).is_empty());
+    // The first `verify` is `client.verify`.
+    assert!(model.callees(webhook, call("verify")).is_empty());
+}

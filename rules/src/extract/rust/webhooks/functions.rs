@@ -21,6 +21,9 @@ pub struct FnFacts {
     /// From the name to the end of the body: the function's scope in the file.
     pub span: Range<usize>,
     pub test: bool,
+    /// The self type of the `impl` it is a method or associated function of:
+    /// `Verifier` for `impl Verifier { fn check(..) }` and `impl Verify for Verifier`.
+    pub impl_type: Option<String>,
     /// The path of its route attribute when that is a webhook path:
     /// `#[post("/webhooks/0bit")]` (actix, rocket).
     pub webhook_route: Option<String>,
@@ -38,6 +41,9 @@ pub struct FnFacts {
     pub reads_event_id: bool,
     /// Calls to functions and methods, in source order.
     pub calls: Vec<Call>,
+    /// The leading keyword of each string literal that starts like an SQL statement
+    /// (`INSERT`, `UPDATE`, `SELECT`, …), upper case, each once; sqlx query macros included.
+    pub sql_keywords: Vec<String>,
     /// Names of the macros it invokes (`query` for `sqlx::query!`), each once.
     pub macros: Vec<String>,
     /// `serde_json::from_*` calls.
@@ -71,6 +77,8 @@ pub struct KeyPath {
     pub keys: Vec<String>,
     /// The last key's span.
     pub span: Range<usize>,
+    /// Where the value read from comes from.
+    pub source: Source,
 }
 
 /// A call of a function or method.
@@ -81,6 +89,16 @@ pub struct Call {
     /// A function's path as written, `::`-joined without generics:
     /// `Hmac::new_from_slice`. `None` for method calls.
     pub path: Option<String>,
+    /// The type the call is on, when the walk knows it: `Verifier` for `Verifier::new(..)`;
+    /// for `verifier.check(..)` when `verifier` is a parameter of type `Verifier` (through
+    /// references, `Arc`, `State`, …) or a local declared so or made by `Verifier::…(..)` or
+    /// `Verifier { .. }`; the impl's type for `self.check(..)` and `Self::check(..)`. `None`
+    /// for a free function (`check(..)`, `verify::check(..)`) and for a method on a receiver
+    /// of unknown type.
+    pub on_type: Option<String>,
+    /// The type written on the `let` the call initializes:
+    /// `let event: GateEvent = verify_event(&headers, &body)?;`.
+    pub result_type: Option<String>,
     /// Position among the function's calls, from 1.
     pub order: usize,
 }
@@ -111,8 +129,32 @@ pub struct Parse {
     pub order: usize,
     /// The type parsed into, when written (turbofish or `let x: T`).
     pub target_type: Option<String>,
+    /// What was parsed: the first argument's [`Source`].
+    pub source: Source,
     /// The input is the event's `data` (`event["data"]`) rather than the whole body.
     pub of_event_data: bool,
+}
+
+/// Where a value comes from, as far as the function's own walk can tell.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Source {
+    /// One of the function's parameters, as it is: `&body`. Parameters that hold the
+    /// application's state (`State(..)`, `Extension(..)`, actix `web::Data<T>`, rocket
+    /// `&State<T>`) do not count: for a handler, the rest is what the framework read from
+    /// the request.
+    Parameter,
+    /// Computed from a parameter through accessors, conversions and parses:
+    /// `std::str::from_utf8(&body)?`, `req.headers().get(..)`, `event["data"]`, the event a
+    /// `serde_json::from_slice(&body)` returned.
+    FromParameter,
+    /// Returned by the function's call of this order (or computed from what it returned),
+    /// which was given the function's input: `verify_event(&headers, &body)?`,
+    /// `db.fetch_event(&event.id)`.
+    ReturnOf(usize),
+    /// Anything else: a database row, a file, an HTTP response, a constant, application
+    /// state.
+    #[default]
+    Other,
 }
 
 /// A comparison, with the identifiers each side is made of.
@@ -138,6 +180,8 @@ impl Comparison {
 pub struct EventTypeString {
     pub value: String,
     pub span: Range<usize>,
+    /// Where the value compared or matched comes from.
+    pub source: Source,
 }
 
 impl FnFacts {
@@ -146,12 +190,23 @@ impl FnFacts {
         self.calls.iter().any(Call::is_hmac)
     }
 
+    /// Makes it a method of `self_type`: its calls on `Self` are calls on that type.
+    pub(super) fn in_impl(&mut self, self_type: &str) {
+        self.impl_type = Some(self_type.to_string());
+        for call in &mut self.calls {
+            if call.on_type.as_deref() == Some("Self") {
+                call.on_type = Some(self_type.to_string());
+            }
+        }
+    }
+
     /// Every function of every file is kept until the files are linked: no room to spare.
     pub(super) fn shrink_to_fit(&mut self) {
         self.param_types.shrink_to_fit();
         self.header_mentions.shrink_to_fit();
         self.pair_keys.shrink_to_fit();
         self.calls.shrink_to_fit();
+        self.sql_keywords.shrink_to_fit();
         self.macros.shrink_to_fit();
         self.parses.shrink_to_fit();
         self.reserializes.shrink_to_fit();

@@ -8,6 +8,7 @@
 //! Which functions are handlers, and what they reach through calls, is joined across files
 //! in `link::webhooks`; what the facts mean is decided by the webhook rules.
 
+mod flow;
 pub mod functions;
 mod names;
 pub mod routes;
@@ -16,7 +17,9 @@ pub mod serde_types;
 mod tests;
 mod visitor;
 
-pub use functions::{Call, Comparison, EventTypeString, FnFacts, HeaderMention, KeyPath, Parse};
+pub use functions::{
+    Call, Comparison, EventTypeString, FnFacts, HeaderMention, KeyPath, Parse, Source,
+};
 pub use routes::{NestedRouter, Registration, WebhookRoute};
 pub use serde_types::{DeField, DeStruct, TaggedEnum, TaggedVariant};
 
@@ -98,13 +101,40 @@ pub fn function_facts(
     facts.functions.push(function);
 }
 
-/// Records the self type of a `FromRequest`/`FromRequestParts`/`FromData` impl whose methods
-/// (read since `functions_before`) mention headers.
-pub fn guard_impl(
+/// Reads an impl block whose methods were read since `functions_before`: gives its methods
+/// their self type (and `Self` in their calls), and records a `FromRequest`/
+/// `FromRequestParts`/`FromData` impl whose methods mention headers as a request guard.
+pub fn impl_facts(
     facts: &mut WebhookFacts,
     implementation: &syn::ItemImpl,
     functions_before: usize,
 ) {
+    if let Some(self_type) = type_name(&implementation.self_ty) {
+        let methods: Vec<std::ops::Range<usize>> = implementation
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                syn::ImplItem::Fn(method) => Some(method.sig.ident.span().byte_range()),
+                _ => None,
+            })
+            .collect();
+        for function in facts
+            .functions
+            .get_mut(functions_before..)
+            .into_iter()
+            .flatten()
+        {
+            // Functions nested in a method's body are not the impl's.
+            if methods.contains(&function.name_span) {
+                function.in_impl(&self_type);
+            }
+        }
+    }
+    guard(facts, implementation, functions_before);
+}
+
+/// Records a request guard: see [`impl_facts`].
+fn guard(facts: &mut WebhookFacts, implementation: &syn::ItemImpl, functions_before: usize) {
     let Some((_, trait_path, _)) = &implementation.trait_ else {
         return;
     };

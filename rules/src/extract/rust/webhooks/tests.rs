@@ -280,3 +280,172 @@ fn files_that_may_be_reported() {
         assert!(!facts(source).may_be_reported(), "{source}");
     }
 }
+
+#[test]
+fn calls_on_known_types() {
+    let facts = facts(
+        r#"impl Verifier {
+            fn check(&self, body: &[u8]) { self.mac(body); Self::decode(body); fn nested() {} }
+        }
+        fn f(v: &Verifier, State(signer): State<Arc<Signer>>, client: reqwest::Client) {
+            v.check(b); Verifier::new(); verify::check(); check();
+            let c = Client::new(); c.verify();
+            let d: Db = connect(); d.save();
+            let e = Event { id: 1 }; e.apply();
+            signer.verify(); client.verify(); unknown.verify();
+        }"#,
+    );
+    let check = &facts.functions[0];
+    assert_eq!(check.name, "check");
+    assert_eq!(check.impl_type.as_deref(), Some("Verifier"));
+    let on: Vec<(&str, Option<&str>)> = check
+        .calls
+        .iter()
+        .map(|c| (c.name.as_str(), c.on_type.as_deref()))
+        .collect();
+    assert_eq!(
+        on,
+        [("mac", Some("Verifier")), ("decode", Some("Verifier"))]
+    );
+    // A function nested in a method, when it is read at all, is not the impl's.
+    let nested = facts.functions.iter().find(|f| f.name == "nested");
+    assert!(nested.is_none_or(|f| f.impl_type.is_none()));
+    let f = facts.functions.iter().find(|f| f.name == "f").unwrap();
+    let on: Vec<(&str, Option<&str>)> = f
+        .calls
+        .iter()
+        .map(|c| (c.name.as_str(), c.on_type.as_deref()))
+        .collect();
+    assert_eq!(
+        on,
+        [
+            ("check", Some("Verifier")),
+            ("new", Some("Verifier")),
+            ("check", None),
+            ("check", None),
+            ("new", Some("Client")),
+            ("verify", Some("Client")),
+            ("connect", None),
+            ("save", Some("Db")),
+            ("apply", Some("Event")),
+            ("verify", Some("Signer")),
+            ("verify", Some("Client")),
+            ("verify", None),
+        ]
+    );
+}
+
+#[test]
+fn where_parsed_values_come_from() {
+    let f = function(
+        r#"async fn f(State(state): State<AppState>, headers: HeaderMap, body: Bytes) {
+            let a: GateEvent = serde_json::from_slice(&body)?;
+            let text = std::str::from_utf8(&body)?;
+            let b = serde_json::from_str::<GateEvent>(text)?;
+            let data: SessionData = serde_json::from_value(a["data"].clone())?;
+            let row = sqlx::query_as::<_, Row>("SELECT payload FROM events").fetch_one(&state.db).await?;
+            let c: Stored = serde_json::from_value(row.payload)?;
+            let d: Config = serde_json::from_str(&std::fs::read_to_string("config.json")?)?;
+            let e: Settings = serde_json::from_reader(File::open("settings.json")?)?;
+            let f: Profile = serde_json::from_str(&state.config)?;
+            let reply = reqwest::get(URL).await?.text().await?;
+            let g: Quote = serde_json::from_str(&reply)?;
+            let event = verify_event(&headers, &body)?;
+            let h: SessionData = serde_json::from_value(event.data)?;
+        }"#,
+    );
+    let sources: Vec<(&str, Source)> = f
+        .parses
+        .iter()
+        .map(|p| (p.target_type.as_deref().unwrap_or(""), p.source))
+        .collect();
+    let verify = f.calls.iter().find(|c| c.name == "verify_event").unwrap();
+    assert_eq!(
+        sources,
+        [
+            ("GateEvent", Source::Parameter),
+            ("GateEvent", Source::FromParameter),
+            ("SessionData", Source::FromParameter),
+            ("Stored", Source::Other),
+            ("Config", Source::Other),
+            ("Settings", Source::Other),
+            ("Profile", Source::Other),
+            ("Quote", Source::Other),
+            ("SessionData", Source::ReturnOf(verify.order)),
+        ]
+    );
+}
+
+#[test]
+fn typed_results_of_calls() {
+    let f = function(
+        r#"async fn f(headers: HeaderMap, body: Bytes) {
+            let event: GateEvent = webhook::verify(&headers, &body).await.map_err(Error::from)?;
+            let other: Order = load(&db).await?;
+        }"#,
+    );
+    let typed: Vec<(&str, Option<&str>)> = f
+        .calls
+        .iter()
+        .map(|c| (c.name.as_str(), c.result_type.as_deref()))
+        .filter(|(_, t)| t.is_some())
+        .collect();
+    assert_eq!(
+        typed,
+        [("verify", Some("GateEvent")), ("load", Some("Order"))]
+    );
+}
+
+#[test]
+fn event_types_and_keys_say_what_they_read() {
+    let f = function(
+        r#"async fn f(req: HttpRequest, Json(event): Json<GateEvent>, db: &PgPool) {
+            let kind = req.headers().get("X-0bit-Event-Type").and_then(|v| v.to_str().ok()).unwrap_or_default();
+            match kind { "gate_session.completed" => {}, _ => {} }
+            if event.event_type == "gate_session.expired" {}
+            let job = queue.next().await;
+            match job.kind.as_str() { "email.send" => {}, _ => {} }
+            let cfg: Value = serde_json::from_str(CONFIG).unwrap();
+            let region = &cfg["data"]["region"];
+            let amount = &event["data"]["amount"];
+        }"#,
+    );
+    let types: Vec<(&str, Source)> = f
+        .event_types
+        .iter()
+        .map(|e| (e.value.as_str(), e.source))
+        .collect();
+    assert_eq!(
+        types,
+        [
+            ("gate_session.completed", Source::FromParameter),
+            ("gate_session.expired", Source::FromParameter),
+            ("email.send", Source::Other),
+        ]
+    );
+    let paths: Vec<(&str, Source)> = f
+        .value_paths
+        .iter()
+        .map(|p| (p.keys[1].as_str(), p.source))
+        .collect();
+    assert_eq!(
+        paths,
+        [("region", Source::Other), ("amount", Source::FromParameter)]
+    );
+}
+
+#[test]
+fn sql_keywords_of_literals() {
+    let f = function(
+        r#"fn f() {
+            sqlx::query("INSERT INTO events (id) VALUES ($1)");
+            sqlx::query!("
+                UPDATE orders SET paid = true WHERE id = $1", id);
+            conn.execute("delete from carts where id = ?1", [id]);
+            let s = "select 1";
+            let action = "update";
+            let label = "Insert coin";
+        }"#,
+    );
+    assert_eq!(f.sql_keywords, ["INSERT", "UPDATE", "DELETE", "SELECT"]);
+}

@@ -8,8 +8,9 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, Lit};
 
+use crate::extract::rust::webhooks::flow::{path_type, Locals};
 use crate::extract::rust::webhooks::functions::{
-    Call, Comparison, EventTypeString, FnFacts, HeaderMention, KeyPath, Parse,
+    Call, Comparison, EventTypeString, FnFacts, HeaderMention, KeyPath, Parse, Source,
 };
 use crate::extract::rust::webhooks::names::{
     get_path, indexed_path, is_data_access, is_event_root, Idents, Interner, NameCollector, Names,
@@ -39,9 +40,11 @@ pub(super) fn read_function(
         names: HashMap::new(),
         idents: HashMap::new(),
         interner: Interner::default(),
+        locals: Locals::default(),
     };
     for input in &sig.inputs {
         if let syn::FnArg::Typed(typed) = input {
+            visitor.locals.parameter(&typed.pat, &typed.ty);
             let (outer, inner) = outer_and_inner_type(&typed.ty);
             if outer.as_deref() == Some("Json") {
                 visitor.facts.parsed_extractor = inner.or(Some("Json".into()));
@@ -80,6 +83,35 @@ fn outer_and_inner_type(ty: &syn::Type) -> (Option<String>, Option<String>) {
     }
 }
 
+/// Words of SQL statements (lower case) that make a macro literal worth reading.
+const SQL_WORDS: [&str; 4] = ["insert", "update", "delete", "select"];
+
+/// The leading keyword of a literal that starts like an SQL statement, upper case:
+/// `"INSERT INTO events …"` → `INSERT`. A lone word (`"update"`) is not a statement.
+fn sql_keyword(value: &str) -> Option<&'static str> {
+    let lower = value.trim_start().to_ascii_lowercase();
+    let mut words = lower.split_whitespace();
+    let first = words.next()?;
+    let second = words.next()?;
+    let rest = lower.as_str();
+    match first {
+        "insert" | "replace" if second == "into" || second == "or" || second == "ignore" => {
+            Some(if first == "insert" {
+                "INSERT"
+            } else {
+                "REPLACE"
+            })
+        }
+        "update" if rest.contains(" set ") => Some("UPDATE"),
+        "delete" if second == "from" => Some("DELETE"),
+        "merge" if second == "into" => Some("MERGE"),
+        "upsert" => Some("UPSERT"),
+        "select" => Some("SELECT"),
+        "with" if rest.contains(" as ") => Some("WITH"),
+        _ => None,
+    }
+}
+
 /// The key of a `key=value` pair a literal starts with: `"t="` → `t`.
 fn pair_key(value: &str) -> Option<&str> {
     let (key, _) = value.split_once('=')?;
@@ -98,6 +130,8 @@ struct FnVisitor {
     /// The [`Idents`] of each comparison operand (and of its sub-expressions), by address.
     idents: HashMap<usize, Idents>,
     interner: Interner,
+    /// Where its locals come from and what types they have, bound in source order.
+    locals: Locals,
 }
 
 impl FnVisitor {
@@ -147,6 +181,11 @@ impl FnVisitor {
         if lower == "x-0bit-event-id" || value == "eventId" || value == "event_id" {
             self.facts.reads_event_id = true;
         }
+        if let Some(keyword) = sql_keyword(value) {
+            if !self.facts.sql_keywords.iter().any(|k| k == keyword) {
+                self.facts.sql_keywords.push(keyword.to_string());
+            }
+        }
         if let Some(key) = pair_key(value) {
             if !self.facts.pair_keys.iter().any(|k| k == key) {
                 self.facts.pair_keys.push(key.to_string());
@@ -154,8 +193,16 @@ impl FnVisitor {
         }
     }
 
-    /// A call by name; `span` is only computed for the calls that record it.
-    fn call(&mut self, name: &str, path: Option<String>, span: impl FnOnce() -> Range<usize>) {
+    /// A call by name, on a type when known; `input` is its first argument (or receiver),
+    /// `span` is only computed for the calls that record it. Returns its order.
+    fn call(
+        &mut self,
+        name: &str,
+        path: Option<String>,
+        on_type: Option<String>,
+        input: Option<&Expr>,
+        span: impl FnOnce() -> Range<usize>,
+    ) -> usize {
         let order = self.next_order();
         let written = path.as_deref().unwrap_or("");
         if written.starts_with("serde_json::from_")
@@ -165,7 +212,8 @@ impl FnVisitor {
                 span: span(),
                 order,
                 target_type: None,
-                of_event_data: false,
+                source: input.map_or(Source::Other, |e| self.locals.source(e)),
+                of_event_data: input.is_some_and(is_data_access),
             });
         } else if written.starts_with("serde_json::to_") {
             self.facts.reserializes.push(span());
@@ -173,8 +221,11 @@ impl FnVisitor {
         self.facts.calls.push(Call {
             name: name.to_string(),
             path,
+            on_type,
+            result_type: None,
             order,
         });
+        order
     }
 
     fn compare(&mut self, left: &Expr, right: &Expr, span: Range<usize>) {
@@ -191,7 +242,8 @@ impl FnVisitor {
             .push(Comparison { span, left, right });
     }
 
-    fn event_literal(&mut self, expr: &Expr) {
+    /// `expr` compared with a value from `source`.
+    fn event_literal(&mut self, expr: &Expr, source: Source) {
         if let Expr::Lit(syn::ExprLit {
             lit: Lit::Str(s), ..
         }) = expr
@@ -199,26 +251,33 @@ impl FnVisitor {
             self.facts.event_types.push(EventTypeString {
                 value: s.value(),
                 span: s.span().byte_range(),
+                source,
             });
         }
     }
 
-    fn pattern_literals(&mut self, pat: &syn::Pat) {
+    /// The string literals of a match arm on a value from `source`.
+    fn pattern_literals(&mut self, pat: &syn::Pat, source: Source) {
         match pat {
             syn::Pat::Lit(lit) => {
                 if let Lit::Str(s) = &lit.lit {
                     self.facts.event_types.push(EventTypeString {
                         value: s.value(),
                         span: s.span().byte_range(),
+                        source,
                     });
                 }
             }
-            syn::Pat::Or(or) => or.cases.iter().for_each(|p| self.pattern_literals(p)),
+            syn::Pat::Or(or) => or
+                .cases
+                .iter()
+                .for_each(|p| self.pattern_literals(p, source)),
             _ => {}
         }
     }
 
-    fn record_path(&mut self, root: &str, keys: Vec<(String, Range<usize>)>) {
+    /// A key path read from a value from `source`.
+    fn record_path(&mut self, root: &str, keys: Vec<(String, Range<usize>)>, source: Source) {
         let Some((_, last_span)) = keys.last().cloned() else {
             return;
         };
@@ -230,6 +289,7 @@ impl FnVisitor {
             self.facts.value_paths.push(KeyPath {
                 keys: names,
                 span: last_span,
+                source,
             });
         }
     }
@@ -246,6 +306,7 @@ impl FnVisitor {
                     let lower = raw.to_ascii_lowercase();
                     if ["signature", "x-0bit", "t=", "event"]
                         .iter()
+                        .chain(&SQL_WORDS)
                         .any(|m| lower.contains(m))
                     {
                         if let Ok(Lit::Str(s)) = syn::parse_str::<Lit>(&raw) {
@@ -303,9 +364,16 @@ impl<'ast> Visit<'ast> for FnVisitor {
                     .map_or(0..0, |s| s.ident.span().byte_range())
             };
             let parses_before = self.facts.parses.len();
-            self.call(&name, Some(segments.join("::")), span);
+            let on_type = path_type(&func.path);
+            let order = self.call(
+                &name,
+                Some(segments.join("::")),
+                on_type,
+                call.args.first(),
+                span,
+            );
+            self.locals.called(call, order);
             if let Some(parse) = self.facts.parses.get_mut(parses_before) {
-                parse.of_event_data = call.args.first().is_some_and(is_data_access);
                 // `serde_json::from_slice::<GateEvent>(&body)`: the turbofish names the type.
                 if let Some(syn::PathArguments::AngleBracketed(args)) =
                     func.path.segments.last().map(|s| &s.arguments)
@@ -347,15 +415,18 @@ impl<'ast> Visit<'ast> for FnVisitor {
                         .filter(|k| !k.is_empty())
                         .map(String::from)
                         .collect();
+                    let source = self.locals.source(&call.receiver);
                     self.facts.value_paths.push(KeyPath {
                         keys,
                         span: s.span().byte_range(),
+                        source,
                     });
                 }
             }
             "get" => {
                 if let Some((root, keys)) = get_path(call) {
-                    self.record_path(&root, keys);
+                    let source = self.locals.source(&call.receiver);
+                    self.record_path(&root, keys, source);
                 }
             }
             _ => {}
@@ -373,7 +444,9 @@ impl<'ast> Visit<'ast> for FnVisitor {
             return;
         }
         // `payload.id`-style reads come through fields; method names count as calls.
-        self.call(&name, None, || span.clone());
+        let on_type = self.locals.type_of(&call.receiver);
+        let order = self.call(&name, None, on_type, Some(&call.receiver), || span.clone());
+        self.locals.called(call, order);
         visit::visit_expr_method_call(self, call);
     }
 
@@ -382,22 +455,29 @@ impl<'ast> Visit<'ast> for FnVisitor {
             self.compare(&binary.left, &binary.right, binary.op.span().byte_range());
             // `event.type_ == "gate_session.completed"`
             if self.names(&binary.left).typed {
-                self.event_literal(&binary.right);
+                let source = self.locals.source(&binary.left);
+                self.event_literal(&binary.right, source);
             }
             if self.names(&binary.right).typed {
-                self.event_literal(&binary.left);
+                let source = self.locals.source(&binary.right);
+                self.event_literal(&binary.left, source);
             }
         }
         visit::visit_expr_binary(self, binary);
     }
 
     fn visit_expr_match(&mut self, m: &'ast syn::ExprMatch) {
+        // The scrutinee first: where it comes from may be a call inside it.
+        self.visit_expr(&m.expr);
         if self.names(&m.expr).typed {
+            let source = self.locals.source(&m.expr);
             for arm in &m.arms {
-                self.pattern_literals(&arm.pat);
+                self.pattern_literals(&arm.pat, source);
             }
         }
-        visit::visit_expr_match(self, m);
+        for arm in &m.arms {
+            self.visit_arm(arm);
+        }
     }
 
     fn visit_expr_field(&mut self, field: &'ast syn::ExprField) {
@@ -419,7 +499,8 @@ impl<'ast> Visit<'ast> for FnVisitor {
 
     fn visit_expr_index(&mut self, index: &'ast syn::ExprIndex) {
         if let Some((root, keys)) = indexed_path(index) {
-            self.record_path(&root, keys);
+            let source = self.locals.source(&index.expr);
+            self.record_path(&root, keys, source);
             // The outer index has been recorded whole; do not record its inner prefixes.
             return;
         }
@@ -427,19 +508,29 @@ impl<'ast> Visit<'ast> for FnVisitor {
     }
 
     fn visit_local(&mut self, local: &'ast syn::Local) {
+        let before = self.facts.parses.len();
+        visit::visit_local(self, local);
+        let init = local.init.as_ref().map(|init| &*init.expr);
         // `let event: GateEvent = serde_json::from_slice(&body)?;`
-        if let syn::Pat::Type(typed) = &local.pat {
-            if local.init.is_some() {
-                let before = self.facts.parses.len();
-                visit::visit_local(self, local);
-                let type_name = type_name(&typed.ty);
-                if let Some(parse) = self.facts.parses.get_mut(before) {
-                    parse.target_type = parse.target_type.take().or(type_name);
+        if let (syn::Pat::Type(typed), Some(init)) = (&local.pat, init) {
+            let type_name = type_name(&typed.ty);
+            if let Some(parse) = self.facts.parses.get_mut(before) {
+                parse.target_type = parse.target_type.take().or(type_name.clone());
+            }
+            // `let event: GateEvent = verify_event(&headers, &body)?;`
+            if let Some(order) = self.locals.call_order(init) {
+                if let Some(call) = self.facts.calls.get_mut(order - 1) {
+                    call.result_type = type_name;
                 }
-                return;
             }
         }
-        visit::visit_local(self, local);
+        self.locals.local(&local.pat, init);
+    }
+
+    fn visit_expr_let(&mut self, binding: &'ast syn::ExprLet) {
+        // `if let Ok(event) = serde_json::from_slice::<GateEvent>(&body)`
+        visit::visit_expr_let(self, binding);
+        self.locals.local(&binding.pat, Some(&binding.expr));
     }
 
     fn visit_expr_path(&mut self, path: &'ast syn::ExprPath) {
