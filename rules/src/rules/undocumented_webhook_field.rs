@@ -5,6 +5,7 @@ use super::declare_rule;
 use crate::extract::file::FileAnalysis;
 use crate::extract::rust::webhooks::KeyPath;
 use crate::link::facts::Facts;
+use crate::link::webhooks::{is_event_source, is_verify_call};
 use crate::project::contract::Product;
 use crate::rules::Context;
 
@@ -12,7 +13,8 @@ declare_rule! {
     /// ## What it does
     /// Finds webhook payload fields that the code reads but the 0Bit contract does not
     /// document: fields of the serde types an event is deserialized into (after `rename` and
-    /// `rename_all`; the envelope, and the type of its `data`), `#[serde(tag = "type")]`
+    /// `rename_all`; the envelope, and the type of its `data`) from the handler's own body or
+    /// returned by a verify call, never rows, files or other JSON, `#[serde(tag = "type")]`
     /// variant payloads, and `Value` reads (`event["data"]["x"]`, `.get("x")`,
     /// `.pointer("/data/x")`). Keys under `metadata` are the partner's own and always
     /// allowed. Deprecated fields (`facilita_transaction_id`) are reported with their
@@ -130,13 +132,25 @@ fn undocumented<'a>(facts: &Facts<'a>) -> Vec<Undocumented<'a>> {
     let mut parsed_data: BTreeSet<&str> = BTreeSet::new();
     for handler in &webhooks.handlers {
         envelopes.extend(handler.function.parsed_extractor.as_deref());
-        for parse in handler.reach.iter().flat_map(|f| &f.item.parses) {
-            let target = parse.target_type.as_deref();
-            if parse.of_event_data {
-                parsed_data.extend(target);
-            } else {
-                envelopes.extend(target);
+        for function in &handler.reach {
+            // What the body (or the event) is parsed into; rows, files and other JSON are
+            // not payloads.
+            let parses = function
+                .item
+                .parses
+                .iter()
+                .filter(|p| is_event_source(function.item, p.source));
+            for parse in parses {
+                let target = parse.target_type.as_deref();
+                if parse.of_event_data {
+                    parsed_data.extend(target);
+                } else {
+                    envelopes.extend(target);
+                }
             }
+            // `let event: GateEvent = verify_event(&headers, &body)?`
+            let verified = function.item.calls.iter().filter(|c| is_verify_call(c));
+            envelopes.extend(verified.filter_map(|c| c.result_type.as_deref()));
         }
     }
     let mut data_types: Vec<(&str, Option<&str>)> =
@@ -191,7 +205,12 @@ fn undocumented<'a>(facts: &Facts<'a>) -> Vec<Undocumented<'a>> {
     }
     // `Value` reads, in code that handles 0Bit events.
     for function in webhooks.event_code(&facts.model.contract) {
-        for KeyPath { keys, span, .. } in &function.item.value_paths {
+        let of_event = function
+            .item
+            .value_paths
+            .iter()
+            .filter(|p| is_event_source(function.item, p.source));
+        for KeyPath { keys, span, .. } in of_event {
             let object = match keys.as_slice() {
                 [data, field, ..] if data == "data" && !documented(facts, None, field) => {
                     Some((field, None))
@@ -307,5 +326,40 @@ mod tests {
                 .collect();
             assert_eq!(fields(&source), expected, "{types}");
         }
+    }
+
+    #[test]
+    fn rows_files_and_other_json_are_not_payloads() {
+        let source = r#"#[post("/webhooks/0bit")]
+        async fn webhook(State(state): State<AppState>, headers: HeaderMap, body: Bytes) {
+            let event: GateEvent = serde_json::from_slice(&body).unwrap();
+            let order: StoredOrder = sqlx::query_as("SELECT * FROM orders WHERE id = $1").fetch_one(&state.db).await?;
+            let settings: Settings = serde_json::from_reader(File::open("settings.json")?)?;
+            let reply = state.http.get(RATES_URL).send().await?.text().await?;
+            let rates: Rates = serde_json::from_str(&reply)?;
+            let cfg: Value = serde_json::from_str(&std::fs::read_to_string("flags.json")?)?;
+            let region = &cfg["data"]["region"];
+        }
+        #[derive(Deserialize)] struct GateEvent { id: String, data: SessionData }
+        #[derive(Deserialize)] struct SessionData { id: String, status: String }
+        #[derive(Deserialize)] struct StoredOrder { id: String, customer_email: String }
+        #[derive(Deserialize)] struct Settings { shop_name: String, data: Flags }
+        #[derive(Deserialize)] struct Flags { beta: bool }
+        #[derive(Deserialize)] struct Rates { base: String, data: Vec<Rate> }"#;
+        assert_eq!(fields(source), []);
+    }
+
+    #[test]
+    fn what_a_verify_call_returns_is_the_event() {
+        let source = r#"#[post("/webhooks/0bit")]
+        async fn webhook(headers: HeaderMap, body: Bytes) {
+            let event: GateEvent = webhook::verify_event(&headers, &body)?;
+            let region = &event.data;
+        }
+        #[derive(Deserialize)] struct GateEvent { id: String, account: String, data: Value }"#;
+        assert_eq!(
+            fields(source),
+            [("account".to_string(), Some("envelope".to_string()))]
+        );
     }
 }

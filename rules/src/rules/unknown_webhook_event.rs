@@ -3,13 +3,15 @@ use std::ops::Range;
 use super::declare_rule;
 use crate::extract::file::FileAnalysis;
 use crate::link::facts::Facts;
+use crate::link::webhooks::is_event_source;
 use crate::rules::Context;
 
 declare_rule! {
     /// ## What it does
     /// Finds event type strings that webhook code matches on or routes by, but that are not
     /// documented 0Bit event types: match arm strings on the event type, comparisons with
-    /// `==`, and `#[serde(rename = "…")]` variants of a `#[serde(tag = "type")]` enum. Typos
+    /// `==` (of the event the handler received or verified, not of database rows or other
+    /// JSON), and `#[serde(rename = "…")]` variants of a `#[serde(tag = "type")]` enum. Typos
     /// (`gate_session.complete`) and other providers' events
     /// (`checkout.session.completed`) are reported. Only code that handles 0Bit events is
     /// checked: what a webhook handler reaches, and matches or enums that also name a
@@ -108,7 +110,13 @@ fn event_literals<'a>(facts: &Facts<'a>) -> Vec<EventLiteral<'a>> {
     let contract = &facts.model.contract;
     let mut literals = Vec::new();
     for function in facts.webhooks.event_code(contract) {
-        literals.extend(function.item.event_types.iter().map(|e| EventLiteral {
+        // Only what is compared with the event: a job's `kind` or a row's type is not.
+        let of_event = function
+            .item
+            .event_types
+            .iter()
+            .filter(|e| is_event_source(function.item, e.source));
+        literals.extend(of_event.map(|e| EventLiteral {
             file: function.file,
             value: e.value.clone(),
             span: e.span.clone(),
@@ -165,7 +173,14 @@ mod tests {
             .collect()
     }
 
-    const PASS: [&str; 4] = [
+    const PASS: [&str; 5] = [
+        // A job's kind in a handler is not an event type.
+        r#"#[post("/webhooks")]
+        async fn webhook(State(state): State<AppState>, Json(event): Json<GateEvent>) {
+            if event.event_type == "gate_session.completed" { go() }
+            let job = state.queue.next().await;
+            match job.kind.as_str() { "email.send" => send(), _ => {} }
+        }"#,
         // Documented events in a handler.
         r#"#[post("/webhooks")]
         async fn webhook(Json(event): Json<GateEvent>) {
@@ -182,7 +197,16 @@ mod tests {
         fn on_event(event: GateEvent) {}"#,
     ];
 
-    const FAIL: [(&str, &str); 3] = [
+    const FAIL: [(&str, &str); 4] = [
+        // What the verify call returned.
+        (
+            r#"#[post("/webhooks")]
+            async fn webhook(headers: HeaderMap, body: Bytes) {
+                let event = webhook::verify(&headers, &body)?;
+                match event.kind.as_str() { "gate_session.complete" => fulfil(&event), _ => {} }
+            }"#,
+            "gate_session.complete",
+        ),
         (
             r#"#[post("/webhooks")]
             async fn webhook(Json(event): Json<GateEvent>) {

@@ -1,7 +1,9 @@
 use super::declare_rule;
 use crate::extract::rust::webhooks::{FnFacts, Parse};
 use crate::link::facts::Facts;
-use crate::link::webhooks::{checks_signature, is_verify_call, Handler, Reaching, WebhookModel};
+use crate::link::webhooks::{
+    checks_signature, is_event_source, is_verify_call, Handler, Reaching, WebhookModel,
+};
 use crate::project::contract::names_signature_header;
 use crate::rules::Context;
 
@@ -94,10 +96,11 @@ fn parsed_before_verification<'a>(
         return Vec::new();
     };
     let function: &'a FnFacts = handler.function;
+    // A config file or a database row read first is not the body.
     function
         .parses
         .iter()
-        .filter(|parse| parse.order < verified_at)
+        .filter(|parse| parse.order < verified_at && is_event_source(function, parse.source))
         .collect()
 }
 
@@ -170,7 +173,14 @@ mod tests {
         parsed_before_verification(&model, handler(&model, "webhook"), &verifying).len()
     }
 
-    const PASS: [&str; 4] = [
+    const PASS: [&str; 5] = [
+        // A config file read before verifying is not the body.
+        r#"async fn webhook(headers: HeaderMap, body: Bytes) -> StatusCode {
+            let settings: Settings = serde_json::from_str(&std::fs::read_to_string("settings.json")?)?;
+            verify::verify_signature(&settings.secret, headers.get("Gate-Signature"), &body)?;
+            let event: GateEvent = serde_json::from_slice(&body)?;
+            StatusCode::OK
+        }"#,
         // Verified, then parsed.
         r#"async fn webhook(headers: HeaderMap, body: Bytes) -> StatusCode {
             verify::verify_signature(&SECRET, headers.get("Gate-Signature"), &body)?;

@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::extract::file::FileAnalysis;
 use crate::extract::rust::webhooks::{
-    Call, DeStruct, FnFacts, NestedRouter, RequestGuard, TaggedEnum,
+    Call, DeStruct, FnFacts, NestedRouter, RequestGuard, Source, TaggedEnum,
 };
 use crate::project::contract::{names_signature_header, Contract};
 use crate::project::model::ProjectModel;
@@ -152,6 +152,22 @@ pub fn checks_signature(function: &FnFacts) -> bool {
 pub fn is_verify_call(call: &Call) -> bool {
     let lower = call.name.to_ascii_lowercase();
     VERIFY_CALL_WORDS.iter().any(|word| lower.contains(word))
+}
+
+/// Whether a value `function` reads from `source` is (part of) the webhook event (spec §2):
+/// the function's input (for a handler, what the framework read from the request; for a
+/// helper, what it was given), or what a verify or `construct_event` call given that input
+/// returned. Database rows, files, HTTP responses and other JSON are not.
+pub fn is_event_source(function: &FnFacts, source: Source) -> bool {
+    match source {
+        Source::Parameter | Source::FromParameter => true,
+        Source::ReturnOf(order) => function
+            .calls
+            .get(order.wrapping_sub(1))
+            .filter(|call| call.order == order)
+            .is_some_and(is_verify_call),
+        Source::Other => false,
+    }
 }
 
 /// Request guards and extractors read headers for the framework; they are not handlers.
