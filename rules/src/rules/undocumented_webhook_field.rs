@@ -350,6 +350,20 @@ mod tests {
     }
 
     #[test]
+    fn a_method_of_another_type_is_not_the_project_function() {
+        // `t.parse()` is `str::parse`, not the catalogue's `parse`.
+        let source = r#"#[post("/webhooks/0bit")]
+        async fn webhook(headers: HeaderMap, body: Bytes) {
+            let t: u64 = headers.get("Gate-Signature").unwrap().to_str().unwrap().parse().unwrap();
+            let event: GateEvent = serde_json::from_slice(&body).unwrap();
+        }
+        fn parse(raw: &str) -> Catalogue { let c: Catalogue = serde_json::from_str(raw).unwrap(); c }
+        #[derive(Deserialize)] struct GateEvent { id: String }
+        #[derive(Deserialize)] struct Catalogue { season: String }"#;
+        assert_eq!(fields(source), []);
+    }
+
+    #[test]
     fn what_a_verify_call_returns_is_the_event() {
         let source = r#"#[post("/webhooks/0bit")]
         async fn webhook(headers: HeaderMap, body: Bytes) {
