@@ -153,7 +153,7 @@ fn unchecked_flows<'a>(model: &WebhookModel<'a>) -> Vec<InFile<'a, FnFacts>> {
             && f.shows_0bit()
             && !model.reached_by_0bit_handler(f.item)
             && !model.reached_by_other_handler(f.item)
-            && !reads_clock(f.item)
+            && !checked(model, f.item)
     }) {
         add(*function);
     }
