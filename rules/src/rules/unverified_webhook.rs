@@ -98,7 +98,48 @@ mod tests {
         model.handlers.iter().all(verified)
     }
 
-    const PASS: [&str; 5] = [
+    const PASS: [&str; 8] = [
+        // An axum extractor of a parameter's type verifies before the handler runs.
+        r#"struct VerifiedEvent(GateEvent);
+        impl<S: Send + Sync> FromRequest<S> for VerifiedEvent {
+            type Rejection = StatusCode;
+            async fn from_request(req: Request, state: &S) -> Result<Self, StatusCode> {
+                let (parts, body) = req.into_parts();
+                let signature = parts.headers.get("Gate-Signature").ok_or(StatusCode::BAD_REQUEST)?;
+                let bytes = axum::body::to_bytes(body, 1 << 20).await.map_err(|_| StatusCode::BAD_REQUEST)?;
+                signature::verify(signature, &bytes)?;
+                Ok(VerifiedEvent(serde_json::from_slice(&bytes).map_err(|_| StatusCode::BAD_REQUEST)?))
+            }
+        }
+        fn app() -> Router { Router::new().route("/webhooks/0bit", post(handle_webhook)) }
+        async fn handle_webhook(VerifiedEvent(event): VerifiedEvent) -> StatusCode { StatusCode::OK }
+        mod signature { pub fn verify(s: &HeaderValue, b: &[u8]) -> Result<(), StatusCode> { let m = Hmac::<Sha256>::new_from_slice(K); Ok(()) } }"#,
+        // An actix `FromRequest` impl.
+        r#"struct Verified(Bytes);
+        impl FromRequest for Verified {
+            type Error = actix_web::Error;
+            type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+            fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+                let signature = req.headers().get("Gate-Signature").cloned();
+                let body = web::Bytes::from_request(req, payload);
+                Box::pin(async move { let body = body.await?; verify_signature(signature, &body)?; Ok(Verified(body)) })
+            }
+        }
+        #[post("/webhooks/0bit")]
+        async fn webhook(delivery: Verified) -> HttpResponse { HttpResponse::Ok().finish() }"#,
+        // A warp route's filters read the header; the handler verifies.
+        r#"fn routes() -> BoxedFilter<(impl Reply,)> {
+            warp::path!("webhooks" / "0bit")
+                .and(warp::post())
+                .and(warp::header::<String>("gate-signature"))
+                .and(warp::body::bytes())
+                .and_then(receive)
+                .boxed()
+        }
+        async fn receive(signature: String, body: Bytes) -> Result<StatusCode, Rejection> {
+            verify_signature(&signature, &body).map_err(|_| warp::reject())?;
+            Ok(StatusCode::OK)
+        }"#,
         // The header read and a `verify` call in the handler.
         r#"fn app() -> Router { Router::new().route("/webhooks/0bit", post(handle_webhook)) }
         async fn handle_webhook(headers: HeaderMap, body: Bytes) -> StatusCode {
@@ -145,7 +186,17 @@ mod tests {
         fn c(s: &str, b: &[u8]) { verify_signature(s, b) }"#,
     ];
 
-    const FAIL: [&str; 5] = [
+    const FAIL: [&str; 6] = [
+        // An extractor that reads the header but never checks it.
+        r#"struct Delivery(String);
+        impl<S: Send + Sync> FromRequestParts<S> for Delivery {
+            type Rejection = StatusCode;
+            async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, StatusCode> {
+                Ok(Delivery(parts.headers.get("Gate-Signature").unwrap().to_str().unwrap().into()))
+            }
+        }
+        fn app() -> Router { Router::new().route("/webhooks/0bit", post(handle_webhook)) }
+        async fn handle_webhook(delivery: Delivery, body: Bytes) -> StatusCode { StatusCode::OK }"#,
         // The parsed event, no signature at all.
         r#"fn app() -> Router { Router::new().route("/webhooks/0bit", post(handle_webhook)) }
         async fn handle_webhook(Json(event): Json<GateEvent>) -> StatusCode {

@@ -65,7 +65,8 @@ const HELP: &str = "take the raw body (`Bytes`, `String`, rocket `Data`), verify
 
 /// The source order, in the handler, of the first call through which it verifies: a verify
 /// call, or a call of a function that verifies within reach; `0` when the handler computes
-/// the HMAC itself. `None` when the handler does not verify.
+/// the HMAC itself or an extractor of its parameters verifies before it runs. `None` when
+/// the handler does not verify.
 fn verified_at(model: &WebhookModel, handler: &Handler, verifying: &Reaching) -> Option<usize> {
     if !(handler.mentions_header(names_signature_header) && handler.any(checks_signature)) {
         return None;
@@ -83,7 +84,7 @@ fn verified_at(model: &WebhookModel, handler: &Handler, verifying: &Reaching) ->
         })
         .map(|call| call.order)
         .min()
-        .or(function.calls_hmac().then_some(0))
+        .or(Some(0))
 }
 
 /// The handler's `serde_json` parses made before it verifies.
@@ -173,7 +174,21 @@ mod tests {
         parsed_before_verification(&model, handler(&model, "webhook"), &verifying).len()
     }
 
-    const PASS: [&str; 5] = [
+    const PASS: [&str; 6] = [
+        // An actix extractor verifies the body before the handler parses it.
+        r#"struct Verified(Bytes);
+        impl FromRequest for Verified {
+            fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+                let signature = req.headers().get("Gate-Signature").cloned();
+                let body = web::Bytes::from_request(req, payload);
+                Box::pin(async move { let body = body.await?; verify_signature(signature, &body)?; Ok(Verified(body)) })
+            }
+        }
+        #[post("/webhooks/0bit")]
+        async fn webhook(delivery: Verified) -> HttpResponse {
+            let event: GateEvent = serde_json::from_slice(&delivery.0)?;
+            HttpResponse::Ok().finish()
+        }"#,
         // A config file read before verifying is not the body.
         r#"async fn webhook(headers: HeaderMap, body: Bytes) -> StatusCode {
             let settings: Settings = serde_json::from_str(&std::fs::read_to_string("settings.json")?)?;

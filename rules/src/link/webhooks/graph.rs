@@ -11,7 +11,6 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use crate::extract::file::FileAnalysis;
 use crate::extract::rust::webhooks::{Call, FnFacts};
 use crate::link::webhooks::InFile;
 
@@ -104,15 +103,17 @@ impl<'a> PackageGraph<'a> {
         found.map_or(&[], Vec::as_slice)
     }
 
-    /// The function and what it calls in its package, up to [`REACH`] calls deep, in the
-    /// order they are first met.
-    pub fn reach(&self, file: &'a FileAnalysis, function: &'a FnFacts) -> Vec<InFile<'a, FnFacts>> {
-        let mut seen = vec![InFile {
-            file,
-            item: function,
-        }];
-        let mut known: HashSet<usize> = HashSet::from([address(function)]);
-        let mut frontier = vec![function];
+    /// The roots (a handler, and what the framework runs before it) and what they call in
+    /// their package, up to [`REACH`] calls deep, in the order they are first met.
+    pub fn reach(&self, roots: &[InFile<'a, FnFacts>]) -> Vec<InFile<'a, FnFacts>> {
+        let mut seen: Vec<InFile<'a, FnFacts>> = Vec::new();
+        let mut known: HashSet<usize> = HashSet::new();
+        for root in roots {
+            if known.insert(address(root.item)) {
+                seen.push(*root);
+            }
+        }
+        let mut frontier: Vec<&FnFacts> = seen.iter().map(|f| f.item).collect();
         for _ in 0..REACH {
             let mut next = Vec::new();
             for f in frontier {
@@ -126,6 +127,19 @@ impl<'a> PackageGraph<'a> {
             frontier = next;
         }
         seen
+    }
+
+    /// The methods named `name` of the package's impls of `owner`.
+    pub fn methods(&self, owner: &str, name: &str) -> &[InFile<'a, FnFacts>] {
+        self.methods
+            .get(owner)
+            .and_then(|methods| methods.get(name))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The package's free functions named `name`.
+    pub fn free_functions(&self, name: &str) -> &[InFile<'a, FnFacts>] {
+        self.free.get(name).map_or(&[], Vec::as_slice)
     }
 
     /// Adds to `found` the functions for which `test` holds of them or of something within

@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::extract::file::FileAnalysis;
 use crate::extract::rust::webhooks::{
-    Call, DeStruct, FnFacts, NestedRouter, RequestGuard, Source, TaggedEnum,
+    Call, DeStruct, Filter, FnFacts, NestedRouter, RequestGuard, Source, TaggedEnum,
 };
 use crate::project::contract::{names_signature_header, Contract};
 use crate::project::model::ProjectModel;
@@ -41,12 +41,17 @@ impl<T> Copy for InFile<'_, T> {}
 pub struct Handler<'a> {
     pub file: &'a FileAnalysis,
     pub function: &'a FnFacts,
-    /// The handler and every function it reaches, up to [`REACH`] calls deep, with their
-    /// files, in the order they are first met.
+    /// The handler, what the framework runs before it (the `from_request`/`from_data` of
+    /// its parameters' types, the functions its warp route's filters call), and every
+    /// function those reach, up to [`REACH`] calls deep, with their files, in the order they
+    /// are first met.
     pub reach: Vec<InFile<'a, FnFacts>>,
     /// The request guards among its parameters (a rocket `DeliveryHeaders` guard): what they
     /// read, they read for the handler.
     pub guards: Vec<&'a RequestGuard>,
+    /// Header names the filters of its route read for it (warp
+    /// `.and(warp::header("gate-signature"))`).
+    pub filter_headers: Vec<&'a str>,
     /// The route path it is registered on, when known.
     pub route: Option<String>,
     /// Its package's call graph, in [`WebhookModel`]'s.
@@ -78,7 +83,11 @@ impl Handler<'_> {
     pub fn mentions_header(&self, test: impl Fn(&str) -> bool) -> bool {
         let in_code = self.reach.iter().flat_map(|f| &f.item.header_mentions);
         let in_guards = self.guards.iter().flat_map(|g| &g.header_mentions);
-        in_code.chain(in_guards).any(|h| test(&h.literal))
+        in_code
+            .chain(in_guards)
+            .map(|h| h.literal.as_str())
+            .chain(self.filter_headers.iter().copied())
+            .any(test)
     }
 }
 
@@ -193,6 +202,8 @@ pub fn build<'a>(model: &ProjectModel, files: &'a [FileAnalysis]) -> WebhookMode
     let mut packages: BTreeMap<String, PackageRoutes<'a>> = BTreeMap::new();
     // The first path each handler name is routed on, across packages.
     let mut route_paths: BTreeMap<&'a str, String> = BTreeMap::new();
+    // The filters of each handler name's routes.
+    let mut route_filters: BTreeMap<&'a str, Vec<&'a Filter>> = BTreeMap::new();
     let mut guards: BTreeMap<&'a str, Vec<&'a RequestGuard>> = BTreeMap::new();
     for guard in files.iter().flat_map(|f| &f.webhooks.request_guards) {
         guards
@@ -221,6 +232,10 @@ pub fn build<'a>(model: &ProjectModel, files: &'a [FileAnalysis]) -> WebhookMode
                     .or_insert_with(|| path.clone());
             }
             package.routed.insert(route.handler.as_str());
+            route_filters
+                .entry(route.handler.as_str())
+                .or_default()
+                .extend(&route.filters);
         }
         for de in &file.webhooks.structs {
             out.structs
@@ -263,20 +278,53 @@ pub fn build<'a>(model: &ProjectModel, files: &'a [FileAnalysis]) -> WebhookMode
             let is_routed =
                 function.webhook_route.is_some() || routed.contains(function.name.as_str());
             let is_extractor = EXTRACTOR_METHODS.contains(&function.name.as_str());
+            // A header named in a route's filter is read for that route's handler.
+            let in_filter = |span: &std::ops::Range<usize>| {
+                file.webhooks
+                    .routes
+                    .iter()
+                    .flat_map(|r| &r.filters)
+                    .any(|f| matches!(f, Filter::Header { span: at, .. } if at == span))
+            };
             let mentions_header = function
                 .header_mentions
                 .iter()
-                .any(|h| is_webhook_header(&h.literal));
+                .any(|h| is_webhook_header(&h.literal) && !in_filter(&h.span));
             // A function that mentions the headers is a handler unless another function calls it.
             let header_reader =
                 mentions_header && !is_extractor && !called.contains(function.name.as_str());
             if !(is_routed || header_reader) {
                 continue;
             }
+            let filters = route_filters.get(function.name.as_str());
+            let filters = filters.map_or(&[][..], Vec::as_slice);
+            let mut roots = vec![InFile {
+                file,
+                item: function,
+            }];
+            // What the framework runs before the handler: its parameters' extractors, and
+            // the functions its route's filters call.
+            for ty in &function.param_types {
+                for method in EXTRACTOR_METHODS {
+                    roots.extend(graph.methods(ty, method));
+                }
+            }
+            for filter in filters {
+                if let Filter::Function(name) = filter {
+                    roots.extend(graph.free_functions(name));
+                }
+            }
             out.handlers.push(Handler {
                 file,
                 function,
-                reach: graph.reach(file, function),
+                reach: graph.reach(&roots),
+                filter_headers: filters
+                    .iter()
+                    .filter_map(|f| match f {
+                        Filter::Header { literal, .. } => Some(literal.as_str()),
+                        Filter::Function(_) => None,
+                    })
+                    .collect(),
                 guards: function
                     .param_types
                     .iter()

@@ -38,7 +38,9 @@ impl Handler<'_> {
                 .guards
                 .iter()
                 .flat_map(|g| &g.header_mentions)
-                .any(|h| crate::extract::evidence::is_0bit_header_name(&h.literal))
+                .map(|h| h.literal.as_str())
+                .chain(self.filter_headers.iter().copied())
+                .any(crate::extract::evidence::is_0bit_header_name)
     }
 
     fn on_webhook_route(&self) -> bool {

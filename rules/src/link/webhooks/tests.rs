@@ -157,7 +157,9 @@ fn request_guards_among_parameters() {
     let webhook = handler(&model, "webhook");
     assert_eq!(webhook.guards.len(), 1);
     assert!(webhook.mentions_header(|h| h == "Gate-Signature"));
-    assert!(!webhook.any(|f| !f.header_mentions.is_empty()));
+    // The guard's `from_request` runs before the handler: it is reached too.
+    let reached: Vec<&str> = webhook.reach.iter().map(|f| f.item.name.as_str()).collect();
+    assert_eq!(reached, ["webhook", "from_request"]);
 }
 
 #[test]
@@ -267,4 +269,43 @@ fn calls_are_followed_to_what_they_resolve_to() {
     assert!(model.callees(webhook, call("check")).is_empty());
     // The first `verify` is `client.verify`.
     assert!(model.callees(webhook, call("verify")).is_empty());
+}
+
+#[test]
+fn what_the_framework_runs_before_the_handler_is_reached() {
+    let source = r#"
+        struct VerifiedEvent(GateEvent);
+        impl<S> FromRequest<S> for VerifiedEvent {
+            async fn from_request(req: Request, state: &S) -> Result<Self, StatusCode> { check(&req) }
+        }
+        impl VerifiedEvent { fn unrelated(&self) {} }
+        fn check(req: &Request) -> Result<VerifiedEvent, StatusCode> { todo!() }
+        fn app() -> Router { Router::new().route("/webhooks/0bit", post(axum_hook)) }
+        async fn axum_hook(VerifiedEvent(event): VerifiedEvent) {}
+
+        fn warp_routes() {
+            warp::path!("webhooks" / "gate")
+                .and(warp::header::<String>("gate-signature"))
+                .and(with_secret())
+                .and(warp::body::bytes())
+                .and_then(warp_hook);
+        }
+        fn with_secret() -> impl Filter { warp::any().map(|| SECRET) }
+        async fn warp_hook(signature: String, secret: &str, body: Bytes) {}"#;
+    let project = rust(source);
+    let model = project.webhooks();
+    // `warp_routes` names the header for its route: it is not a handler itself.
+    assert_eq!(handler_names(&model), ["axum_hook", "warp_hook"]);
+    let reached = |name: &str| -> Vec<String> {
+        handler(&model, name)
+            .reach
+            .iter()
+            .map(|f| f.item.name.clone())
+            .collect()
+    };
+    assert_eq!(reached("axum_hook"), ["axum_hook", "from_request", "check"]);
+    assert_eq!(reached("warp_hook"), ["warp_hook", "with_secret"]);
+    let warp_hook = handler(&model, "warp_hook");
+    assert_eq!(warp_hook.filter_headers, ["gate-signature"]);
+    assert!(warp_hook.shows_0bit());
 }

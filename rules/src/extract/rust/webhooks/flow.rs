@@ -16,8 +16,10 @@ use crate::extract::rust::webhooks::functions::Source;
 
 /// Methods whose result is the receiver seen another way: accessors of requests and headers,
 /// conversions of bytes and strings, splitting, and `Option`/`Result` plumbing.
-const PRESERVING_METHODS: [&str; 47] = [
+const PRESERVING_METHODS: [&str; 49] = [
     "headers",
+    "into_parts",
+    "extract",
     "get",
     "get_one",
     "get_all",

@@ -20,7 +20,7 @@ mod visitor;
 pub use functions::{
     Call, Comparison, EventTypeString, FnFacts, HeaderMention, KeyPath, Parse, Source,
 };
-pub use routes::{NestedRouter, Registration, WebhookRoute};
+pub use routes::{Filter, NestedRouter, Registration, WebhookRoute};
 pub use serde_types::{DeField, DeStruct, TaggedEnum, TaggedVariant};
 
 use crate::ground::syntax::{last_segment, type_name};

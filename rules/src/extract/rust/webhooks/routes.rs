@@ -8,6 +8,7 @@
 //! functions are handlers is decided across files, in `link::webhooks`.
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use proc_macro2::TokenTree;
 use syn::visit::{self, Visit};
@@ -23,6 +24,58 @@ pub struct WebhookRoute {
     /// The full path (nest prefixes included) when the route names one: `.route` and `.at`
     /// do, method chains (`.to(h)`, `.and_then(h)`) do not.
     pub path: Option<String>,
+    /// What a filter chain runs before the handler (warp `path!("webhooks").and(..)
+    /// .and_then(h)`): header names it reads and the functions it calls.
+    pub filters: Vec<Filter>,
+}
+
+/// Something a route's filter chain does before its handler runs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Filter {
+    /// A string literal of the chain that mentions a signature or `X-0bit-*` header:
+    /// `warp::header::<String>("gate-signature")`.
+    Header { literal: String, span: Range<usize> },
+    /// A function outside `warp::` the chain calls to build a filter: `with_signature()`.
+    Function(String),
+}
+
+/// Filters one chain is read for: a route combines a handful.
+const MAX_FILTERS: usize = 16;
+
+/// The [`Filter`]s of a chain before its handler.
+fn filters(chain: &Expr) -> Vec<Filter> {
+    struct Filters(Vec<Filter>);
+    impl<'ast> Visit<'ast> for Filters {
+        fn visit_expr(&mut self, expr: &'ast Expr) {
+            if self.0.len() < MAX_FILTERS {
+                visit::visit_expr(self, expr);
+            }
+        }
+        fn visit_lit_str(&mut self, lit: &'ast syn::LitStr) {
+            let value = lit.value();
+            let lower = value.to_ascii_lowercase();
+            if lower.contains("signature") || lower.starts_with("x-0bit-") {
+                self.0.push(Filter::Header {
+                    literal: value,
+                    span: lit.span().byte_range(),
+                });
+            }
+        }
+        fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+            if let Expr::Path(f) = &*call.func {
+                let first = f.path.segments.first().map(|s| s.ident.to_string());
+                if first.as_deref() != Some("warp") {
+                    self.0.push(Filter::Function(last_segment(&f.path)));
+                }
+            }
+            visit::visit_expr_call(self, call);
+        }
+        // `path!("webhooks" / "0bit")`: path segments, not headers.
+        fn visit_macro(&mut self, _: &'ast syn::Macro) {}
+    }
+    let mut found = Filters(Vec::new());
+    found.visit_expr(chain);
+    found.0
 }
 
 /// A router function called inside `.nest(prefix, …)` on a webhook path: the routes it
@@ -103,6 +156,7 @@ impl RouteReader {
             self.routes.extend(found.iter().map(|handler| WebhookRoute {
                 handler: handler.clone(),
                 path: Some(full.clone()),
+                filters: Vec::new(),
             }));
         }
         found
@@ -123,6 +177,12 @@ impl RouteReader {
         {
             return;
         }
+        // warp runs the filters combined before `.and_then(h)`.
+        let before = if name == "and_then" {
+            filters(&call.receiver)
+        } else {
+            Vec::new()
+        };
         for arg in &call.args {
             let handlers = match arg {
                 Expr::Path(p) => vec![last_segment(&p.path)],
@@ -132,6 +192,7 @@ impl RouteReader {
                 .extend(handlers.into_iter().map(|handler| WebhookRoute {
                     handler,
                     path: None,
+                    filters: before.clone(),
                 }));
         }
     }

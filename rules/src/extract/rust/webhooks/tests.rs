@@ -213,11 +213,13 @@ fn routes_and_registrations() {
         [
             WebhookRoute {
                 handler: "hook".into(),
-                path: Some("/webhooks/0bit".into())
+                path: Some("/webhooks/0bit".into()),
+                filters: Vec::new(),
             },
             WebhookRoute {
                 handler: "actix_hook".into(),
-                path: None
+                path: None,
+                filters: Vec::new(),
             },
         ]
     );
@@ -448,4 +450,27 @@ fn sql_keywords_of_literals() {
         }"#,
     );
     assert_eq!(f.sql_keywords, ["INSERT", "UPDATE", "DELETE", "SELECT"]);
+}
+
+#[test]
+fn warp_filters_of_routes() {
+    let facts = facts(
+        r#"fn routes() {
+            warp::path!("webhooks" / "0bit")
+                .and(warp::header::<String>("Gate-Signature"))
+                .and(with_db(pool.clone()))
+                .and(warp::body::bytes())
+                .and_then(receive);
+        }"#,
+    );
+    let filters: Vec<String> = facts.routes[0]
+        .filters
+        .iter()
+        .map(|f| match f {
+            Filter::Header { literal, .. } => format!("header {literal}"),
+            Filter::Function(name) => format!("fn {name}"),
+        })
+        .collect();
+    assert_eq!(facts.routes[0].handler, "receive");
+    assert_eq!(filters, ["header Gate-Signature", "fn with_db"]);
 }
