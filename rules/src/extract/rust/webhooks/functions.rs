@@ -1,9 +1,10 @@
-//! What one function does that webhook code is judged by, as plain data: its extractors and
-//! parameter types, the literals that mention webhook headers and the `key=` prefixes of its
-//! literals, the calls and macros it makes (in source order), `serde_json` parses and
-//! re-serializations, `==`-like comparisons with the names compared, event-type literals,
-//! `Value` key paths, event-id reads and the routes it registers. The `visitor` module
-//! reads them.
+//! What one function does that webhook code is judged by, as plain data: its impl type,
+//! extractors and parameter types, the literals that mention webhook headers, the `key=`
+//! prefixes and SQL keywords of its literals, the calls it makes (in source order, with the
+//! type each is on when known), `serde_json` parses and re-serializations, `==`-like
+//! comparisons with the names compared, event-type literals, `Value` key paths (each with
+//! where the value read comes from), event-id reads and the routes it registers. The
+//! `visitor` module reads them.
 //!
 //! These are facts, not verdicts: which headers are signature headers, which calls verify,
 //! have side effects or read the clock, and which names look like a signature are decided
@@ -44,8 +45,6 @@ pub struct FnFacts {
     /// The leading keyword of each string literal that starts like an SQL statement
     /// (`INSERT`, `UPDATE`, `SELECT`, …), upper case, each once; sqlx query macros included.
     pub sql_keywords: Vec<String>,
-    /// Names of the macros it invokes (`query` for `sqlx::query!`), each once.
-    pub macros: Vec<String>,
     /// `serde_json::from_*` calls.
     pub parses: Vec<Parse>,
     /// `serde_json::to_vec`/`to_string` spans (a MAC over re-serialized JSON).
@@ -207,7 +206,6 @@ impl FnFacts {
         self.pair_keys.shrink_to_fit();
         self.calls.shrink_to_fit();
         self.sql_keywords.shrink_to_fit();
-        self.macros.shrink_to_fit();
         self.parses.shrink_to_fit();
         self.reserializes.shrink_to_fit();
         self.comparisons.shrink_to_fit();

@@ -73,12 +73,6 @@ fn calls_with_their_paths_in_order() {
 }
 
 #[test]
-fn macros_each_once() {
-    let f = function(r#"fn f() { println!("a"); sqlx::query!("x"); println!("b"); }"#);
-    assert_eq!(f.macros, ["println", "query"]);
-}
-
-#[test]
 fn parses_with_target_types() {
     let f = function(
         r#"fn f(body: &[u8]) {

@@ -340,15 +340,13 @@ impl<'ast> Visit<'ast> for FnVisitor {
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
         let name = last_segment(&mac.path);
-        // sqlx query macros are where `event.id` is bound for the event log.
+        // sqlx query macros are where `event.id` is bound for the event log, and their SQL
+        // says whether they write.
         if matches!(
             name.as_str(),
             "query" | "query_as" | "query_scalar" | "execute"
         ) {
             self.macro_tokens(mac.tokens.clone());
-        }
-        if !self.facts.macros.contains(&name) {
-            self.facts.macros.push(name);
         }
     }
 
