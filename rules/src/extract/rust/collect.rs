@@ -41,6 +41,7 @@ pub(super) fn collect(
     collector.visit_file(&file);
     let mut facts = collector.facts;
     facts.literals.sort_by_key(|range| range.start);
+    facts.documentation.sort_by_key(|range| range.start);
     facts.index_regions();
     Ok(facts)
 }
@@ -138,6 +139,29 @@ impl Collector<'_> {
                     at += 2;
                     continue;
                 }
+                // An attribute (a doc comment is `#[doc = "…"]`) inside macro tokens: its
+                // arguments document, they are not program values.
+                (TokenTree::Punct(pound), Some(TokenTree::Group(attr)), _)
+                    if pound.as_char() == '#' && attr.delimiter() == Delimiter::Bracket =>
+                {
+                    chain = CfgChain::default();
+                    self.attribute_tokens(attr.stream());
+                    at += 2;
+                    continue;
+                }
+                (
+                    TokenTree::Punct(pound),
+                    Some(TokenTree::Punct(bang)),
+                    Some(TokenTree::Group(attr)),
+                ) if pound.as_char() == '#'
+                    && bang.as_char() == '!'
+                    && attr.delimiter() == Delimiter::Bracket =>
+                {
+                    chain = CfgChain::default();
+                    self.attribute_tokens(attr.stream());
+                    at += 3;
+                    continue;
+                }
                 (TokenTree::Ident(word), _, _) if word == "if" || word == "else" => {}
                 (TokenTree::Literal(literal), _, _) => {
                     chain = CfgChain::default();
@@ -160,6 +184,53 @@ impl Collector<'_> {
                 _ => chain = CfgChain::default(),
             }
             at += 1;
+        }
+    }
+
+    /// The literals of an attribute's tokens are documentation, except the values of clap's
+    /// `default_value*` arguments, which the program uses.
+    fn attribute_tokens(&mut self, tokens: TokenStream) {
+        let mut pending = vec![tokens.into_iter()];
+        // The last two tokens: `default_value` `=` before a literal makes it a value.
+        let mut key: Option<String> = None;
+        let mut equals = false;
+        while let Some(trees) = pending.last_mut() {
+            let Some(tree) = trees.next() else {
+                pending.pop();
+                continue;
+            };
+            match tree {
+                TokenTree::Literal(literal) => {
+                    let span = literal.span().byte_range();
+                    let value = equals
+                        && key
+                            .as_deref()
+                            .is_some_and(|k| COMPILED_ATTRIBUTE_KEYS.contains(&k));
+                    if value {
+                        self.facts.literals.push(span);
+                    } else {
+                        self.facts.documentation.push(span);
+                    }
+                    key = None;
+                    equals = false;
+                }
+                TokenTree::Ident(ident) => {
+                    key = Some(ident.to_string());
+                    equals = false;
+                }
+                TokenTree::Punct(punct) if punct.as_char() == '=' && key.is_some() => {
+                    equals = true;
+                }
+                TokenTree::Group(group) => {
+                    key = None;
+                    equals = false;
+                    pending.push(group.stream().into_iter());
+                }
+                TokenTree::Punct(_) => {
+                    key = None;
+                    equals = false;
+                }
+            }
         }
     }
 
@@ -372,8 +443,49 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         }
     }
 
-    // Attribute arguments (`#[server(endpoint = "…")]`, doc comments) are not program values.
-    fn visit_attribute(&mut self, _: &'ast Attribute) {}
+    // Attribute arguments (`#[server(endpoint = "…")]`, doc comments) are not program values:
+    // they document (`#[schema(example = "…")]`, `#[arg(help = "…")]`).
+    fn visit_attribute(&mut self, attr: &'ast Attribute) {
+        if !self.detailed {
+            return;
+        }
+        match &attr.meta {
+            Meta::Path(_) => {}
+            Meta::List(list) => self.attribute_tokens(list.tokens.clone()),
+            Meta::NameValue(pair) => match &pair.value {
+                syn::Expr::Lit(literal) => {
+                    let compiled = pair.path.get_ident().is_some_and(|key| {
+                        COMPILED_ATTRIBUTE_KEYS.contains(&key.to_string().as_str())
+                    });
+                    let span = literal.lit.span().byte_range();
+                    if compiled {
+                        self.facts.literals.push(span);
+                    } else {
+                        self.facts.documentation.push(span);
+                    }
+                }
+                syn::Expr::Macro(call) => self.attribute_tokens(call.mac.tokens.clone()),
+                _ => {}
+            },
+        }
+    }
+
+    // clap's builder texts (`Command::new("x").about("…")`, `Arg::new("k").help("…")`) are
+    // read by people, not by the program.
+    fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+        if self.detailed && DOC_METHODS.contains(&call.method.to_string().as_str()) {
+            for arg in &call.args {
+                if let syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(text),
+                    ..
+                }) = arg
+                {
+                    self.facts.documentation.push(text.span().byte_range());
+                }
+            }
+        }
+        visit::visit_expr_method_call(self, call);
+    }
 
     fn visit_lit(&mut self, literal: &'ast syn::Lit) {
         if self.detailed
@@ -406,6 +518,25 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         self.scan_tokens(mac.tokens.clone());
     }
 }
+
+/// Attribute arguments whose value the program uses (clap's defaults), not documentation.
+const COMPILED_ATTRIBUTE_KEYS: [&str; 4] = [
+    "default_value",
+    "default_value_t",
+    "default_values",
+    "default_missing_value",
+];
+/// Builder methods whose string argument is help text for people (clap).
+const DOC_METHODS: [&str; 8] = [
+    "about",
+    "long_about",
+    "help",
+    "long_help",
+    "after_help",
+    "after_long_help",
+    "before_help",
+    "before_long_help",
+];
 
 /// A `cfg` predicate is a handful of tokens; `cfg_if!` branches with more are not read.
 const MAX_PREDICATE_TOKENS: usize = 256;

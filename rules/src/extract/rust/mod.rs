@@ -51,6 +51,9 @@ pub struct RustFacts {
     pieces: Vec<(Range<usize>, Gate)>,
     /// String literal tokens, in source order.
     literals: Vec<Range<usize>>,
+    /// Literals that document rather than run, in source order: doc comments, attribute
+    /// arguments (but not clap's `default_value`), clap `about`/`help` texts.
+    documentation: Vec<Range<usize>>,
     pub env_macros: Vec<EnvMacro>,
     pub includes: Vec<Include>,
     pub mod_decls: Vec<ModDecl>,
@@ -109,6 +112,16 @@ impl RustFacts {
     pub fn in_literal(&self, offset: usize) -> bool {
         let at = self.literals.partition_point(|range| range.start <= offset);
         at > 0 && self.literals[at - 1].contains(&offset)
+    }
+}
+
+impl RustFacts {
+    /// True when `offset` is inside a doc comment, an attribute's argument or a help text.
+    pub fn in_documentation(&self, offset: usize) -> bool {
+        let at = self
+            .documentation
+            .partition_point(|range| range.start <= offset);
+        at > 0 && self.documentation[at - 1].contains(&offset)
     }
 }
 
