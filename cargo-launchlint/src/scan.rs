@@ -215,7 +215,17 @@ pub fn launch_config(root: &Path, loaded: &LoadedConfig) -> model::LaunchConfig 
             value: surface_name(*s.get_ref()).to_string(),
             span: s.span(),
         }),
+        declares_launch: declares_launch(text),
     }
+}
+
+/// Whether a config has a section only a 0Bit launch has (spec §2, 0Bit evidence).
+fn declares_launch(text: &str) -> bool {
+    toml::from_str::<toml::Table>(text).is_ok_and(|table| {
+        ["launch", "origins", "contract", "monitoring"]
+            .iter()
+            .any(|section| table.contains_key(*section))
+    })
 }
 
 fn surface_name(surface: config::ProductSurface) -> &'static str {

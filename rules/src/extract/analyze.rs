@@ -80,6 +80,12 @@ pub fn analyze_file(model: &ProjectModel, path: &str, bytes: &[u8]) -> FileAnaly
     {
         analysis.hosts = crate::extract::origins::host_mentions(&text);
     }
+    analysis.evidence = crate::extract::evidence::of_file(
+        &text,
+        &analysis.hosts,
+        &analysis.webhooks,
+        &model.contract,
+    );
     if analysis.may_be_reported(model.launch.path.as_deref()) {
         analysis.lines = LineIndex::new(text.clone());
         let found: Vec<Credential> = analysis

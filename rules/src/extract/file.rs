@@ -120,6 +120,8 @@ pub struct FileAnalysis {
     /// The JS/TS module starts with `"use client"`.
     pub use_client: bool,
     pub suppressions: Vec<Suppression>,
+    /// What in this file says it deals with 0Bit.
+    pub evidence: Vec<crate::extract::evidence::Evidence>,
     pub notes: Vec<Note>,
     /// Gates inherited from the `mod` declaration of this file; set by [`check`].
     pub inherited: Gate,
@@ -146,6 +148,7 @@ impl FileAnalysis {
             imports: Vec::new(),
             use_client: false,
             suppressions: Vec::new(),
+            evidence: Vec::new(),
             notes: Vec::new(),
             inherited: Gate::default(),
             shipped_by: None,

@@ -2,6 +2,7 @@ pub mod analyze;
 pub mod bundle;
 pub mod credential;
 pub mod env_file;
+pub mod evidence;
 pub mod file;
 pub mod gate;
 pub mod js;

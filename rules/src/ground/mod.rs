@@ -1,3 +1,4 @@
 pub mod finding;
 pub mod source;
 pub mod syntax;
+pub mod text;

@@ -3,6 +3,7 @@
 use std::collections::BTreeSet;
 
 use crate::extract::credential;
+use crate::extract::evidence::names_0bit;
 use crate::extract::file::{FileAnalysis, HitContext};
 use crate::extract::origins::OriginUse;
 use crate::extract::suppression::Suppression;
@@ -18,6 +19,8 @@ pub struct Facts<'a> {
     pub webhooks: crate::link::webhooks::WebhookModel<'a>,
     /// Variables some env file assigns a secret-shaped value (`GATE_KEY=sk_test_...`).
     secret_valued: BTreeSet<String>,
+    /// Some file, package name or the launch config shows 0Bit evidence (spec §2).
+    integrates_0bit: bool,
 }
 
 /// An origin use in live code or config, with its file.
@@ -36,7 +39,11 @@ impl<'a> Facts<'a> {
             .filter(|a| credential::secret_prefix(&a.value).is_some())
             .map(|a| a.name.clone())
             .collect();
+        let integrates_0bit = model.launch.declares_launch
+            || model.packages.iter().any(|p| names_0bit(&p.name))
+            || files.iter().any(|file| !file.evidence.is_empty());
         Facts {
+            integrates_0bit,
             model,
             files,
             requests: crate::link::requests::resolve(model, files),
@@ -79,6 +86,12 @@ impl<'a> Facts<'a> {
             }
         }
         uses
+    }
+
+    /// Whether the project integrates 0Bit: some file shows 0Bit evidence, a package is
+    /// named for 0Bit, or the launch config has a 0Bit section.
+    pub fn integrates_0bit(&self) -> bool {
+        self.integrates_0bit
     }
 
     /// Whether some env file assigns `name` a secret-shaped value (`sk_…`, `whsec_…`).

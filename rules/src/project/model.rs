@@ -32,6 +32,9 @@ pub struct LaunchConfig {
     pub enabled_products: Vec<String>,
     /// `[launch] product-surface` and its span.
     pub product_surface: Option<Declared>,
+    /// The config has a `[launch]`, `[origins]`, `[contract]` or `[monitoring]` section: the
+    /// project says it launches on 0Bit.
+    pub declares_launch: bool,
 }
 
 /// A value the config declares, and where.

@@ -7,6 +7,7 @@
 use crate::ground::finding::Level;
 use crate::link::facts::{Facts, SuppressionUse};
 
+pub use crate::ground::text::edit_distance;
 pub use context::{Context, Levels};
 
 mod context;
@@ -227,24 +228,6 @@ pub static ALL: &[&Rule] = &[
 
 pub fn by_id(id: &str) -> Option<&'static Rule> {
     ALL.iter().copied().find(|rule| rule.id == id)
-}
-
-/// Levenshtein distance, for "did you mean" suggestions.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let next = (row[j + 1] + 1)
-                .min(row[j] + 1)
-                .min(diagonal + usize::from(ca != *cb));
-            diagonal = row[j + 1];
-            row[j + 1] = next;
-        }
-    }
-    row[b.len()]
 }
 
 /// Words for a credential in messages: `live secret key`, `test webhook signing secret`.
