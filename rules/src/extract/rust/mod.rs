@@ -264,6 +264,47 @@ mod tests {
     }
 
     #[test]
+    fn documentation_places() {
+        let source = r#"
+            //! Crate docs "A"
+            /// Item docs "B"
+            /** Block docs "C" */
+            #[derive(Parser)]
+            #[command(about = "D", after_help = concat!("E", "x"))]
+            struct Cli {
+                #[arg(long, help = "F", default_value = "G")]
+                key: String,
+                #[schema(example = json!({"key": "H"}))]
+                other: String,
+            }
+            fn f() -> Command {
+                let v = "I";
+                Command::new("J").about("K").arg(Arg::new("k").long_help("L"))
+            }
+            lazy_static! {
+                /// in a macro "M"
+                static ref N: &str = "N";
+            }
+        "#;
+        let facts = collect::collect(source, true, true, &[]).unwrap();
+        let at = |marker: &str| source.find(marker).expect("marker present");
+        for marker in [
+            "\"A\"", "\"B\"", "\"C\"", "\"D\"", "\"E\"", "\"F\"", "\"H\"", "\"K\"", "\"L\"",
+            "\"M\"",
+        ] {
+            assert!(facts.in_documentation(at(marker)), "{marker}");
+        }
+        for marker in ["\"G\"", "\"I\"", "\"J\"", "\"N\""] {
+            assert!(!facts.in_documentation(at(marker)), "{marker}");
+            assert!(facts.in_literal(at(marker)), "{marker} is a value");
+        }
+        assert!(
+            !facts.in_literal(at("\"M\"")),
+            "a doc comment in a macro is not a value"
+        );
+    }
+
+    #[test]
     fn env_macros_and_mods() {
         let source = r#"
             const A: &str = env!("GATE_SECRET_KEY");
