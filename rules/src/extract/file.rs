@@ -85,7 +85,8 @@ pub struct Place {
     /// The file's scope, narrowed by the place: test gates (`#[cfg(test)]`, `#[test]`) make
     /// test scope, doc comments and attribute arguments documentation.
     pub scope: Scope,
-    /// Test or example code (`scope` is [`Scope::Test`] or [`Scope::Example`]).
+    /// Not code that runs in production: test, example or documentation scope (rules that
+    /// skip test code skip doc comments and documented examples too).
     pub test_code: bool,
     /// Live scope: live code in a file that names no other environment, in a live launch.
     pub live: bool,
@@ -193,7 +194,7 @@ impl FileAnalysis {
             Scope::Live if context.documentation => Scope::Documentation,
             scope => scope,
         };
-        let test_code = scope.is_test_or_example();
+        let not_bundled = scope.is_test_or_example();
         let kind = self.class.kind;
         let side = match kind {
             _ if self.shipped_by.is_some() => Side::Client,
@@ -201,9 +202,9 @@ impl FileAnalysis {
                 Some(name) if env_file::is_public(name) => Side::Client,
                 _ => Side::Server,
             },
-            // Tests and comments are never compiled into a bundle.
-            FileKind::Rust if test_code || !context.compiled => Side::Server,
-            FileKind::FrontEnd if test_code => Side::Server,
+            // Tests, examples and comments are never compiled into a bundle.
+            FileKind::Rust if not_bundled || !context.compiled => Side::Server,
+            FileKind::FrontEnd if not_bundled => Side::Server,
             // Server-gated code is not compiled into the browser build of any package.
             _ if gate.server => Side::Server,
             _ => match self.class.package_side {
@@ -214,7 +215,7 @@ impl FileAnalysis {
         Place {
             side,
             scope,
-            test_code,
+            test_code: scope != Scope::Live,
             live: scope == Scope::Live && self.class.live_environment,
             runbook: self.class.runbook,
             kind,

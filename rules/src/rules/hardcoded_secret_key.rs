@@ -1,5 +1,5 @@
 use super::{counts_as_live, declare_rule, describe_in};
-use crate::extract::credential::{Credential, Mode};
+use crate::extract::credential::{Credential, Kind, Mode};
 use crate::extract::file::{CredentialHit, Place};
 use crate::ground::finding::Draft;
 use crate::link::facts::Facts;
@@ -96,10 +96,13 @@ fn message(hit: &CredentialHit, scope: Scope, integrates_0bit: bool) -> String {
 }
 
 fn help(hit: &CredentialHit, scope: Scope, integrates_0bit: bool) -> String {
-    let (variable, rotate, test_key) = if integrates_0bit {
-        ("OBIT_SECRET_KEY", "in Partner Hub", "a sandbox key")
-    } else {
-        ("SECRET_KEY", "where it was issued", "a test-mode key")
+    // Outside a 0Bit project no 0Bit names: a neutral variable, rotate where it was issued.
+    let (variable, rotate, test_key) = match (integrates_0bit, hit.credential.kind) {
+        (true, _) => ("OBIT_SECRET_KEY", "in Partner Hub", "a sandbox key"),
+        (false, Kind::SecretKey) => ("SECRET_KEY", "where it was issued", "a test-mode key"),
+        (false, Kind::WebhookSecret) => {
+            ("WEBHOOK_SECRET", "where it was issued", "a test-mode key")
+        }
     };
     if !counts_as_live(&hit.credential, integrates_0bit) {
         return format!("read the key at runtime from the environment (`std::env::var(\"{variable}\")`) so the same code can run with the live key without a live key in the repository");
@@ -219,7 +222,7 @@ mod tests {
         Place {
             side: Side::Server,
             scope,
-            test_code: scope.is_test_or_example(),
+            test_code: scope != Scope::Live,
             live,
             runbook: false,
             kind: crate::project::model::FileKind::Rust,

@@ -229,7 +229,7 @@ mod tests {
         let place = |scope: Scope| Place {
             side: Side::Client,
             scope,
-            test_code: scope.is_test_or_example(),
+            test_code: scope != Scope::Live,
             live: scope == Scope::Live,
             runbook: false,
             kind: FileKind::FrontEnd,
