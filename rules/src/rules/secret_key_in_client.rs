@@ -53,10 +53,11 @@ declare_rule! {
 /// documented example is not a leak; a `sk_live_` anywhere is).
 fn reported(place: &Place, credential: &Credential) -> bool {
     let mode_not_live = credential.mode == Mode::Test || credential.mode_unknown;
+    let documents = matches!(place.scope, Scope::Documentation | Scope::Example);
     place.side == Side::Client
         && !place.runbook
         && !credential.placeholder
-        && !(mode_not_live && matches!(place.scope, Scope::Documentation | Scope::Example))
+        && (!mode_not_live || !documents)
 }
 
 fn message(file: &FileAnalysis, hit: &CredentialHit, integrates_0bit: bool) -> String {
