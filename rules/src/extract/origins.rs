@@ -27,7 +27,6 @@ pub fn is_origin_key(name: &str) -> bool {
         "cancelurl",
         "successurl",
         "redirecturl",
-        "redirecturi",
         "allowedorigin",
         "corsorigin",
         "embedorigin",

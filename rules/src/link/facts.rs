@@ -42,12 +42,14 @@ impl<'a> Facts<'a> {
         let integrates_0bit = model.launch.declares_launch
             || model.packages.iter().any(|p| names_0bit(&p.name))
             || files.iter().any(|file| !file.evidence.is_empty());
+        let mut webhooks = crate::link::webhooks::build(model, files);
+        webhooks.keep_0bit_handlers(integrates_0bit);
         Facts {
             integrates_0bit,
             model,
             files,
             requests: crate::link::requests::resolve(model, files),
-            webhooks: crate::link::webhooks::build(model, files),
+            webhooks,
             secret_valued,
         }
     }
@@ -57,6 +59,11 @@ impl<'a> Facts<'a> {
     /// Every origin use in live, non-test code and config, with its file: Rust uses (consts
     /// resolved within the file) and env, config and front-end ones.
     pub fn origin_uses(&self) -> Vec<LiveOrigin<'a>> {
+        // Origins matter to the gate only where they reach 0Bit; a project that does not
+        // integrate 0Bit has none that do.
+        if !self.integrates_0bit {
+            return Vec::new();
+        }
         let mut uses = Vec::new();
         for file in self.files {
             for rust in &file.calls.origins {

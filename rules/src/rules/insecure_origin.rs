@@ -25,6 +25,7 @@ declare_rule! {
     ///
     /// ## Example
     /// ```rust,ignore
+    /// # const GATE_API: &str = "https://gate-api.0bit.app/v1";
     /// # fn session() -> CreateSession {
     /// # CreateSession {
     /// return_url: "https://abc123.ngrok-free.app/return".into(),
@@ -147,13 +148,17 @@ mod tests {
     fn live_origin_uses_and_declared_origins_are_checked() {
         use crate::project::model::Declared;
         use crate::rules::test_support::{check, check_in, lines, model};
-        let session =
-            |url: &str| format!("fn session() -> S {{ S {{ return_url: \"{url}\".into() }} }}\n");
+        let session = |url: &str| {
+            format!("const GATE: &str = \"https://gate-api.0bit.app/v1\";\nfn session() -> S {{ S {{ return_url: \"{url}\".into() }} }}\n")
+        };
         let tunnel = session("https://abc123.ngrok-free.app/return");
         assert_eq!(
             lines(&check(&INSECURE_ORIGIN, &[("server/src/main.rs", &tunnel)])),
-            ["server/src/main.rs:1"]
+            ["server/src/main.rs:2"]
         );
+        // The same code with nothing of 0Bit in the project is not this gate's business.
+        let elsewhere = tunnel.replace("gate-api.0bit.app", "api.example.com");
+        assert!(check(&INSECURE_ORIGIN, &[("server/src/main.rs", &elsewhere)]).is_empty());
         let public = session("https://checkout.tidepool.coffee/return");
         assert!(check(&INSECURE_ORIGIN, &[("server/src/main.rs", &public)]).is_empty());
         // Test code is not live.

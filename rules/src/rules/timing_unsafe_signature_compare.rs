@@ -90,10 +90,13 @@ fn signature_code(function: &FnFacts) -> bool {
 }
 
 fn check(facts: &Facts, cx: &mut Context) {
-    let in_handlers = facts
-        .webhooks
+    // Every provider's signature checks: a `==` on an HMAC is a vulnerability whoever sent
+    // the delivery.
+    let webhooks = &facts.webhooks;
+    let in_handlers = webhooks
         .handlers
         .iter()
+        .chain(&webhooks.other_handlers)
         .flat_map(|h| h.reach.iter().copied());
     let signature_code = facts
         .webhooks

@@ -133,7 +133,7 @@ mod tests {
     fn origins_are_checked_against_the_declared_list() {
         use crate::project::model::Declared;
         use crate::rules::test_support::{check, check_in, lines, model};
-        let code = "fn session() -> S { S { return_url: \"https://checkout.tidepool.coffee/done\".into() } }\n";
+        let code = "const GATE: &str = \"https://gate-api.0bit.app/v1\";\nfn session() -> S { S { return_url: \"https://checkout.tidepool.coffee/done\".into() } }\n";
         let files = [("server/src/main.rs", code)];
         let declaring = |origin: &str| {
             let origin = origin.to_string();
@@ -147,7 +147,7 @@ mod tests {
         // Nothing declared at all: each origin once.
         assert_eq!(
             lines(&check(&UNDECLARED_ORIGIN, &files)),
-            ["server/src/main.rs:1"]
+            ["server/src/main.rs:2"]
         );
         assert!(check_in(
             declaring("https://checkout.tidepool.coffee"),
@@ -161,7 +161,9 @@ mod tests {
                 &UNDECLARED_ORIGIN,
                 &files
             )),
-            ["server/src/main.rs:1"]
+            ["server/src/main.rs:2"]
         );
+        let elsewhere = code.replace("gate-api.0bit.app", "api.example.com");
+        assert!(check(&UNDECLARED_ORIGIN, &[("server/src/main.rs", &elsewhere)]).is_empty());
     }
 }

@@ -243,7 +243,7 @@ mod tests {
             .collect()
     }
 
-    const HANDLER: &str = r#"#[post("/webhooks")]
+    const HANDLER: &str = r#"#[post("/webhooks/0bit")]
         async fn webhook(body: Bytes) { let event: GateEvent = serde_json::from_slice(&body).unwrap(); }"#;
 
     const PASS: [&str; 4] = [

@@ -1,7 +1,7 @@
 use super::declare_rule;
 use crate::extract::rust::webhooks::FnFacts;
 use crate::link::facts::Facts;
-use crate::link::webhooks::WebhookModel;
+use crate::link::webhooks::{InFile, WebhookModel};
 use crate::rules::Context;
 
 declare_rule! {
@@ -17,7 +17,8 @@ declare_rule! {
     /// ## Example
     /// ```rust,ignore
     /// # use hmac::{Hmac, Mac};
-    /// # fn verify(secret: &[u8], header: &str, body: &[u8]) -> Result<(), VerifyError> {
+    /// # fn verify(secret: &[u8], headers: &HeaderMap, body: &[u8]) -> Result<(), VerifyError> {
+    /// #     let header = headers.get("Gate-Signature").ok_or(VerifyError::Missing)?.to_str()?;
     /// #     let mut timestamp = None;
     /// #     let mut v1 = None;
     /// #     for part in header.split(',') {
@@ -39,7 +40,8 @@ declare_rule! {
     /// ```rust,ignore
     /// # use hmac::{Hmac, Mac};
     /// # use std::time::{SystemTime, UNIX_EPOCH};
-    /// # fn verify(secret: &[u8], header: &str, body: &[u8]) -> Result<(), VerifyError> {
+    /// # fn verify(secret: &[u8], headers: &HeaderMap, body: &[u8]) -> Result<(), VerifyError> {
+    /// #     let header = headers.get("Gate-Signature").ok_or(VerifyError::Missing)?.to_str()?;
     /// #     let mut timestamp = None;
     /// #     let mut v1 = None;
     /// #     for part in header.split(',') {
@@ -102,12 +104,19 @@ fn checked(model: &WebhookModel, function: &FnFacts) -> bool {
     }
 }
 
+/// 0Bit verification code: reached by a 0Bit handler, or holding 0Bit evidence itself
+/// without being another provider's.
+fn verifies_0bit(model: &WebhookModel, function: &InFile<FnFacts>) -> bool {
+    model.reached_by_0bit_handler(function.item)
+        || (!model.reached_by_other_handler(function.item) && function.shows_0bit())
+}
+
 fn check(facts: &Facts, cx: &mut Context) {
-    for function in facts
-        .webhooks
+    let model = &facts.webhooks;
+    for function in model
         .functions
         .iter()
-        .filter(|f| parses_timestamp(f.item) && !f.item.test)
+        .filter(|f| parses_timestamp(f.item) && !f.item.test && verifies_0bit(model, f))
     {
         if checked(&facts.webhooks, function.item) {
             continue;

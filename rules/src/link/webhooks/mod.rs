@@ -8,6 +8,7 @@
 //! does with the event, and whether that is right, is for the rules to judge.
 
 mod graph;
+mod provider;
 #[cfg(test)]
 mod tests;
 
@@ -84,7 +85,10 @@ impl Handler<'_> {
 /// Everything webhook rules read, per project.
 #[derive(Default)]
 pub struct WebhookModel<'a> {
+    /// The 0Bit handlers (see [`WebhookModel::keep_0bit_handlers`]).
     pub handlers: Vec<Handler<'a>>,
+    /// Handlers of other providers, and handlers with no evidence of whose they are.
+    pub other_handlers: Vec<Handler<'a>>,
     /// Every function of every package, with its file (helpers included).
     pub functions: Vec<InFile<'a, FnFacts>>,
     /// `Deserialize` structs by name (the first of each name).
