@@ -9,6 +9,7 @@ use syn::visit::{self, Visit};
 use syn::{Attribute, Meta};
 
 use super::cfg::{branch_gate, gate_of, CfgChain};
+use super::documentation::{self, COMPILED_ATTRIBUTE_KEYS};
 use super::spans::{impl_item_end, item_attrs, item_end, stmt_end, trait_item_end, DelimiterSpan};
 use super::{depth, EnvMacro, Include, ModDecl, NotParsed, RustFacts, MAX_PARSE_BYTES};
 use crate::extract::gate::Gate;
@@ -473,16 +474,10 @@ impl<'ast> Visit<'ast> for Collector<'_> {
     // clap's builder texts (`Command::new("x").about("…")`, `Arg::new("k").help("…")`) are
     // read by people, not by the program.
     fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
-        if self.detailed && DOC_METHODS.contains(&call.method.to_string().as_str()) {
-            for arg in &call.args {
-                if let syn::Expr::Lit(syn::ExprLit {
-                    lit: syn::Lit::Str(text),
-                    ..
-                }) = arg
-                {
-                    self.facts.documentation.push(text.span().byte_range());
-                }
-            }
+        if self.detailed {
+            self.facts
+                .documentation
+                .extend(documentation::in_method_call(call));
         }
         visit::visit_expr_method_call(self, call);
     }
@@ -518,25 +513,6 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         self.scan_tokens(mac.tokens.clone());
     }
 }
-
-/// Attribute arguments whose value the program uses (clap's defaults), not documentation.
-const COMPILED_ATTRIBUTE_KEYS: [&str; 4] = [
-    "default_value",
-    "default_value_t",
-    "default_values",
-    "default_missing_value",
-];
-/// Builder methods whose string argument is help text for people (clap).
-const DOC_METHODS: [&str; 8] = [
-    "about",
-    "long_about",
-    "help",
-    "long_help",
-    "after_help",
-    "after_long_help",
-    "before_help",
-    "before_long_help",
-];
 
 /// A `cfg` predicate is a handful of tokens; `cfg_if!` branches with more are not read.
 const MAX_PREDICATE_TOKENS: usize = 256;

@@ -9,6 +9,7 @@ pub mod calls;
 mod cfg;
 mod collect;
 pub mod depth;
+mod documentation;
 mod spans;
 pub mod webhooks;
 
@@ -285,16 +286,20 @@ mod tests {
                 /// in a macro "M"
                 static ref N: &str = "N";
             }
+            fn schema(obj: &mut SchemaObject) {
+                obj.extensions.insert("example".to_string(), Value::String("O".to_string()));
+                obj.extensions.insert("pattern".to_string(), Value::String("P".to_string()));
+            }
         "#;
         let facts = collect::collect(source, true, true, &[]).unwrap();
         let at = |marker: &str| source.find(marker).expect("marker present");
         for marker in [
             "\"A\"", "\"B\"", "\"C\"", "\"D\"", "\"E\"", "\"F\"", "\"H\"", "\"K\"", "\"L\"",
-            "\"M\"",
+            "\"M\"", "\"O\"",
         ] {
             assert!(facts.in_documentation(at(marker)), "{marker}");
         }
-        for marker in ["\"G\"", "\"I\"", "\"J\"", "\"N\""] {
+        for marker in ["\"G\"", "\"I\"", "\"J\"", "\"N\"", "\"P\""] {
             assert!(!facts.in_documentation(at(marker)), "{marker}");
             assert!(facts.in_literal(at(marker)), "{marker} is a value");
         }
