@@ -219,15 +219,26 @@ fn bad_files_are_noted_and_the_run_goes_on() {
         "{notes}"
     );
     assert!(notes.contains("src/latin1.rs: not valid UTF-8"), "{notes}");
-    assert!(
-        notes.contains("assets/logo.png: binary file, skipped"),
-        "{notes}"
-    );
+    // Skipped binary files are one count in the summary; `-v` lists them.
+    assert!(!notes.contains("assets/logo.png"), "{notes}");
     assert!(
         notes.contains("data/huge.json: could not read: larger than 32 MiB"),
         "{notes}"
     );
     let report = stdout(&output);
+    assert!(
+        report.contains("; 1 binary file skipped (`--verbose` lists them)"),
+        "{report}"
+    );
+    let verbose = launchlint(&["--format", "short", "-v"], Some(dir.path()));
+    assert!(
+        stderr(&verbose).contains("assets/logo.png: binary file, skipped"),
+        "{}",
+        stderr(&verbose)
+    );
+    let json = launchlint(&["--format", "json"], Some(dir.path()));
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    assert_eq!(json["summary"]["binary"], 1, "{json}");
     // The unparsable file is still scanned for secrets, and so is the non-UTF-8 one.
     assert!(
         report.contains("src/main.rs:1:24: error[hardcoded-secret-key]"),

@@ -73,6 +73,9 @@ pub struct CheckArgs {
     /// Record the current findings in this baseline file, and exit 0
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    /// List every skipped binary file on stderr (the summary counts them)
+    #[arg(short, long)]
+    pub verbose: bool,
     /// Rule levels from -A/-W/-D in command-line order; filled after parsing.
     #[arg(skip)]
     pub level_flags: Vec<(String, Level)>,
@@ -174,6 +177,13 @@ mod tests {
                 ("a".to_string(), Level::Warn)
             ]
         );
+    }
+
+    #[test]
+    fn verbose_flag() {
+        assert!(!parse_str("cargo-launchlint .").check.verbose);
+        assert!(parse_str("cargo-launchlint . -v").check.verbose);
+        assert!(parse_str("cargo launchlint --verbose").check.verbose);
     }
 
     #[test]

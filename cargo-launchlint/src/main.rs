@@ -58,7 +58,7 @@ fn check(args: &CheckArgs, style: Style) -> Result<ExitCode, Box<dyn miette::Dia
             sanitize(&path.display().to_string())
         ));
     }
-    for note in &scan.notes {
+    for note in report::notes_to_print(&scan.notes, args.verbose) {
         eprint_safe(&format!("{}\n", report::note_line(note)));
     }
     let report = report::Report::new(&scan);

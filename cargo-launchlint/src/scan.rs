@@ -113,10 +113,20 @@ pub fn run(args: &CheckArgs) -> Result<Scan, ScanError> {
     }
     let mut manifests = cargo.packages;
     let known: BTreeSet<String> = manifests.iter().map(|p| p.dir.clone()).collect();
-    let root_deps = preread
+    let root_manifest = preread
         .get("Cargo.toml")
-        .map(|bytes| workspace::workspace_dependencies(&String::from_utf8_lossy(bytes)))
+        .map(|bytes| String::from_utf8_lossy(bytes).into_owned());
+    let root_deps = root_manifest
+        .as_deref()
+        .map(workspace::workspace_dependencies)
         .unwrap_or_default();
+    // Folders the root manifest keeps out of the workspace are example scope.
+    model.set_excluded_dirs(
+        &root_manifest
+            .as_deref()
+            .map(workspace::workspace_excludes)
+            .unwrap_or_default(),
+    );
     for (path, bytes) in &preread {
         let dir = path
             .strip_suffix("Cargo.toml")

@@ -271,6 +271,15 @@ pub fn workspace_dependencies(text: &str) -> BTreeMap<String, Vec<String>> {
         .collect()
 }
 
+/// `[workspace] exclude` of a root manifest: folders, relative to it, that are not members.
+/// `cargo metadata` does not report them; they are example scope (spec §2).
+pub fn workspace_excludes(text: &str) -> Vec<String> {
+    let Ok(manifest) = toml::from_str::<toml::Table>(text) else {
+        return Vec::new();
+    };
+    string_list(manifest.get("workspace").and_then(|w| w.get("exclude")))
+}
+
 fn string_list(value: Option<&toml::Value>) -> Vec<String> {
     value
         .and_then(toml::Value::as_array)
@@ -299,5 +308,18 @@ mod tests {
         assert_eq!(manifest.dependencies[0].features, ["csr"]);
         assert!(manifest.dependencies[1].wasm_only);
         assert_eq!(manifest.features["hydrate"], ["leptos/hydrate"]);
+    }
+
+    #[test]
+    fn reads_workspace_excludes() {
+        assert_eq!(
+            workspace_excludes(
+                "[workspace]\nmembers = [\"server\"]\nexclude = [\"examples/legacy-shop\", \"./sdk-playground/\"]\n"
+            ),
+            ["examples/legacy-shop", "./sdk-playground/"]
+        );
+        assert!(workspace_excludes("[workspace]\nmembers = [\"server\"]\n").is_empty());
+        assert!(workspace_excludes("[package]\nname = \"x\"\n").is_empty());
+        assert!(workspace_excludes("not toml [").is_empty());
     }
 }

@@ -34,6 +34,8 @@ pub struct Summary {
     pub too_large: usize,
     /// Files that did not parse (or nest too deeply): scanned as text only.
     pub unparsed: usize,
+    /// Binary files other than `.wasm`: skipped, and listed on stderr only with `--verbose`.
+    pub binary: usize,
 }
 
 impl Summary {
@@ -85,6 +87,7 @@ impl<'a> Report<'a> {
                 unreadable: noted(NoteKind::Unreadable),
                 too_large: noted(NoteKind::TooLarge),
                 unparsed: noted(NoteKind::Unparsed),
+                binary: noted(NoteKind::Binary),
             },
         }
     }
@@ -109,6 +112,14 @@ fn sanitized(finding: &Finding) -> Finding {
     }
 }
 
+/// The notes worth a line on stderr: all of them with `--verbose`; otherwise all but skipped
+/// binary files, which the summary counts (a repository can hold hundreds of images).
+pub fn notes_to_print(notes: &[Note], verbose: bool) -> impl Iterator<Item = &Note> {
+    notes
+        .iter()
+        .filter(move |note| verbose || note.kind != NoteKind::Binary)
+}
+
 /// `launchlint: note: path: message`, sanitized, for stderr.
 pub fn note_line(note: &Note) -> String {
     let path = if note.path.is_empty() {
@@ -119,7 +130,8 @@ pub fn note_line(note: &Note) -> String {
     format!("launchlint: note: {path}{}", sanitize(&note.message))
 }
 
-/// `42 files scanned: 1 error, 0 warnings, 0 suppressed`
+/// `42 files scanned: 1 error, 0 warnings, 0 suppressed`, then what was not fully scanned
+/// and how many binary files were skipped, when any.
 impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let plural = |count: usize, noun: &str| {
@@ -144,6 +156,13 @@ impl std::fmt::Display for Summary {
             .map(|(count, what)| format!("{count} {what}"))
             .collect();
             write!(f, "; not fully scanned: {}", parts.join(", "))?;
+        }
+        if self.binary > 0 {
+            write!(
+                f,
+                "; {} skipped (`--verbose` lists them)",
+                plural(self.binary, "binary file")
+            )?;
         }
         Ok(())
     }

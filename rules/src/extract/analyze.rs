@@ -11,7 +11,8 @@ use crate::extract::gate::Gate;
 use crate::extract::rust::{self as rust_source, NotParsed};
 use crate::extract::{bundle, js, suppression};
 use crate::ground::source::LineIndex;
-use crate::project::model::{self, FileKind, PackageSide, ProjectModel};
+use crate::project::files;
+use crate::project::model::{self, FileKind, PackageSide, ProjectModel, Scope};
 
 /// Files with a NUL byte in their first 8 KiB are binary; only `.wasm` binaries are read.
 fn looks_binary(bytes: &[u8]) -> bool {
@@ -46,6 +47,13 @@ pub fn analyze_file(model: &ProjectModel, path: &str, bytes: &[u8]) -> FileAnaly
     {
         class.package_side = PackageSide::Server;
         analysis.class = class;
+    }
+    // OpenAPI and JSON Schema documents are documentation, whatever their path.
+    if analysis.class.scope == Scope::Live
+        && analysis.class.kind == FileKind::Other
+        && files::is_api_document(path, &text)
+    {
+        analysis.class.scope = Scope::Documentation;
     }
     analysis.suppressions = suppression::parse(&text, analysis.class.kind);
     match analysis.class.kind {
@@ -219,6 +227,7 @@ fn analyze_rust(analysis: &mut FileAnalysis, text: &str, operations: &[String]) 
                         let context = HitContext {
                             gate: facts.gate_at(at),
                             compiled: facts.in_literal(at),
+                            documentation: facts.in_documentation(at),
                             ..HitContext::default()
                         };
                         CredentialHit {

@@ -70,6 +70,9 @@ pub struct Credential {
     pub span: Range<usize>,
     pub kind: Kind,
     pub mode: Mode,
+    /// A bare `whsec_`: the value does not say its mode (`mode` is [`Mode::Live`]; spec §2
+    /// counts it live only in a project that integrates 0Bit).
+    pub mode_unknown: bool,
     /// `sk_live_…9fQa`: the only form in which a credential is ever shown.
     pub redacted: String,
     /// Documentation or template value, not a real credential.
@@ -123,6 +126,7 @@ pub fn find_all(text: &str) -> Vec<Credential> {
             } else {
                 Mode::Live
             },
+            mode_unknown: prefix == "whsec_",
             redacted: redact(prefix, tail),
             placeholder: is_placeholder(tail, &text[span.end..]),
             span,
@@ -233,6 +237,9 @@ mod tests {
         assert_eq!(key.redacted, "sk_live_…p7dc");
         assert_eq!(one("whsec_test_9Qm2LkVb8RtYx3Nw5Pz7").mode, Mode::Test);
         assert_eq!(one("whsec_9Qm2LkVb8RtYx3Nw5Pz7Hs").mode, Mode::Live);
+        assert!(one("whsec_9Qm2LkVb8RtYx3Nw5Pz7Hs").mode_unknown);
+        assert!(!one("whsec_live_9Qm2LkVb8RtYx3Nw5Pz7").mode_unknown);
+        assert!(!key.mode_unknown);
         assert_eq!(
             one("WEBHOOK=whsec_live_9Qm2LkVb8RtYx3Nw5Pz7").redacted,
             "whsec_live_…5Pz7"

@@ -10,7 +10,7 @@ use crate::extract::rust::{Include, ModDecl};
 use crate::extract::suppression::Suppression;
 use crate::ground::finding::Draft;
 use crate::ground::source::LineIndex;
-use crate::project::model::{FileClass, FileKind, PackageSide, Side};
+use crate::project::model::{FileClass, FileKind, PackageSide, Scope, Side};
 
 /// Something about a file that the user should know but that is not a finding: it could not
 /// be parsed, it is not UTF-8, it was skipped.
@@ -53,6 +53,9 @@ pub struct HitContext {
     pub gate: Gate,
     /// Compiled into the program (a Rust string literal) rather than in a comment.
     pub compiled: bool,
+    /// Text that documents rather than runs: a Rust doc comment, an attribute's argument
+    /// (`#[schema(example = "…")]`, `#[arg(help = "…")]`), a clap `about`/`help` text.
+    pub documentation: bool,
     /// In an env file: the variable that holds the value.
     pub variable: Option<String>,
     /// Where a built artefact says the value came from (`src/config.ts` line 3).
@@ -79,7 +82,13 @@ pub struct EnvRead {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Place {
     pub side: Side,
+    /// The file's scope, narrowed by the place: test gates (`#[cfg(test)]`, `#[test]`) make
+    /// test scope, doc comments and attribute arguments documentation.
+    pub scope: Scope,
+    /// Not code that runs in production: test, example or documentation scope (rules that
+    /// skip test code skip doc comments and documented examples too).
     pub test_code: bool,
+    /// Live scope: live code in a file that names no other environment, in a live launch.
     pub live: bool,
     pub runbook: bool,
     pub kind: FileKind,
@@ -180,7 +189,12 @@ impl FileAnalysis {
     /// Where a value with `context` runs and in which scope.
     pub fn place(&self, context: &HitContext) -> Place {
         let gate = context.gate.or(self.inherited);
-        let test_code = self.class.test_code || gate.test;
+        let scope = match self.class.scope {
+            _ if gate.test => Scope::Test,
+            Scope::Live if context.documentation => Scope::Documentation,
+            scope => scope,
+        };
+        let not_bundled = scope.is_test_or_example();
         let kind = self.class.kind;
         let side = match kind {
             _ if self.shipped_by.is_some() => Side::Client,
@@ -188,9 +202,9 @@ impl FileAnalysis {
                 Some(name) if env_file::is_public(name) => Side::Client,
                 _ => Side::Server,
             },
-            // Tests and comments are never compiled into a bundle.
-            FileKind::Rust if test_code || !context.compiled => Side::Server,
-            FileKind::FrontEnd if test_code => Side::Server,
+            // Tests, examples and comments are never compiled into a bundle.
+            FileKind::Rust if not_bundled || !context.compiled => Side::Server,
+            FileKind::FrontEnd if not_bundled => Side::Server,
             // Server-gated code is not compiled into the browser build of any package.
             _ if gate.server => Side::Server,
             _ => match self.class.package_side {
@@ -200,8 +214,9 @@ impl FileAnalysis {
         };
         Place {
             side,
-            test_code,
-            live: self.class.live && !gate.test,
+            scope,
+            test_code: scope != Scope::Live,
+            live: scope == Scope::Live && self.class.live_environment,
             runbook: self.class.runbook,
             kind,
         }

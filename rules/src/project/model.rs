@@ -5,7 +5,7 @@
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
-pub use crate::project::files::{file_name, FileClass, FileKind};
+pub use crate::project::files::{file_name, FileClass, FileKind, Scope};
 pub use crate::project::front_end::{astro_frontmatter, declares_use_client, FrontEnd};
 use crate::project::front_end::{directives, imports_server_only, is_server_path};
 pub use crate::project::package::{Dependency, Package, PackageManifest, PackageSide, Side};
@@ -67,32 +67,16 @@ impl LaunchConfig {
 
 /// Built bundle folders: what a build writes for browsers.
 const BUNDLE_DIRS: [&str; 7] = ["dist", "build", "out", "pkg", "public", "static", "www"];
-/// Folders that hold tests, examples and fixtures: never live scope.
-const TEST_DIRS: [&str; 8] = [
-    "tests",
-    "test",
-    "benches",
-    "examples",
-    "fixtures",
-    "__tests__",
-    "__fixtures__",
-    "testdata",
-];
-/// Words in a file name that mark another environment than production.
-const NON_LIVE_WORDS: [&str; 13] = [
+/// Words in a file name that mark another environment than production. (Test and example
+/// words make a file test or example scope instead: see [`crate::project::files::marked_scope`].)
+const NON_LIVE_WORDS: [&str; 7] = [
     "dev",
     "development",
-    "test",
-    "tests",
-    "testing",
     "sandbox",
     "staging",
     "stage",
     "local",
     "spec",
-    "example",
-    "examples",
-    "sample",
 ];
 
 /// Everything the rules need to know about the project as a whole.
@@ -113,6 +97,8 @@ pub struct ProjectModel {
     runbook_prefixes: Vec<String>,
     /// Files git tracks that the ignore files would have hidden (see [`FileClass`]).
     pub credentials_only: std::collections::BTreeSet<String>,
+    /// Folders the root manifest's `[workspace] exclude` lists: example scope.
+    excluded_dirs: Vec<String>,
 }
 
 /// A config path entry is a folder prefix (`web/dist/`) or, with glob characters, a glob.
@@ -182,6 +168,20 @@ impl ProjectModel {
         Ok(())
     }
 
+    /// `[workspace] exclude` of the root manifest: folders relative to the root.
+    pub fn set_excluded_dirs(&mut self, entries: &[String]) {
+        self.excluded_dirs = entries
+            .iter()
+            .map(|entry| {
+                entry
+                    .trim_start_matches("./")
+                    .trim_end_matches('/')
+                    .to_string()
+            })
+            .filter(|entry| !entry.is_empty() && entry != ".")
+            .collect();
+    }
+
     /// The package whose folder holds `path` (the innermost one).
     pub fn package_of(&self, path: &str) -> Option<&Package> {
         self.packages
@@ -216,16 +216,17 @@ impl ProjectModel {
         let name = file_name(path);
         let dirs: Vec<&str> = path.split('/').collect();
         let dirs = &dirs[..dirs.len() - 1];
-        let test_code = dirs.iter().any(|dir| TEST_DIRS.contains(dir))
-            || name
-                .split(['.', '_', '-'])
-                .any(|word| matches!(word, "test" | "spec"));
-        let live = self.environment == Environment::Live
-            && !test_code
+        let runbook = kind == FileKind::Doc && self.is_runbook(path, dirs, name);
+        let scope = match crate::project::files::marked_scope(path) {
+            Scope::Live if under_any(path, &self.excluded_dirs, &None) => Scope::Example,
+            // Markdown and text for people, except runbooks (which `runbook-leak` reads).
+            Scope::Live if kind == FileKind::Doc && !runbook => Scope::Documentation,
+            scope => scope,
+        };
+        let live_environment = self.environment == Environment::Live
             && !name
                 .split(['.', '_', '-'])
                 .any(|word| NON_LIVE_WORDS.contains(&word.to_ascii_lowercase().as_str()));
-        let runbook = kind == FileKind::Doc && self.is_runbook(path, dirs, name);
         let package_side = match kind {
             FileKind::Rust => match self.package_of(path) {
                 // A build script runs on the build host, whatever the package targets.
@@ -244,8 +245,8 @@ impl ProjectModel {
         FileClass {
             kind,
             package_side,
-            test_code,
-            live,
+            scope,
+            live_environment,
             runbook,
             credentials_only: self.credentials_only.contains(path),
         }
@@ -354,14 +355,14 @@ mod tests {
         assert_eq!(side("server/dist/app.js"), PackageSide::Client);
         assert_eq!(side("assets/app.js"), PackageSide::Client);
         assert_eq!(side("tools/seed.js"), PackageSide::Server);
-        assert!(!model.classify(".env.development").live);
-        assert!(!model.classify("config/sandbox.toml").live);
-        assert!(model.classify("config/production.toml").live);
+        assert!(!model.classify(".env.development").live());
+        assert!(!model.classify("config/sandbox.toml").live());
+        assert!(model.classify("config/production.toml").live());
         assert!(
-            model.classify("src/device.rs").live,
+            model.classify("src/device.rs").live(),
             "words, not substrings"
         );
-        assert!(model.classify("tests/api.rs").test_code);
+        assert_eq!(model.classify("tests/api.rs").scope, Scope::Test);
         assert!(model.classify("docs/runbook.md").runbook);
         model.packages.push(Package {
             name: "web".into(),
@@ -372,6 +373,43 @@ mod tests {
         let side = |path: &str| model.classify(path).package_side;
         assert_eq!(side("web/src/main.rs"), PackageSide::Client);
         assert_eq!(side("web/build.rs"), PackageSide::Server);
+    }
+
+    #[test]
+    fn scopes_of_places() {
+        let mut model = ProjectModel::new(Environment::Live);
+        model.set_excluded_dirs(&["./legacy/".into(), "vendor/gate-sdk".into()]);
+        let scope = |path: &str| model.classify(path).scope;
+        for (path, expected) in [
+            ("server/src/main.rs", Scope::Live),
+            ("server/src/contest.rs", Scope::Live),
+            ("testimonials/index.html", Scope::Live),
+            ("server/tests/api.rs", Scope::Test),
+            ("cypress-tests/e2e/pay.cy.ts", Scope::Test),
+            ("loadtest/checkout.js", Scope::Test),
+            ("api/Shop.postman_collection.json", Scope::Test),
+            ("examples/checkout/src/main.rs", Scope::Example),
+            ("examples/checkout/tests/api.rs", Scope::Test),
+            ("legacy/src/main.rs", Scope::Example),
+            ("vendor/gate-sdk/src/lib.rs", Scope::Example),
+            ("vendor/gate-sdk-extra/src/lib.rs", Scope::Live),
+            ("legacyshop/src/main.rs", Scope::Live),
+            ("README.md", Scope::Documentation),
+            ("server/NOTES.txt", Scope::Documentation),
+            ("guide/setup.adoc", Scope::Documentation),
+            // Runbooks are read by `runbook-leak`, not documentation.
+            ("docs/runbook.md", Scope::Live),
+            ("RUNBOOK.md", Scope::Live),
+            ("examples/README.md", Scope::Example),
+        ] {
+            assert_eq!(scope(path), expected, "{path}");
+        }
+        assert!(!model.classify("README.md").live());
+        assert!(!model.classify("examples/checkout/src/main.rs").live());
+        assert!(model.classify("server/src/main.rs").live());
+        assert!(!ProjectModel::new(Environment::Sandbox)
+            .classify("server/src/main.rs")
+            .live());
     }
 
     #[test]

@@ -235,6 +235,30 @@ fn describe(credential: &crate::extract::credential::Credential) -> String {
     format!("{} {}", credential.mode.as_str(), credential.kind.noun())
 }
 
+/// Whether a credential counts as live mode (spec §2, Credentials): `sk_live_`,
+/// `whsec_live_`, and a bare `whsec_` only in a project that integrates 0Bit; elsewhere a bare
+/// `whsec_` (Svix and others issue the same shape) is treated like a test credential.
+fn counts_as_live(
+    credential: &crate::extract::credential::Credential,
+    integrates_0bit: bool,
+) -> bool {
+    credential.mode == crate::extract::credential::Mode::Live
+        && (integrates_0bit || !credential.mode_unknown)
+}
+
+/// [`describe`], without a mode for a bare `whsec_` outside a 0Bit project (where its mode is
+/// not known).
+fn describe_in(
+    credential: &crate::extract::credential::Credential,
+    integrates_0bit: bool,
+) -> String {
+    if credential.mode_unknown && !integrates_0bit {
+        credential.kind.noun().to_string()
+    } else {
+        describe(credential)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

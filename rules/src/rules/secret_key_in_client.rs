@@ -1,8 +1,8 @@
-use super::{declare_rule, describe};
-use crate::extract::credential::Kind;
-use crate::extract::file::{CredentialHit, FileAnalysis};
+use super::{declare_rule, describe_in};
+use crate::extract::credential::{Credential, Kind, Mode};
+use crate::extract::file::{CredentialHit, FileAnalysis, Place};
 use crate::link::facts::Facts;
-use crate::project::model::{FileKind, Side};
+use crate::project::model::{FileKind, Scope, Side};
 use crate::rules::Context;
 
 declare_rule! {
@@ -48,10 +48,22 @@ declare_rule! {
     }
 }
 
-fn message(file: &FileAnalysis, hit: &CredentialHit) -> String {
+/// The predicate: every secret credential in a client-side place, test keys too, except
+/// test-mode and mode-unknown ones in documentation or example scope (a `sk_test_` in a
+/// documented example is not a leak; a `sk_live_` anywhere is).
+fn reported(place: &Place, credential: &Credential) -> bool {
+    let mode_not_live = credential.mode == Mode::Test || credential.mode_unknown;
+    let documents = matches!(place.scope, Scope::Documentation | Scope::Example);
+    place.side == Side::Client
+        && !place.runbook
+        && !credential.placeholder
+        && (!mode_not_live || !documents)
+}
+
+fn message(file: &FileAnalysis, hit: &CredentialHit, integrates_0bit: bool) -> String {
     let what = format!(
         "{} `{}`",
-        describe(&hit.credential),
+        describe_in(&hit.credential, integrates_0bit),
         hit.credential.redacted
     );
     if let Some(by) = &file.shipped_by {
@@ -74,12 +86,20 @@ fn message(file: &FileAnalysis, hit: &CredentialHit) -> String {
     }
 }
 
-fn help(hit: &CredentialHit) -> String {
+fn help(hit: &CredentialHit, integrates_0bit: bool) -> String {
     let fix = match hit.credential.kind {
-        Kind::SecretKey => {
+        Kind::SecretKey if integrates_0bit => {
             "create sessions on the server and pass only the publishable key (`pk_…`) and the session client secret (`gsec_…`) to the browser"
         }
+        Kind::SecretKey => {
+            "make the calls that need the secret key on the server, and pass only publishable values to the browser"
+        }
         Kind::WebhookSecret => "verify webhook signatures on the server only; the signing secret never belongs in a browser",
+    };
+    let rotate = if integrates_0bit {
+        "in Partner Hub"
+    } else {
+        "where it was issued"
     };
     let variable = match &hit.context.variable {
         Some(name) => {
@@ -87,22 +107,22 @@ fn help(hit: &CredentialHit) -> String {
         }
         None => String::new(),
     };
-    format!("{fix}{variable}; rotate this credential in Partner Hub, it has been exposed")
+    format!("{fix}{variable}; rotate this credential {rotate}, it has been exposed")
 }
 
 fn check(facts: &Facts, cx: &mut Context) {
+    let integrates_0bit = facts.integrates_0bit();
     for file in facts.files {
         for hit in &file.credentials {
-            let place = file.place(&hit.context);
-            if place.side != Side::Client || place.runbook || hit.credential.placeholder {
+            if !reported(&file.place(&hit.context), &hit.credential) {
                 continue;
             }
             cx.report(
                 &SECRET_KEY_IN_CLIENT,
                 file.draft(
                     hit.credential.span.clone(),
-                    message(file, hit),
-                    help(hit),
+                    message(file, hit, integrates_0bit),
+                    help(hit, integrates_0bit),
                     hit.credential.redacted.clone(),
                 ),
             );
@@ -156,5 +176,112 @@ mod tests {
         ] {
             assert_eq!(reported(path, text), Vec::<String>::new(), "{path}: {text}");
         }
+    }
+
+    #[test]
+    fn test_keys_in_documented_or_example_client_code_are_not_reported() {
+        for (path, text) in [
+            (
+                "web/src/lib.rs",
+                "#[derive(ToSchema)]\npub struct Pay {\n    #[schema(example = \"sk_test_51NzQ8vLr3TgHk2Wm9XpA7bCd\")]\n    key: String,\n}\n",
+            ),
+            (
+                "web/examples/checkout.ts",
+                "const key = 'sk_test_51NzQ8vLr3TgHk2Wm9XpA7bCd';\n",
+            ),
+            (
+                "web/src/demo/checkout.ts",
+                "const key = 'sk_test_51NzQ8vLr3TgHk2Wm9XpA7bCd';\n",
+            ),
+            (
+                "web/dist/README.md",
+                "Server side only: whsec_9fQa3LmT2xVb8RkNc4ZpQ7\n",
+            ),
+        ] {
+            assert_eq!(reported(path, text), Vec::<String>::new(), "{path}: {text}");
+        }
+        // In code compiled for the browser a test key or a bare `whsec_` is still reported.
+        for text in [
+            "const K: &str = \"sk_test_51NzQ8vLr3TgHk2Wm9XpA7bCd\";\n",
+            "const K: &str = \"whsec_9fQa3LmT2xVb8RkNc4ZpQ7\";\n",
+        ] {
+            assert_eq!(reported("web/src/lib.rs", text).len(), 1, "{text}");
+        }
+    }
+
+    #[test]
+    fn live_keys_in_documented_client_code_are_reported() {
+        let found = reported(
+            "web/src/lib.rs",
+            "/// Never do this: `const K: &str = \"KEY\";`\npub fn pay() {}\n",
+        );
+        // A doc comment is not compiled in: `hardcoded-secret-key` reports it, not this rule.
+        assert_eq!(found, Vec::<String>::new());
+        assert_eq!(
+            reported("web/src/demo/checkout.ts", "const key = 'KEY';\n").len(),
+            0,
+            "example code is not bundled: `hardcoded-secret-key` reports it"
+        );
+        assert_eq!(reported("web/dist/README.md", "Do not: KEY\n").len(), 1);
+    }
+
+    #[test]
+    fn the_predicate() {
+        let place = |scope: Scope| Place {
+            side: Side::Client,
+            scope,
+            test_code: scope != Scope::Live,
+            live: scope == Scope::Live,
+            runbook: false,
+            kind: FileKind::FrontEnd,
+        };
+        let key = |value: &str| crate::extract::credential::find_all(value).remove(0);
+        let (live, test, bare) = (
+            key(KEY),
+            key("sk_test_51NzQ8vLr3TgHk2Wm9XpA7bCd"),
+            key("whsec_9fQa3LmT2xVb8RkNc4ZpQ7"),
+        );
+        for (scope, credential, expected) in [
+            (Scope::Live, &live, true),
+            (Scope::Live, &test, true),
+            (Scope::Live, &bare, true),
+            (Scope::Documentation, &live, true),
+            (Scope::Example, &live, true),
+            (Scope::Documentation, &test, false),
+            (Scope::Example, &test, false),
+            (Scope::Documentation, &bare, false),
+            (Scope::Example, &bare, false),
+        ] {
+            assert_eq!(
+                super::reported(&place(scope), credential),
+                expected,
+                "{scope:?} {}",
+                credential.redacted
+            );
+        }
+        let server = Place {
+            side: Side::Server,
+            ..place(Scope::Live)
+        };
+        assert!(!super::reported(&server, &live));
+    }
+
+    #[test]
+    fn messages_name_partner_hub_only_in_a_0bit_project() {
+        let code = "const GATE_KEY: &str = \"KEY\";\n".replace("KEY", KEY);
+        let other = check(&SECRET_KEY_IN_CLIENT, &[("web/src/lib.rs", &code)]);
+        assert!(!other[0].help.contains("Partner Hub"), "{}", other[0].help);
+        assert!(!other[0].help.contains("gsec_"), "{}", other[0].help);
+        let obit = check(
+            &SECRET_KEY_IN_CLIENT,
+            &[
+                ("web/src/lib.rs", &code),
+                (
+                    "server/src/gate.rs",
+                    "pub const API: &str = \"https://gate-api.0bit.app/v1\";\n",
+                ),
+            ],
+        );
+        assert!(obit[0].help.contains("Partner Hub"), "{}", obit[0].help);
     }
 }

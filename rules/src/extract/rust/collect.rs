@@ -9,6 +9,7 @@ use syn::visit::{self, Visit};
 use syn::{Attribute, Meta};
 
 use super::cfg::{branch_gate, gate_of, CfgChain};
+use super::documentation::{self, COMPILED_ATTRIBUTE_KEYS};
 use super::spans::{impl_item_end, item_attrs, item_end, stmt_end, trait_item_end, DelimiterSpan};
 use super::{depth, EnvMacro, Include, ModDecl, NotParsed, RustFacts, MAX_PARSE_BYTES};
 use crate::extract::gate::Gate;
@@ -41,6 +42,7 @@ pub(super) fn collect(
     collector.visit_file(&file);
     let mut facts = collector.facts;
     facts.literals.sort_by_key(|range| range.start);
+    facts.documentation.sort_by_key(|range| range.start);
     facts.index_regions();
     Ok(facts)
 }
@@ -138,6 +140,29 @@ impl Collector<'_> {
                     at += 2;
                     continue;
                 }
+                // An attribute (a doc comment is `#[doc = "…"]`) inside macro tokens: its
+                // arguments document, they are not program values.
+                (TokenTree::Punct(pound), Some(TokenTree::Group(attr)), _)
+                    if pound.as_char() == '#' && attr.delimiter() == Delimiter::Bracket =>
+                {
+                    chain = CfgChain::default();
+                    self.attribute_tokens(attr.stream());
+                    at += 2;
+                    continue;
+                }
+                (
+                    TokenTree::Punct(pound),
+                    Some(TokenTree::Punct(bang)),
+                    Some(TokenTree::Group(attr)),
+                ) if pound.as_char() == '#'
+                    && bang.as_char() == '!'
+                    && attr.delimiter() == Delimiter::Bracket =>
+                {
+                    chain = CfgChain::default();
+                    self.attribute_tokens(attr.stream());
+                    at += 3;
+                    continue;
+                }
                 (TokenTree::Ident(word), _, _) if word == "if" || word == "else" => {}
                 (TokenTree::Literal(literal), _, _) => {
                     chain = CfgChain::default();
@@ -160,6 +185,53 @@ impl Collector<'_> {
                 _ => chain = CfgChain::default(),
             }
             at += 1;
+        }
+    }
+
+    /// The literals of an attribute's tokens are documentation, except the values of clap's
+    /// `default_value*` arguments, which the program uses.
+    fn attribute_tokens(&mut self, tokens: TokenStream) {
+        let mut pending = vec![tokens.into_iter()];
+        // The last two tokens: `default_value` `=` before a literal makes it a value.
+        let mut key: Option<String> = None;
+        let mut equals = false;
+        while let Some(trees) = pending.last_mut() {
+            let Some(tree) = trees.next() else {
+                pending.pop();
+                continue;
+            };
+            match tree {
+                TokenTree::Literal(literal) => {
+                    let span = literal.span().byte_range();
+                    let value = equals
+                        && key
+                            .as_deref()
+                            .is_some_and(|k| COMPILED_ATTRIBUTE_KEYS.contains(&k));
+                    if value {
+                        self.facts.literals.push(span);
+                    } else {
+                        self.facts.documentation.push(span);
+                    }
+                    key = None;
+                    equals = false;
+                }
+                TokenTree::Ident(ident) => {
+                    key = Some(ident.to_string());
+                    equals = false;
+                }
+                TokenTree::Punct(punct) if punct.as_char() == '=' && key.is_some() => {
+                    equals = true;
+                }
+                TokenTree::Group(group) => {
+                    key = None;
+                    equals = false;
+                    pending.push(group.stream().into_iter());
+                }
+                TokenTree::Punct(_) => {
+                    key = None;
+                    equals = false;
+                }
+            }
         }
     }
 
@@ -372,8 +444,43 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         }
     }
 
-    // Attribute arguments (`#[server(endpoint = "…")]`, doc comments) are not program values.
-    fn visit_attribute(&mut self, _: &'ast Attribute) {}
+    // Attribute arguments (`#[server(endpoint = "…")]`, doc comments) are not program values:
+    // they document (`#[schema(example = "…")]`, `#[arg(help = "…")]`).
+    fn visit_attribute(&mut self, attr: &'ast Attribute) {
+        if !self.detailed {
+            return;
+        }
+        match &attr.meta {
+            Meta::Path(_) => {}
+            Meta::List(list) => self.attribute_tokens(list.tokens.clone()),
+            Meta::NameValue(pair) => match &pair.value {
+                syn::Expr::Lit(literal) => {
+                    let compiled = pair.path.get_ident().is_some_and(|key| {
+                        COMPILED_ATTRIBUTE_KEYS.contains(&key.to_string().as_str())
+                    });
+                    let span = literal.lit.span().byte_range();
+                    if compiled {
+                        self.facts.literals.push(span);
+                    } else {
+                        self.facts.documentation.push(span);
+                    }
+                }
+                syn::Expr::Macro(call) => self.attribute_tokens(call.mac.tokens.clone()),
+                _ => {}
+            },
+        }
+    }
+
+    // clap's builder texts (`Command::new("x").about("…")`, `Arg::new("k").help("…")`) are
+    // read by people, not by the program.
+    fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+        if self.detailed {
+            self.facts
+                .documentation
+                .extend(documentation::in_method_call(call));
+        }
+        visit::visit_expr_method_call(self, call);
+    }
 
     fn visit_lit(&mut self, literal: &'ast syn::Lit) {
         if self.detailed

@@ -9,6 +9,7 @@ pub mod calls;
 mod cfg;
 mod collect;
 pub mod depth;
+mod documentation;
 mod spans;
 pub mod webhooks;
 
@@ -51,6 +52,9 @@ pub struct RustFacts {
     pieces: Vec<(Range<usize>, Gate)>,
     /// String literal tokens, in source order.
     literals: Vec<Range<usize>>,
+    /// Literals that document rather than run, in source order: doc comments, attribute
+    /// arguments (but not clap's `default_value`), clap `about`/`help` texts.
+    documentation: Vec<Range<usize>>,
     pub env_macros: Vec<EnvMacro>,
     pub includes: Vec<Include>,
     pub mod_decls: Vec<ModDecl>,
@@ -109,6 +113,16 @@ impl RustFacts {
     pub fn in_literal(&self, offset: usize) -> bool {
         let at = self.literals.partition_point(|range| range.start <= offset);
         at > 0 && self.literals[at - 1].contains(&offset)
+    }
+}
+
+impl RustFacts {
+    /// True when `offset` is inside a doc comment, an attribute's argument or a help text.
+    pub fn in_documentation(&self, offset: usize) -> bool {
+        let at = self
+            .documentation
+            .partition_point(|range| range.start <= offset);
+        at > 0 && self.documentation[at - 1].contains(&offset)
     }
 }
 
@@ -248,6 +262,51 @@ mod tests {
         assert!(gate_of_marker(source, "\"Y\"").test);
         assert!(gate_of_marker(source, "\"Z\"").test);
         assert!(!gate_of_marker(source, "\"X\"").test);
+    }
+
+    #[test]
+    fn documentation_places() {
+        let source = r#"
+            //! Crate docs "A"
+            /// Item docs "B"
+            /** Block docs "C" */
+            #[derive(Parser)]
+            #[command(about = "D", after_help = concat!("E", "x"))]
+            struct Cli {
+                #[arg(long, help = "F", default_value = "G")]
+                key: String,
+                #[schema(example = json!({"key": "H"}))]
+                other: String,
+            }
+            fn f() -> Command {
+                let v = "I";
+                Command::new("J").about("K").arg(Arg::new("k").long_help("L"))
+            }
+            lazy_static! {
+                /// in a macro "M"
+                static ref N: &str = "N";
+            }
+            fn schema(obj: &mut SchemaObject) {
+                obj.extensions.insert("example".to_string(), Value::String("O".to_string()));
+                obj.extensions.insert("pattern".to_string(), Value::String("P".to_string()));
+            }
+        "#;
+        let facts = collect::collect(source, true, true, &[]).unwrap();
+        let at = |marker: &str| source.find(marker).expect("marker present");
+        for marker in [
+            "\"A\"", "\"B\"", "\"C\"", "\"D\"", "\"E\"", "\"F\"", "\"H\"", "\"K\"", "\"L\"",
+            "\"M\"", "\"O\"",
+        ] {
+            assert!(facts.in_documentation(at(marker)), "{marker}");
+        }
+        for marker in ["\"G\"", "\"I\"", "\"J\"", "\"N\"", "\"P\""] {
+            assert!(!facts.in_documentation(at(marker)), "{marker}");
+            assert!(facts.in_literal(at(marker)), "{marker} is a value");
+        }
+        assert!(
+            !facts.in_literal(at("\"M\"")),
+            "a doc comment in a macro is not a value"
+        );
     }
 
     #[test]
