@@ -1,7 +1,5 @@
 use super::declare_rule;
 use crate::link::facts::Facts;
-use crate::link::webhooks::{checks_signature, Handler};
-use crate::project::contract::names_signature_header;
 use crate::rules::Context;
 
 declare_rule! {
@@ -61,14 +59,13 @@ declare_rule! {
 
 const HELP: &str = "take the raw body (`Bytes`), read `Gate-Signature` (`t=…,v1=…`), check the HMAC-SHA256 of `<t>.<body>` with the `whsec_` secret in constant time and a 300 s tolerance, and reject with 400/401 before using the event";
 
-/// The handler, or what it reaches, reads the signature header (a request guard among its
-/// parameters reads it for the handler) and checks it.
-fn verified(handler: &Handler) -> bool {
-    handler.mentions_header(names_signature_header) && handler.any(checks_signature)
-}
-
 fn check(facts: &Facts, cx: &mut Context) {
-    for handler in facts.webhooks.handlers.iter().filter(|h| !verified(h)) {
+    for handler in facts
+        .webhooks
+        .handlers
+        .iter()
+        .filter(|h| !h.verifies_signature())
+    {
         let message = format!(
             "webhook handler {} uses the event without verifying its `Gate-Signature`",
             handler.describe()
@@ -87,15 +84,16 @@ fn check(facts: &Facts, cx: &mut Context) {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::link::test_support::rust;
+    use crate::link::webhooks::Handler;
+    use crate::project::contract::names_signature_header;
 
     /// Whether every handler of `source` is verified; panics when there is none.
     fn all_verified(source: &str) -> bool {
         let project = rust(source);
         let model = project.webhooks();
         assert!(!model.handlers.is_empty(), "no handler in {source}");
-        model.handlers.iter().all(verified)
+        model.handlers.iter().all(Handler::verifies_signature)
     }
 
     const PASS: [&str; 8] = [

@@ -4,7 +4,6 @@ use crate::link::facts::Facts;
 use crate::link::webhooks::{
     checks_signature, is_event_source, is_verify_call, Handler, Reaching, WebhookModel,
 };
-use crate::project::contract::names_signature_header;
 use crate::rules::Context;
 
 declare_rule! {
@@ -68,7 +67,7 @@ const HELP: &str = "take the raw body (`Bytes`, `String`, rocket `Data`), verify
 /// the HMAC itself or an extractor of its parameters verifies before it runs. `None` when
 /// the handler does not verify.
 fn verified_at(model: &WebhookModel, handler: &Handler, verifying: &Reaching) -> Option<usize> {
-    if !(handler.mentions_header(names_signature_header) && handler.any(checks_signature)) {
+    if !handler.verifies_signature() {
         return None;
     }
     let function = handler.function;

@@ -67,6 +67,13 @@ impl Handler<'_> {
         }
     }
 
+    /// Whether the handler verifies a 0Bit signature: it, what it reaches or a request guard
+    /// among its parameters reads the signature header, and something in its reach checks a
+    /// signature ([`checks_signature`]).
+    pub fn verifies_signature(&self) -> bool {
+        self.mentions_header(names_signature_header) && self.any(checks_signature)
+    }
+
     /// Whether `test` holds of the handler or of a function it reaches.
     pub fn any(&self, test: impl Fn(&FnFacts) -> bool) -> bool {
         self.reach.iter().any(|f| test(f.item))
@@ -151,8 +158,8 @@ pub fn is_webhook_header(literal: &str) -> bool {
 const VERIFY_CALL_WORDS: [&str; 2] = ["verify", "construct_event"];
 
 /// Whether a function checks a signature: it computes an HMAC or calls a verify function.
-/// (Whether that verifies a 0Bit delivery also needs the signature header read, which the
-/// webhook rules ask of the handler.)
+/// (Whether that verifies a 0Bit delivery also needs the signature header read: see
+/// [`Handler::verifies_signature`].)
 pub fn checks_signature(function: &FnFacts) -> bool {
     function.calls_hmac() || function.calls.iter().any(is_verify_call)
 }
