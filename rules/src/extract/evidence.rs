@@ -8,6 +8,9 @@
 //! `whsec_`) and words like `webhook` or `signature` are not: other providers use them too.
 
 use std::ops::Range;
+use std::sync::OnceLock;
+
+use aho_corasick::AhoCorasick;
 
 use crate::extract::origins::HostMention;
 use crate::extract::rust::webhooks::WebhookFacts;
@@ -45,8 +48,19 @@ pub struct Evidence {
 const KEY_PREFIXES: [&str; 3] = ["OBIT_", "ZEROBIT_", "ZERO_BIT_"];
 /// Words of a route path that name 0Bit.
 const ROUTE_WORDS: [&str; 3] = ["0bit", "obit", "zerobit"];
-/// Text that only the 0Bit embed puts in a file.
-const EMBED_MARKS: [&str; 2] = ["@0bit/", "<gate-embed"];
+/// Text that only 0Bit code holds: its `0bit.io` domain, a `gsec_` client secret (with a tail
+/// checked after the match), and the embed's package scope and element.
+const TEXT_MARKS: [&str; 4] = ["0bit.io", "gsec_", "@0bit/", "<gate-embed"];
+
+fn text_marks() -> &'static AhoCorasick {
+    static MARKS: OnceLock<AhoCorasick> = OnceLock::new();
+    MARKS.get_or_init(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(TEXT_MARKS)
+            .expect("the marks are plain text")
+    })
+}
 /// Section headers of TOML and YAML config that hold 0Bit settings.
 const CONFIG_SECTIONS: [&str; 4] = ["[obit]", "[zerobit]", "obit:", "zerobit:"];
 
@@ -62,9 +76,6 @@ pub fn of_file(
     let mut add = |kind, span: Range<usize>| found.push(Evidence { kind, span });
     for mention in hosts {
         add(EvidenceKind::Host, mention.span.clone());
-    }
-    for at in find_all(text, "0bit.io") {
-        add(EvidenceKind::Host, at..at + "0bit.io".len());
     }
     for function in &webhooks.functions {
         for mention in &function.header_mentions {
@@ -91,18 +102,21 @@ pub fn of_file(
             }
         }
     }
-    for at in find_all(text, "gsec_") {
-        let tail = text[at + 5..]
-            .bytes()
-            .take_while(u8::is_ascii_alphanumeric)
-            .count();
-        if tail >= 8 {
-            add(EvidenceKind::ClientSecret, at..at + 5 + tail);
-        }
-    }
-    for mark in EMBED_MARKS {
-        for at in find_all(text, mark) {
-            add(EvidenceKind::Embed, at..at + mark.len());
+    // The marks of hosts, client secrets and the embed, found in one pass over the text.
+    for mark in text_marks().find_iter(text) {
+        let span = mark.range();
+        match TEXT_MARKS[mark.pattern().as_usize()] {
+            "gsec_" => {
+                let tail = text[span.end..]
+                    .bytes()
+                    .take_while(u8::is_ascii_alphanumeric)
+                    .count();
+                if tail >= 8 {
+                    add(EvidenceKind::ClientSecret, span.start..span.end + tail);
+                }
+            }
+            "0bit.io" => add(EvidenceKind::Host, span),
+            _ => add(EvidenceKind::Embed, span),
         }
     }
     for span in key_mentions(text) {
@@ -124,14 +138,6 @@ pub fn of_file(
         line_start += line.len();
     }
     found
-}
-
-/// Where `needle` starts in `text`, case-insensitively (the needles are ASCII).
-fn find_all<'t>(text: &'t str, needle: &'t str) -> impl Iterator<Item = usize> + 't {
-    let bytes = text.as_bytes();
-    let needle = needle.as_bytes();
-    (0..bytes.len().saturating_sub(needle.len() - 1))
-        .filter(move |&at| bytes[at..at + needle.len()].eq_ignore_ascii_case(needle))
 }
 
 /// `Gate-Signature` or `X-0bit-…`, as a string of its own: inside a URL or a sentence the
