@@ -194,9 +194,9 @@ fn analyze_front_end(analysis: &mut FileAnalysis, text: &str) {
 /// `ALLOWED_ORIGINS=https://a,https://b`, `RETURN_URL=…`: each listed value.
 fn env_origin_uses(assignments: &[Assignment]) -> Vec<crate::extract::origins::OriginUse> {
     let mut uses = Vec::new();
-    for assignment in assignments
+    for (assignment, role) in assignments
         .iter()
-        .filter(|a| crate::extract::origins::is_origin_key(&a.name))
+        .filter_map(|a| Some((a, crate::extract::origins::origin_role(&a.name)?)))
     {
         let mut offset = assignment.value_span.start;
         for part in assignment.value.split(',') {
@@ -208,6 +208,8 @@ fn env_origin_uses(assignments: &[Assignment]) -> Vec<crate::extract::origins::O
                     value: value.to_string(),
                     span: start..start + value.len(),
                     wildcard: value == "*",
+                    role,
+                    key: assignment.name.clone(),
                 });
             }
             offset += part.len() + 1;

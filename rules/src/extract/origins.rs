@@ -17,24 +17,38 @@ pub struct OriginUse {
     pub span: Range<usize>,
     /// `CorsLayer::permissive()`, `AllowOrigin::any()`, `*`: any origin.
     pub wildcard: bool,
+    pub role: OriginRole,
+    /// The key it is the value of, with the sections and parent keys it sits under, `.`-joined
+    /// and as written: `stripe.success_url`, `CHECKOUT_RETURN_URL` (empty in Rust).
+    pub key: String,
 }
 
-/// Field, key and variable names whose values are origins or redirect targets.
-pub fn is_origin_key(name: &str) -> bool {
+/// What an origin is used as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OriginRole {
+    /// Allowed to call the server: a CORS layer, an `allowed_origins` list.
+    Cors,
+    /// Allowed to host an embed: `embed_origin`.
+    Embed,
+    /// Where a payment sends the buyer back: `return_url`, `cancel_url`, `success_url`,
+    /// `redirect_url`.
+    Redirect,
+}
+
+/// What a field, key or variable of this name holds, when it holds an origin or redirect
+/// target.
+pub fn origin_role(name: &str) -> Option<OriginRole> {
     let lower = name.to_ascii_lowercase().replace(['-', '_'], "");
-    [
-        "returnurl",
-        "cancelurl",
-        "successurl",
-        "redirecturl",
-        "allowedorigin",
-        "corsorigin",
-        "embedorigin",
-    ]
-    .iter()
-    .any(|key| lower.contains(key))
-        || lower == "origin"
-        || lower == "origins"
+    let has = |keys: &[&str]| keys.iter().any(|key| lower.contains(key));
+    if has(&["returnurl", "cancelurl", "successurl", "redirecturl"]) {
+        Some(OriginRole::Redirect)
+    } else if has(&["embedorigin"]) {
+        Some(OriginRole::Embed)
+    } else if has(&["allowedorigin", "corsorigin"]) || lower == "origin" || lower == "origins" {
+        Some(OriginRole::Cors)
+    } else {
+        None
+    }
 }
 
 /// `scheme://host[:port]` of a URL, lower-cased, default ports dropped; `None` if not a URL.
@@ -146,11 +160,19 @@ pub fn text_origin_uses(text: &str) -> Vec<OriginUse> {
     }
     let mut uses = Vec::new();
     let mut in_list = false;
+    // The role and path of the key whose value or list is being read.
+    let mut role = None;
+    let mut key_path = String::new();
+    let mut parents = Parents::default();
     let mut line_start = 0;
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim();
-        let from = match key.find(line) {
-            Some(found) => {
+        parents.read(line);
+        let from = match key.captures(line) {
+            Some(captures) => {
+                let found = captures.get(0).expect("a match has a whole");
+                role = origin_role(found.as_str());
+                key_path = parents.path(captures.get(1).map_or("", |k| k.as_str()));
                 let rest = line[found.end()..].trim();
                 in_list = rest.is_empty() || (rest.starts_with('[') && !rest.contains(']'));
                 Some(found.end())
@@ -166,7 +188,7 @@ pub fn text_origin_uses(text: &str) -> Vec<OriginUse> {
             }
             None => None,
         };
-        if let Some(from) = from {
+        if let (Some(from), Some(role)) = (from, role) {
             for captures in value.captures_iter(&line[from..]) {
                 let matched = captures
                     .get(1)
@@ -177,12 +199,52 @@ pub fn text_origin_uses(text: &str) -> Vec<OriginUse> {
                     value: matched.as_str().to_string(),
                     span: start..start + matched.len(),
                     wildcard: matched.as_str() == "*",
+                    role,
+                    key: key_path.clone(),
                 });
             }
         }
         line_start += line.len();
     }
     uses
+}
+
+/// The sections and parent keys a line of TOML or YAML sits under: the last `[section]`
+/// header, and the `key:` lines of smaller indent above it.
+#[derive(Default)]
+struct Parents {
+    section: String,
+    /// `(indent, key)` of the open YAML mappings, outermost first.
+    keys: Vec<(usize, String)>,
+}
+
+impl Parents {
+    fn read(&mut self, line: &str) {
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            return;
+        }
+        let indent = line.len() - line.trim_start().len();
+        self.keys.retain(|(open, _)| *open < indent);
+        if let Some(header) = trimmed.strip_prefix('[').filter(|_| trimmed.ends_with(']')) {
+            self.section = header.trim_matches(['[', ']']).trim().to_string();
+            self.keys.clear();
+        } else if let Some(key) = trimmed.strip_suffix(':') {
+            self.keys
+                .push((indent, key.trim_matches(['"', '\'']).to_string()));
+        }
+    }
+
+    /// `key` under the open section and keys.
+    fn path(&self, key: &str) -> String {
+        let mut path: Vec<&str> = Vec::new();
+        if !self.section.is_empty() {
+            path.push(&self.section);
+        }
+        path.extend(self.keys.iter().map(|(_, k)| k.as_str()));
+        path.push(key);
+        path.join(".")
+    }
 }
 
 /// A mention of a `*.0bit.app` host in any text, with the span of its whole URL.
@@ -260,6 +322,17 @@ mod tests {
             .map(|u| u.value)
             .collect();
         assert_eq!(
+            text_origin_uses(text)[0].key,
+            "checkout.return_url",
+            "the section is part of the key"
+        );
+        let yaml = "payments:\n  stripe:\n    success_url: https://shop.example.com/ok\n  gate:\n    return_url: https://shop.example.com/r\n";
+        let keys: Vec<_> = text_origin_uses(yaml).into_iter().map(|u| u.key).collect();
+        assert_eq!(
+            keys,
+            ["payments.stripe.success_url", "payments.gate.return_url"]
+        );
+        assert_eq!(
             values,
             [
                 "https://shop.example.com/done",
@@ -268,11 +341,11 @@ mod tests {
                 "https://b.example.com/r"
             ]
         );
-        assert!(
-            is_origin_key("RETURN_URL")
-                && is_origin_key("allowedOrigins")
-                && !is_origin_key("API_URL")
-        );
+        assert_eq!(origin_role("RETURN_URL"), Some(OriginRole::Redirect));
+        assert_eq!(origin_role("allowedOrigins"), Some(OriginRole::Cors));
+        assert_eq!(origin_role("KIOSK_EMBED_ORIGIN"), Some(OriginRole::Embed));
+        assert_eq!(origin_role("API_URL"), None);
+        assert_eq!(origin_role("redirect_uri"), None);
     }
 
     #[test]

@@ -4,8 +4,7 @@ use std::collections::BTreeSet;
 
 use crate::extract::credential;
 use crate::extract::evidence::names_0bit;
-use crate::extract::file::{FileAnalysis, HitContext};
-use crate::extract::origins::OriginUse;
+use crate::extract::file::FileAnalysis;
 use crate::extract::suppression::Suppression;
 use crate::project::model::ProjectModel;
 
@@ -20,13 +19,7 @@ pub struct Facts<'a> {
     /// Variables some env file assigns a secret-shaped value (`GATE_KEY=sk_test_...`).
     secret_valued: BTreeSet<String>,
     /// Some file, package name or the launch config shows 0Bit evidence (spec §2).
-    integrates_0bit: bool,
-}
-
-/// An origin use in live code or config, with its file.
-pub struct LiveOrigin<'a> {
-    pub file: &'a FileAnalysis,
-    pub origin: OriginUse,
+    pub(super) integrates_0bit: bool,
 }
 
 impl<'a> Facts<'a> {
@@ -56,45 +49,6 @@ impl<'a> Facts<'a> {
 }
 
 impl<'a> Facts<'a> {
-    /// Every origin use in live, non-test code and config, with its file: Rust uses (consts
-    /// resolved within the file) and env, config and front-end ones.
-    pub fn origin_uses(&self) -> Vec<LiveOrigin<'a>> {
-        // Origins matter to the gate only where they reach 0Bit; a project that does not
-        // integrate 0Bit has none that do.
-        if !self.integrates_0bit {
-            return Vec::new();
-        }
-        let mut uses = Vec::new();
-        for file in self.files {
-            for rust in &file.calls.origins {
-                let place = file.place(&HitContext {
-                    gate: rust.gate,
-                    compiled: true,
-                    ..HitContext::default()
-                });
-                let value = resolve_in_file(file, &rust.value);
-                if let (true, Some(value)) = (place.live && !place.test_code, value) {
-                    uses.push(LiveOrigin {
-                        file,
-                        origin: OriginUse {
-                            value,
-                            span: rust.span.clone(),
-                            wildcard: rust.wildcard,
-                        },
-                    });
-                }
-            }
-            let place = file.place(&HitContext::default());
-            if place.live && !place.test_code {
-                uses.extend(file.origins.iter().map(|origin| LiveOrigin {
-                    file,
-                    origin: origin.clone(),
-                }));
-            }
-        }
-        uses
-    }
-
     /// Whether the project integrates 0Bit: some file shows 0Bit evidence, a package is
     /// named for 0Bit, or the launch config has a 0Bit section.
     pub fn integrates_0bit(&self) -> bool {
@@ -105,30 +59,6 @@ impl<'a> Facts<'a> {
     pub fn has_secret_value(&self, name: &str) -> bool {
         self.secret_valued.contains(name)
     }
-}
-
-/// A Rust string template with the file's own consts substituted; `None` when a piece is
-/// known only elsewhere or at runtime.
-fn resolve_in_file(
-    file: &FileAnalysis,
-    template: &crate::extract::request::Template,
-) -> Option<String> {
-    let mut out = String::new();
-    for piece in template {
-        match piece {
-            crate::extract::request::Piece::Text(text) => out.push_str(text),
-            crate::extract::request::Piece::Const(name) => {
-                let constant = file.calls.consts.iter().find(|c| &c.name == name)?;
-                match constant.value.as_slice() {
-                    [crate::extract::request::Piece::Text(text)] => out.push_str(text),
-                    _ => return None,
-                }
-            }
-            _ if out.contains("://") => break,
-            _ => return None,
-        }
-    }
-    Some(out)
 }
 
 /// Which suppression comment silenced something, for the rules that judge the comments.

@@ -1,5 +1,6 @@
 pub mod facts;
 pub mod modules;
+pub mod origins;
 pub mod requests;
 #[cfg(test)]
 pub(crate) mod test_support;

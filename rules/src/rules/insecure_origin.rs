@@ -1,6 +1,7 @@
 use super::declare_rule;
 use crate::extract::origins::{address_of, is_0bit_url, Address};
-use crate::link::facts::{Facts, LiveOrigin};
+use crate::link::facts::Facts;
+use crate::link::origins::LiveOrigin;
 use crate::project::model::Declared;
 use crate::rules::Context;
 
@@ -23,22 +24,31 @@ declare_rule! {
     /// session to anyone on the path; a permissive CORS policy lets any site call your API
     /// with the user's cookies.
     ///
+    /// Only origins that reach 0Bit are judged, as for `undeclared-origin`: CORS layers and
+    /// embed origins in a project that integrates 0Bit, and redirect targets that go into a
+    /// 0Bit session (see that rule's docs).
+    ///
     /// ## Example
     /// ```rust,ignore
     /// # const GATE_API: &str = "https://gate-api.0bit.app/v1";
-    /// # fn session() -> CreateSession {
-    /// # CreateSession {
+    /// # async fn create_session(http: &reqwest::Client) -> reqwest::Result<()> {
+    /// # let body = CreateSession {
     /// return_url: "https://abc123.ngrok-free.app/return".into(),
-    /// # }
+    /// # };
+    /// # http.post(format!("{GATE_API}/gate_sessions")).json(&body).send().await?;
+    /// # Ok(())
     /// # }
     /// ```
     ///
     /// Use instead:
     /// ```rust,ignore
-    /// # fn session(config: &Config) -> CreateSession {
-    /// # CreateSession {
+    /// # const GATE_API: &str = "https://gate-api.0bit.app/v1";
+    /// # async fn create_session(http: &reqwest::Client, config: &Config) -> reqwest::Result<()> {
+    /// # let body = CreateSession {
     /// return_url: format!("{}/return", config.public_origin), // https, declared
-    /// # }
+    /// # };
+    /// # http.post(format!("{GATE_API}/gate_sessions")).json(&body).send().await?;
+    /// # Ok(())
     /// # }
     /// ```
     pub static INSECURE_ORIGIN = {
@@ -149,7 +159,7 @@ mod tests {
         use crate::project::model::Declared;
         use crate::rules::test_support::{check, check_in, lines, model};
         let session = |url: &str| {
-            format!("const GATE: &str = \"https://gate-api.0bit.app/v1\";\nfn session() -> S {{ S {{ return_url: \"{url}\".into() }} }}\n")
+            format!("const GATE: &str = \"https://gate-api.0bit.app/v1\";\nfn session() -> S {{ S {{ return_url: \"{url}\".into() }} }}\nasync fn create(http: &reqwest::Client) {{ http.post(format!(\"{{GATE}}/gate_sessions\")).json(&session()).send().await; }}\n")
         };
         let tunnel = session("https://abc123.ngrok-free.app/return");
         assert_eq!(

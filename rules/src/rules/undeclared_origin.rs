@@ -2,7 +2,8 @@ use std::collections::BTreeSet;
 
 use super::declare_rule;
 use crate::extract::origins::{address_of, is_0bit_url, origin_of, Address};
-use crate::link::facts::{Facts, LiveOrigin};
+use crate::link::facts::Facts;
+use crate::link::origins::LiveOrigin;
 use crate::rules::Context;
 
 declare_rule! {
@@ -15,6 +16,24 @@ declare_rule! {
     ///   actix-cors, rocket_cors);
     /// - in env and config files: `ALLOWED_ORIGINS=`, `RETURN_URL=`, `return_url = "…"`;
     /// - in front-end code: `returnUrl: "…"`.
+    ///
+    /// Only origins that reach 0Bit are judged (spec §2), and none in a project that does not
+    /// integrate 0Bit:
+    ///
+    /// - CORS layers, `allowed_origins` and embed origins count in a project that integrates
+    ///   0Bit;
+    /// - a redirect target counts in Rust when it is a field of a type sent as a 0Bit
+    ///   request's body, or set in a function that sends a 0Bit request, calls one that does
+    ///   or is called by one (calls matched by name, and by type when the type is one of the
+    ///   project's own), or that sends a request to a base URL known only at run time in a
+    ///   file with 0Bit evidence;
+    /// - in env, config and front-end files, a redirect target counts under a key naming
+    ///   0Bit (`OBIT_RETURN_URL`, `[obit]`), or in a file that shows 0Bit evidence unless
+    ///   its key or section names another provider or sign-in (`STRIPE_SUCCESS_URL`,
+    ///   `[oauth] redirect_url`).
+    ///
+    /// An OAuth `redirect_uri` is never an origin, and another provider's `success_url` set
+    /// where no 0Bit request is made is not one either.
     ///
     /// With no `[origins]` section at all, each distinct origin is reported once, at its first
     /// use in path order. Insecure and wildcard origins are left to `insecure-origin`. Live
@@ -133,7 +152,7 @@ mod tests {
     fn origins_are_checked_against_the_declared_list() {
         use crate::project::model::Declared;
         use crate::rules::test_support::{check, check_in, lines, model};
-        let code = "const GATE: &str = \"https://gate-api.0bit.app/v1\";\nfn session() -> S { S { return_url: \"https://checkout.tidepool.coffee/done\".into() } }\n";
+        let code = "const GATE: &str = \"https://gate-api.0bit.app/v1\";\nfn session() -> S { S { return_url: \"https://checkout.tidepool.coffee/done\".into() } }\nasync fn create(http: &reqwest::Client) { http.post(format!(\"{GATE}/gate_sessions\")).json(&session()).send().await; }\n";
         let files = [("server/src/main.rs", code)];
         let declaring = |origin: &str| {
             let origin = origin.to_string();

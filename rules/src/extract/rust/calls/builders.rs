@@ -115,9 +115,17 @@ impl FunctionScanner<'_> {
     pub(super) fn method_call(&mut self, call: &syn::ExprMethodCall) -> Value {
         let name = call.method.to_string();
         let span = call.method.span().byte_range();
+        let origins_before = self.facts.origins.len();
         let receiver = self.expr(&call.receiver);
         let args: Vec<Value> = self.arguments(&name, "", &call.args);
         self.origin_call(&name, &call.args, &args, span.clone());
+        // One builder that allows any origin twice (`.allow_any_origin().send_wildcard()`)
+        // is one wildcard: the first call of the chain.
+        if let [earlier @ .., last] = &self.facts.origins[origins_before..] {
+            if last.wildcard && earlier.iter().any(|origin| origin.wildcard) {
+                self.facts.origins.pop();
+            }
+        }
         // `self.get(path)` is the crate's own method (a helper), never an HTTP client.
         let on_self = matches!(&*call.receiver, Expr::Path(p) if p.path.is_ident("self"));
         let starts_request = !on_self

@@ -94,10 +94,17 @@ fn json_literal_pairs(tokens: TokenStream, out: &mut Vec<JsonPair>) {
     }
 }
 
+/// A string under an origin key of a `json!` literal.
+pub(super) struct JsonOrigin {
+    pub(super) value: String,
+    pub(super) span: std::ops::Range<usize>,
+    pub(super) role: crate::extract::origins::OriginRole,
+}
+
 /// What a `json!` literal holds: string values under origin keys (`"return_url": "https://…"`)
 /// and every float literal under a key (`"amount": 12.5`).
 pub(super) struct JsonLiteral {
-    pub(super) origins: Vec<StringLiteral>,
+    pub(super) origins: Vec<JsonOrigin>,
     pub(super) floats: Vec<JsonFloat>,
 }
 
@@ -108,11 +115,12 @@ pub(super) fn json_literal(tokens: TokenStream) -> JsonLiteral {
     let mut floats = Vec::new();
     for pair in pairs {
         let text = pair.value.to_string();
-        if crate::extract::origins::is_origin_key(&pair.key) {
+        if let Some(role) = crate::extract::origins::origin_role(&pair.key) {
             if let Ok(syn::Lit::Str(s)) = syn::parse_str::<syn::Lit>(&text) {
-                origins.push(StringLiteral {
+                origins.push(JsonOrigin {
                     value: s.value(),
                     span: pair.value.span().byte_range(),
+                    role,
                 });
             }
         }

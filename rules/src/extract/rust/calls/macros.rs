@@ -34,7 +34,7 @@ impl FunctionScanner<'_> {
             "json" => {
                 let literal = json_literal(mac.tokens.clone());
                 for origin in literal.origins {
-                    self.literal_origin(origin.value, origin.span);
+                    self.literal_origin(origin.value, origin.span, origin.role);
                 }
                 Value::Json(literal.floats.into())
             }

@@ -9,7 +9,8 @@ use syn::Expr;
 use super::literals::string_literals;
 use super::locals::Value;
 use super::scanner::FunctionScanner;
-use crate::extract::request::{Piece, RustOrigin};
+use crate::extract::origins::{origin_role, OriginRole};
+use crate::extract::request::{Piece, RustOrigin, Template};
 
 type Args = syn::punctuated::Punctuated<Expr, syn::Token![,]>;
 
@@ -37,27 +38,46 @@ pub(super) fn records_literals(last: &str, exprs: &Args) -> bool {
 }
 
 impl FunctionScanner<'_> {
-    /// A value used as an origin or redirect target.
-    pub(super) fn origin(&mut self, value: &Value, span: Range<usize>) {
+    /// An origin set in this function; `wildcard` when a call allows any origin.
+    fn push_origin(
+        &mut self,
+        value: Template,
+        span: Range<usize>,
+        role: OriginRole,
+        wildcard: bool,
+    ) {
+        self.facts.origins.push(RustOrigin {
+            wildcard,
+            value,
+            span,
+            gate: self.gate,
+            role,
+            function: self.function.clone(),
+            struct_type: None,
+        });
+    }
+
+    /// A value used as an origin or redirect target: the field `field` of a struct literal of
+    /// `struct_type`, or the argument of a setter.
+    pub(super) fn origin(
+        &mut self,
+        value: &Value,
+        span: Range<usize>,
+        role: OriginRole,
+        struct_type: Option<String>,
+    ) {
         if let Value::Str(template, literal) = value {
             let span = literal.clone().unwrap_or(span);
-            self.facts.origins.push(RustOrigin {
-                value: template.clone(),
-                span,
-                wildcard: false,
-                gate: self.gate,
-            });
+            self.push_origin(template.clone(), span, role, false);
+            if let Some(origin) = self.facts.origins.last_mut() {
+                origin.struct_type = struct_type;
+            }
         }
     }
 
     /// A string literal's value as an origin.
-    pub(super) fn literal_origin(&mut self, value: String, span: Range<usize>) {
-        self.facts.origins.push(RustOrigin {
-            value: vec![Piece::Text(value)],
-            span,
-            wildcard: false,
-            gate: self.gate,
-        });
+    pub(super) fn literal_origin(&mut self, value: String, span: Range<usize>, role: OriginRole) {
+        self.push_origin(vec![Piece::Text(value)], span, role, false);
     }
 
     /// CORS and redirect setters: `.return_url(..)`, `.allow_origin(..)`, `AllowOrigin::list(..)`,
@@ -81,12 +101,7 @@ impl FunctionScanner<'_> {
             && (last != "all" || name.contains("AllowedOrigins"));
         let any_argument = any_origin_argument(last, exprs);
         if wildcard_call || any_argument {
-            self.facts.origins.push(RustOrigin {
-                value: vec![Piece::Text("*".into())],
-                span,
-                wildcard: true,
-                gate: self.gate,
-            });
+            self.push_origin(vec![Piece::Text("*".into())], span, OriginRole::Cors, true);
             return;
         }
         if records_literals(last, exprs) {
@@ -96,12 +111,12 @@ impl FunctionScanner<'_> {
             }
             for expr in exprs {
                 for literal in string_literals(expr) {
-                    self.literal_origin(literal.value, literal.span);
+                    self.literal_origin(literal.value, literal.span, OriginRole::Cors);
                 }
             }
-        } else if crate::extract::origins::is_origin_key(last) && args.len() == 1 {
+        } else if let (Some(role), [arg]) = (origin_role(last), args) {
             let expr_span = exprs.first().map_or(span, |e| e.span().byte_range());
-            self.origin(&args[0], expr_span);
+            self.origin(arg, expr_span, role, None);
         }
     }
 }

@@ -324,8 +324,9 @@ impl<'a> FunctionScanner<'a> {
         for field in &s.fields {
             let value = self.expr(&field.expr);
             if let syn::Member::Named(name) = &field.member {
-                if crate::extract::origins::is_origin_key(&name.to_string()) {
-                    self.origin(&value, field.expr.span().byte_range());
+                if let Some(role) = crate::extract::origins::origin_role(&name.to_string()) {
+                    let struct_type = s.path.segments.last().map(|seg| seg.ident.to_string());
+                    self.origin(&value, field.expr.span().byte_range(), role, struct_type);
                 }
             }
             if let (syn::Member::Named(name), Some(template)) = (&field.member, value.template()) {
