@@ -127,6 +127,26 @@ pub struct CallArgs {
     pub args: Vec<Template>,
 }
 
+/// A call of a local function or method with a path literal among its arguments.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallSite {
+    /// The function called: `send` for `self.send("/customers", &body)`.
+    pub function: String,
+    pub args: Vec<Template>,
+    pub span: Range<usize>,
+    pub gate: Gate,
+    /// Loop and retry scopes around the call, outermost first.
+    pub scopes: Vec<usize>,
+}
+
+impl CallSite {
+    /// Whether some argument starts with a path literal (`"/customers"`).
+    pub fn passes_path(args: &[Template]) -> bool {
+        args.iter()
+            .any(|arg| matches!(arg.first(), Some(Piece::Text(text)) if text.starts_with('/')))
+    }
+}
+
 /// `field: value` in a struct literal.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldValue {
@@ -177,6 +197,9 @@ pub struct CallFacts {
     pub structs: Vec<SerializedStruct>,
     /// Origins and redirect targets: return URLs, CORS origins, wildcards.
     pub origins: Vec<RustOrigin>,
+    /// Calls of local functions with a path literal among their arguments
+    /// (`self.send("/customers", &body)`): each may be a request through a helper that sends.
+    pub call_sites: Vec<CallSite>,
     /// Fields in `fields` already.
     field_names: HashSet<String>,
     /// The argument positions `call_args` gives a known value, per function.
@@ -189,6 +212,7 @@ impl CallFacts {
     pub fn may_be_reported(&self) -> bool {
         !self.requests.is_empty()
             || !self.origins.is_empty()
+            || !self.call_sites.is_empty()
             || self.structs.iter().any(|s| !s.float_fields.is_empty())
             || self.consts.iter().any(|c| {
                 c.value

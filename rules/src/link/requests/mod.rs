@@ -8,7 +8,8 @@ use std::ops::Range;
 
 use crate::extract::file::{FileAnalysis, HitContext, Place};
 use crate::extract::request::{
-    is_runtime_only, Body, CallFacts, ConstString, Header, KeyOrigin, Request, Template,
+    is_runtime_only, Body, CallFacts, CallSite, ConstString, Header, KeyOrigin, Piece, Request,
+    Template,
 };
 use crate::project::contract::{Endpoint, Host, HostKind};
 use crate::project::model::ProjectModel;
@@ -95,6 +96,9 @@ struct PackageIndex<'a> {
     call_args: BTreeMap<&'a str, Vec<Option<&'a Template>>>,
     /// Requests that helper functions return, by helper name.
     helpers: BTreeMap<&'a str, InFile<'a, Request>>,
+    /// Requests that helper functions send to a URL made from their parameters, by helper
+    /// name, when some call of the helper passes it a path.
+    sending_helpers: BTreeMap<&'a str, InFile<'a, Request>>,
 }
 
 pub fn resolve<'a>(model: &'a ProjectModel, files: &'a [FileAnalysis]) -> Vec<ResolvedRequest<'a>> {
@@ -130,27 +134,52 @@ pub fn resolve<'a>(model: &'a ProjectModel, files: &'a [FileAnalysis]) -> Vec<Re
             }
         }
         for request in &file.calls.requests {
+            let in_file = InFile {
+                file,
+                fact: request,
+            };
             if let Some(name) = &request.returned_by {
-                index.helpers.insert(
-                    name,
-                    InFile {
-                        file,
-                        fact: request,
-                    },
-                );
+                index.helpers.insert(name, in_file);
+            } else if request.sends && request.url.iter().any(|p| matches!(p, Piece::Param(_))) {
+                index.sending_helpers.insert(&request.function, in_file);
             }
         }
     }
+    // A sending helper with calls that pass it a path is resolved at those calls, not alone.
+    let called: std::collections::HashSet<(&str, &str)> = files
+        .iter()
+        .flat_map(|file| {
+            file.calls
+                .call_sites
+                .iter()
+                .map(move |site| (package_of(file), site.function.as_str()))
+        })
+        .collect();
+    for (package, index) in &mut packages {
+        index
+            .sending_helpers
+            .retain(|name, _| called.contains(&(*package, *name)));
+    }
     let mut resolved = Vec::new();
-    for file in files.iter().filter(|f| !f.calls.requests.is_empty()) {
+    for file in files
+        .iter()
+        .filter(|f| !f.calls.requests.is_empty() || !f.calls.call_sites.is_empty())
+    {
         let Some(index) = packages.get(package_of(file)) else {
             continue;
         };
         for request in &file.calls.requests {
-            if request.returned_by.is_some() {
+            let sent_by_callers = index
+                .sending_helpers
+                .get(request.function.as_str())
+                .is_some_and(|helper| std::ptr::eq(helper.fact, request));
+            if request.returned_by.is_some() || sent_by_callers {
                 continue;
             }
             resolved.extend(resolve_one(model, index, file, request));
+        }
+        for site in &file.calls.call_sites {
+            resolved.extend(resolve_call_site(model, index, file, site));
         }
     }
     resolved
@@ -158,11 +187,14 @@ pub fn resolve<'a>(model: &'a ProjectModel, files: &'a [FileAnalysis]) -> Vec<Re
 
 fn has_calls(calls: &CallFacts) -> bool {
     !(calls.requests.is_empty()
+        && calls.call_sites.is_empty()
         && calls.consts.is_empty()
         && calls.fields.is_empty()
         && calls.call_args.is_empty())
 }
 
+/// A request where it is sent: its own place, or (for one built by a helper that returns a
+/// builder) the caller's.
 fn resolve_one<'a>(
     model: &'a ProjectModel,
     index: &PackageIndex<'a>,
@@ -177,11 +209,103 @@ fn resolve_one<'a>(
         }
         None => (file, request, None),
     };
+    if start.operation.is_some() && !request.sends {
+        return None;
+    }
+    let caller_headers: &[Header] = if request.helper.is_some() {
+        &request.headers
+    } else {
+        &[]
+    };
+    let target = resolve_target(model, index, start_file, start, arguments, caller_headers)?;
+    let place = file.place(&HitContext {
+        gate: request.gate,
+        compiled: true,
+        ..HitContext::default()
+    });
+    Some(ResolvedRequest {
+        file: start_file,
+        span: start.span.clone(),
+        request: start,
+        host: target.host,
+        path: target.path,
+        path_literal: target.path_literal,
+        method: target.method,
+        endpoint: target.endpoint,
+        headers: target.headers,
+        body: request.body.clone().or_else(|| start.body.clone()),
+        scopes: request.scopes.clone(),
+        sent_from: file,
+        place,
+    })
+}
+
+/// A request sent by a helper that sends it (`self.send("/customers", &body)`), at one of its
+/// call sites: the caller's arguments fill the helper's parameters, and findings point at
+/// the call.
+fn resolve_call_site<'a>(
+    model: &'a ProjectModel,
+    index: &PackageIndex<'a>,
+    file: &'a FileAnalysis,
+    site: &'a CallSite,
+) -> Option<ResolvedRequest<'a>> {
+    let helper = index.sending_helpers.get(site.function.as_str())?;
+    let target = resolve_target(
+        model,
+        index,
+        helper.file,
+        helper.fact,
+        Some(&site.args),
+        &[],
+    )?;
+    let place = file.place(&HitContext {
+        gate: site.gate,
+        compiled: true,
+        ..HitContext::default()
+    });
+    Some(ResolvedRequest {
+        file,
+        span: site.span.clone(),
+        request: helper.fact,
+        host: target.host,
+        path: target.path,
+        path_literal: target.path_literal,
+        method: target.method,
+        endpoint: target.endpoint,
+        headers: target.headers,
+        body: helper.fact.body.clone(),
+        scopes: site.scopes.clone(),
+        sent_from: file,
+        place,
+    })
+}
+
+/// Where a request goes and what it carries.
+struct Target<'a> {
+    host: &'a Host,
+    path: String,
+    path_literal: Option<LiteralAt<'a>>,
+    method: Option<String>,
+    endpoint: Option<&'a Endpoint>,
+    headers: Vec<ResolvedHeader>,
+}
+
+/// The 0Bit host, path, endpoint and headers of the request `start` (in `start_file`),
+/// with `arguments` for its function's parameters when a caller's are known; `None` when it
+/// does not go to a 0Bit API host.
+fn resolve_target<'a>(
+    model: &'a ProjectModel,
+    index: &PackageIndex<'a>,
+    start_file: &'a FileAnalysis,
+    start: &'a Request,
+    arguments: Option<&Vec<Template>>,
+    caller_headers: &[Header],
+) -> Option<Target<'a>> {
     let operation = start
         .operation
         .as_deref()
         .and_then(|name| model.contract.operation_by_method_name(name));
-    if start.operation.is_some() && (operation.is_none() || !request.sends) {
+    if start.operation.is_some() && operation.is_none() {
         return None;
     }
     let (host, path, path_literal) = match operation {
@@ -221,11 +345,6 @@ fn resolve_one<'a>(
             .contract
             .endpoint(host.product, method.as_deref().unwrap_or("GET"), &path)
     });
-    let caller_headers: &[Header] = if request.helper.is_some() {
-        &request.headers
-    } else {
-        &[]
-    };
     let headers = start
         .headers
         .iter()
@@ -235,25 +354,13 @@ fn resolve_one<'a>(
             key: header.key.clone(),
         })
         .collect();
-    let place = file.place(&HitContext {
-        gate: request.gate,
-        compiled: true,
-        ..HitContext::default()
-    });
-    Some(ResolvedRequest {
-        file: start_file,
-        span: start.span.clone(),
-        request: start,
+    Some(Target {
         host,
         path,
         path_literal,
         method,
         endpoint,
         headers,
-        body: request.body.clone().or_else(|| start.body.clone()),
-        scopes: request.scopes.clone(),
-        sent_from: file,
-        place,
     })
 }
 

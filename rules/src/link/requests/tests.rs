@@ -209,3 +209,46 @@ fn javascript_requests_use_the_same_resolution() {
         ["POST gate-api.0bit.app/v1/gate_sessions/{…}/cancel"]
     );
 }
+
+#[test]
+fn a_helper_that_sends_is_resolved_at_each_call() {
+    // A client struct wrapping reqwest (or reqwest-middleware's `ClientWithMiddleware`) with
+    // one `send` helper: each call is its own endpoint, and points at the call.
+    let source = r#"
+const GATE_API: &str = "https://gate-api.0bit.app/v1";
+struct Gate { http: ClientWithMiddleware }
+impl Gate {
+    async fn send<T: Serialize>(&self, path: &str, body: &T) -> Result<Response> {
+        self.http.post(format!("{GATE_API}{path}")).json(body).send().await
+    }
+    async fn create_session(&self, body: &Value) { self.send("/gate_sessions", body).await; }
+    async fn create_customer(&self, body: &Value) { self.send("/customers", body).await; }
+}
+"#;
+    let project = rust(source);
+    let facts = project.facts();
+    let at: Vec<(String, String)> = facts
+        .requests
+        .iter()
+        .map(|r| (describe(r), source[r.span.clone()].to_string()))
+        .collect();
+    assert_eq!(
+        at,
+        [
+            (
+                "POST gate-api.0bit.app/v1/gate_sessions".into(),
+                "send".into()
+            ),
+            ("POST gate-api.0bit.app/v1/customers".into(), "send".into()),
+        ]
+    );
+    assert!(facts
+        .requests
+        .iter()
+        .all(|r| r.span.start > source.find("create_session").unwrap()));
+    // The helper alone, never called with a path, is still read with what is known.
+    let alone = source
+        .replace("self.send(\"/gate_sessions\", body)", "todo()")
+        .replace("self.send(\"/customers\", body)", "todo()");
+    assert_eq!(one(&alone), ["POST gate-api.0bit.app/v1{…}"]);
+}

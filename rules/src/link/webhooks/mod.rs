@@ -189,6 +189,28 @@ pub fn is_event_source(function: &FnFacts, source: Source) -> bool {
 /// Request guards and extractors read headers for the framework; they are not handlers.
 const EXTRACTOR_METHODS: [&str; 3] = ["from_request", "from_request_parts", "from_data"];
 
+/// What a middleware type runs for a request: poem's `Middleware::transform` and the `call`
+/// of the endpoint it wraps the handler in, an `Endpoint::call` or salvo `Handler::handle`
+/// of its own.
+fn middleware_methods<'a>(
+    graph: &graph::PackageGraph<'a>,
+    owner: &str,
+) -> Vec<InFile<'a, FnFacts>> {
+    let own = ["transform", "call", "handle"]
+        .iter()
+        .flat_map(|name| graph.methods(owner, name).iter().copied());
+    let mut methods: Vec<InFile<'a, FnFacts>> = own.collect();
+    let wrapped: Vec<&str> = methods
+        .iter()
+        .filter(|m| m.item.name == "transform")
+        .flat_map(|m| m.item.constructs.iter().map(String::as_str))
+        .collect();
+    for endpoint in wrapped {
+        methods.extend(graph.methods(endpoint, "call").iter().copied());
+    }
+    methods
+}
+
 /// What the files of one package say about routes, gathered before handlers are found.
 #[derive(Default)]
 struct PackageRoutes<'a> {
@@ -317,8 +339,10 @@ pub fn build<'a>(model: &ProjectModel, files: &'a [FileAnalysis]) -> WebhookMode
                 }
             }
             for filter in filters {
-                if let Filter::Function(name) = filter {
-                    roots.extend(graph.free_functions(name));
+                match filter {
+                    Filter::Function(name) => roots.extend(graph.free_functions(name)),
+                    Filter::Middleware(owner) => roots.extend(middleware_methods(&graph, owner)),
+                    Filter::Header { .. } => {}
                 }
             }
             out.handlers.push(Handler {
@@ -329,7 +353,7 @@ pub fn build<'a>(model: &ProjectModel, files: &'a [FileAnalysis]) -> WebhookMode
                     .iter()
                     .filter_map(|f| match f {
                         Filter::Header { literal, .. } => Some(literal.as_str()),
-                        Filter::Function(_) => None,
+                        Filter::Function(_) | Filter::Middleware(_) => None,
                     })
                     .collect(),
                 guards: function

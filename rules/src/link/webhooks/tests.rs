@@ -309,3 +309,48 @@ fn what_the_framework_runs_before_the_handler_is_reached() {
     assert_eq!(warp_hook.filter_headers, ["gate-signature"]);
     assert!(warp_hook.shows_0bit());
 }
+
+#[test]
+fn poem_and_salvo_middleware_is_reached() {
+    let source = r#"
+        struct VerifyGateSignature { secret: String }
+        impl<E: Endpoint> Middleware<E> for VerifyGateSignature {
+            type Output = VerifyEndpoint<E>;
+            fn transform(&self, ep: E) -> Self::Output { VerifyEndpoint { inner: ep, secret: self.secret.clone() } }
+        }
+        struct VerifyEndpoint<E> { inner: E, secret: String }
+        impl<E: Endpoint> Endpoint for VerifyEndpoint<E> {
+            async fn call(&self, req: Request) -> Result<Response> { check(&req) }
+        }
+        fn check(req: &Request) -> Result<()> { todo!() }
+        fn poem_routes() -> Route {
+            Route::new()
+                .at("/webhooks/0bit", post(poem_hook).with(VerifyGateSignature::new(secret())))
+                .at("/webhooks/0bit-pools", post(pools_hook).around(verify_around))
+        }
+        async fn verify_around<E: Endpoint>(next: E, req: Request) -> Result<Response> { check(&req) }
+        #[handler]
+        async fn verify_hoop(req: &mut Request, depot: &mut Depot, res: &mut Response, ctrl: &mut FlowCtrl) {}
+        fn salvo_routes() -> Router { Router::with_path("webhooks/0bit").hoop(verify_hoop).post(salvo_hook) }
+        async fn poem_hook(body: Bytes) {}
+        async fn pools_hook(body: Bytes) {}
+        async fn salvo_hook(req: &mut Request) {}"#;
+    let project = rust(source);
+    let model = project.webhooks();
+    let reached = |name: &str| -> Vec<String> {
+        handler(&model, name)
+            .reach
+            .iter()
+            .map(|f| f.item.name.clone())
+            .collect()
+    };
+    assert_eq!(
+        reached("poem_hook"),
+        ["poem_hook", "transform", "call", "check"]
+    );
+    assert_eq!(
+        reached("pools_hook"),
+        ["pools_hook", "verify_around", "check"]
+    );
+    assert_eq!(reached("salvo_hook"), ["salvo_hook", "verify_hoop"]);
+}

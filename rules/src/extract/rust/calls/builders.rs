@@ -13,7 +13,7 @@ use super::{
     bounded, is_retry_call, method_of, BUILDER_METHODS, CLIENT_CRATES, FRESH_CALLS, HTTP_METHODS,
     MAX_HEADERS,
 };
-use crate::extract::request::{Body, Header, HelperCall, KeyOrigin, Piece, Template};
+use crate::extract::request::{Body, CallSite, Header, HelperCall, KeyOrigin, Piece, Template};
 use crate::ground::syntax::path_segments;
 
 type Args = syn::punctuated::Punctuated<Expr, syn::Token![,]>;
@@ -74,6 +74,7 @@ impl FunctionScanner<'_> {
         let templates: Vec<Template> = args.iter().map(Value::template_or_unknown).collect();
         // A local helper that may return a request builder: resolved across files.
         if segments.len() == 1 {
+            self.call_site(&name, &templates, span.clone());
             self.facts.record_call_args(&name, templates.clone());
             return Value::HelperCall(
                 span,
@@ -85,6 +86,20 @@ impl FunctionScanner<'_> {
         }
         self.facts.record_call_args(&name, templates);
         Value::Nothing
+    }
+
+    /// A call of a local function that passes a path: maybe a request through a helper
+    /// that sends it.
+    fn call_site(&mut self, name: &str, args: &[Template], span: Range<usize>) {
+        if CallSite::passes_path(args) {
+            self.facts.call_sites.push(CallSite {
+                function: name.to_string(),
+                args: args.to_vec(),
+                span,
+                gate: self.gate,
+                scopes: self.scopes.clone(),
+            });
+        }
     }
 
     /// A call to a function that may return a request builder. It becomes a request only if
@@ -214,6 +229,7 @@ impl FunctionScanner<'_> {
         let templates: Vec<Template> = args.iter().map(Value::template_or_unknown).collect();
         // `self.gate_post("/gate_sessions", &key)`: maybe a helper that returns a builder.
         if on_self {
+            self.call_site(name, &templates, span.clone());
             self.facts.record_call_args(name, templates.clone());
             return Value::HelperCall(
                 span,

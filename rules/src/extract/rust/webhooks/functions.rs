@@ -42,6 +42,9 @@ pub struct FnFacts {
     pub reads_event_id: bool,
     /// Calls to functions and methods, in source order.
     pub calls: Vec<Call>,
+    /// Types it builds with a struct literal (`VerifyEndpoint { inner: ep }`), each once: what
+    /// a poem middleware's `transform` wraps the endpoint in.
+    pub constructs: Vec<String>,
     /// The leading keyword of each string literal that starts like an SQL statement
     /// (`INSERT`, `UPDATE`, `SELECT`, …), upper case, each once; sqlx query macros included.
     pub sql_keywords: Vec<String>,

@@ -35,8 +35,60 @@ pub enum Filter {
     /// A string literal of the chain that mentions a signature or `X-0bit-*` header:
     /// `warp::header::<String>("gate-signature")`.
     Header { literal: String, span: Range<usize> },
-    /// A function outside `warp::` the chain calls to build a filter: `with_signature()`.
+    /// A function outside `warp::` the chain calls to build a filter: `with_signature()`;
+    /// or a function a route runs as middleware: poem `.around(verify)`, salvo
+    /// `.hoop(verify_signature)`.
     Function(String),
+    /// A type a route runs as middleware: poem `.with(VerifySignature)`, salvo
+    /// `.hoop(VerifySignature::new(..))`.
+    Middleware(String),
+}
+
+/// Methods that attach middleware to a poem endpoint or a salvo router.
+const MIDDLEWARE_METHODS: [&str; 3] = ["with", "around", "hoop"];
+
+/// The middleware a poem endpoint or salvo router chain attaches (`post(h).with(M)`,
+/// `Router::with_path("webhooks").hoop(verify).post(h)`): functions and types named as
+/// the argument, and what a closure argument's body reads and calls.
+fn middleware(chain: &Expr) -> Vec<Filter> {
+    let mut found = Vec::new();
+    let mut expr = chain;
+    while let Expr::MethodCall(call) = expr {
+        if MIDDLEWARE_METHODS.contains(&call.method.to_string().as_str()) {
+            for arg in &call.args {
+                match arg {
+                    Expr::Path(p) => found.push(named(&p.path)),
+                    Expr::Struct(s) => found.push(Filter::Middleware(last_segment(&s.path))),
+                    Expr::Call(c) => match &*c.func {
+                        // `VerifySignature::new(secret)`: the type; `verify()`: the function.
+                        Expr::Path(f) if f.path.segments.len() > 1 => {
+                            let owner = &f.path.segments[f.path.segments.len() - 2];
+                            found.push(Filter::Middleware(owner.ident.to_string()));
+                        }
+                        Expr::Path(f) => found.push(Filter::Function(last_segment(&f.path))),
+                        _ => {}
+                    },
+                    Expr::Closure(closure) => found.extend(filters(&closure.body)),
+                    _ => {}
+                }
+            }
+        }
+        if found.len() >= MAX_FILTERS {
+            break;
+        }
+        expr = &call.receiver;
+    }
+    found
+}
+
+/// A path named as middleware: a type when it is written like one.
+fn named(path: &syn::Path) -> Filter {
+    let last = last_segment(path);
+    if last.starts_with(|c: char| c.is_ascii_uppercase()) {
+        Filter::Middleware(last)
+    } else {
+        Filter::Function(last)
+    }
 }
 
 /// Filters one chain is read for: a route combines a handful.
@@ -153,10 +205,11 @@ impl RouteReader {
         let path_text = literal_text(path).unwrap_or_default();
         if is_webhook_path(path) || self.in_webhook_nest {
             let full = format!("{}{path_text}", self.prefix);
+            let before = middleware(handlers);
             self.routes.extend(found.iter().map(|handler| WebhookRoute {
                 handler: handler.clone(),
                 path: Some(full.clone()),
-                filters: Vec::new(),
+                filters: before.clone(),
             }));
         }
         found
@@ -178,10 +231,11 @@ impl RouteReader {
             return;
         }
         // warp runs the filters combined before `.and_then(h)`.
+        // salvo runs the router's hoops before `.post(h)`/`.handle(h)`.
         let before = if name == "and_then" {
             filters(&call.receiver)
         } else {
-            Vec::new()
+            middleware(&call.receiver)
         };
         for arg in &call.args {
             let handlers = match arg {

@@ -463,6 +463,7 @@ fn warp_filters_of_routes() {
         .map(|f| match f {
             Filter::Header { literal, .. } => format!("header {literal}"),
             Filter::Function(name) => format!("fn {name}"),
+            Filter::Middleware(name) => format!("middleware {name}"),
         })
         .collect();
     assert_eq!(facts.routes[0].handler, "receive");

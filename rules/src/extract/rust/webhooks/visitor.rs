@@ -85,6 +85,8 @@ fn outer_and_inner_type(ty: &syn::Type) -> (Option<String>, Option<String>) {
 
 /// Words of SQL statements (lower case) that make a macro literal worth reading.
 const SQL_WORDS: [&str; 4] = ["insert", "update", "delete", "select"];
+/// Struct literal types one function records: a middleware wraps in one or two.
+const MAX_CONSTRUCTS: usize = 16;
 
 /// The leading keyword of a literal that starts like an SQL statement, upper case:
 /// `"INSERT INTO events …"` → `INSERT`. A lone word (`"update"`) is not a statement.
@@ -446,6 +448,14 @@ impl<'ast> Visit<'ast> for FnVisitor {
         let order = self.call(&name, None, on_type, Some(&call.receiver), || span.clone());
         self.locals.called(call, order);
         visit::visit_expr_method_call(self, call);
+    }
+
+    fn visit_expr_struct(&mut self, literal: &'ast syn::ExprStruct) {
+        let name = last_segment(&literal.path);
+        if !self.facts.constructs.contains(&name) && self.facts.constructs.len() < MAX_CONSTRUCTS {
+            self.facts.constructs.push(name);
+        }
+        visit::visit_expr_struct(self, literal);
     }
 
     fn visit_expr_binary(&mut self, binary: &'ast syn::ExprBinary) {
