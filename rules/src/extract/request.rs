@@ -177,8 +177,6 @@ pub struct RustOrigin {
     pub wildcard: bool,
     pub gate: Gate,
     pub role: crate::extract::origins::OriginRole,
-    /// The function the origin is set in.
-    pub function: String,
     /// The struct whose field it is (`CreateSession { return_url: … }`).
     pub struct_type: Option<String>,
 }

@@ -116,12 +116,13 @@ struct Sender<'a> {
     function: &'a FnFacts,
 }
 
-/// The function of `file` named `name` whose body holds `at`.
-fn function_at<'f>(file: &'f FileAnalysis, name: &str, at: usize) -> Option<&'f FnFacts> {
+/// The innermost function of `file` whose body holds `at`.
+fn function_at(file: &FileAnalysis, at: usize) -> Option<&FnFacts> {
     file.webhooks
         .functions
         .iter()
-        .find(|f| f.name == name && f.span.contains(&at))
+        .filter(|f| f.span.contains(&at))
+        .min_by_key(|f| f.span.len())
 }
 
 impl<'a> Reach<'a> {
@@ -130,11 +131,8 @@ impl<'a> Reach<'a> {
             .requests
             .iter()
             .filter_map(|request| {
-                let function = function_at(
-                    request.file,
-                    &request.request.function,
-                    request.request.span.start,
-                )?;
+                // Where it is sent: in its own function, or at the call of a send helper.
+                let function = function_at(request.file, request.span.start)?;
                 Some(Sender {
                     file: request.file,
                     function,
@@ -172,7 +170,7 @@ impl<'a> Reach<'a> {
         {
             return true;
         }
-        let Some(function) = function_at(file, &origin.function, origin.span.start) else {
+        let Some(function) = function_at(file, origin.span.start) else {
             return false;
         };
         // A request to a base URL known only at run time (`app.gate_api`, read from
@@ -259,12 +257,14 @@ mod tests {
         let same_function = format!("{GATE}async fn a(http: &reqwest::Client) {{ let b = json!({{\"return_url\": \"https://a.shop.com/r\"}}); http.post(format!(\"{{GATE}}/gate_sessions\")).json(&b).send().await; }}\n");
         let helper = format!("{GATE}struct Gate {{ http: reqwest::Client }}\nimpl Gate {{ async fn create_session<B: Serialize>(&self, b: &B) {{ self.http.post(format!(\"{{GATE}}/gate_sessions\")).json(b).send().await; }} }}\nasync fn b(gate: State<Shared>) {{ let b = S {{ return_url: \"https://b.shop.com/r\".into() }}; gate.create_session(&b).await; }}\n");
         let caller = format!("{GATE}fn body() -> S {{ S {{ cancel_url: \"https://c.shop.com/r\".into() }} }}\nasync fn c(http: &reqwest::Client) {{ http.post(format!(\"{{GATE}}/gate_sessions\")).json(&body()).send().await; }}\n");
+        let send_helper = format!("{GATE}struct Gate {{ http: reqwest::Client }}\nimpl Gate {{ async fn send<B: Serialize>(&self, path: &str, b: &B) {{ self.http.post(format!(\"{{GATE}}{{path}}\")).json(b).send().await; }} async fn create_session(&self, b: &Value) {{ self.send(\"/gate_sessions\", b).await; }} }}\nasync fn e(gate: &Gate) {{ let b = json!({{\"return_url\": \"https://e.shop.com/r\"}}); gate.create_session(&b).await; }}\n");
         let body_type = format!("{GATE}fn body() -> Body {{ Body {{ return_url: \"https://d.shop.com/r\".into() }} }}\nasync fn d(http: &reqwest::Client, b: &Body) {{ http.post(format!(\"{{GATE}}/gate_sessions\")).json(b).send().await; }}\n");
         for (code, value) in [
             (same_function, "https://a.shop.com/r"),
             (helper, "https://b.shop.com/r"),
             (caller, "https://c.shop.com/r"),
             (body_type, "https://d.shop.com/r"),
+            (send_helper, "https://e.shop.com/r"),
         ] {
             assert_eq!(
                 reaching(&[("server/src/main.rs", &code)]),

@@ -52,7 +52,6 @@ impl FunctionScanner<'_> {
             span,
             gate: self.gate,
             role,
-            function: self.function.clone(),
             struct_type: None,
         });
     }
