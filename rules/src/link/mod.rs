@@ -1,3 +1,4 @@
+pub mod alerts;
 pub mod facts;
 pub mod modules;
 pub mod requests;
