@@ -21,10 +21,7 @@ const PROJECT_RULES: [&str; 2] = ["missing-launch-alert", "incomplete-launch-rec
 
 /// `-A rule` for each project rule other than the fixture's own.
 fn project_rule_flags(fixture: &Path) -> Vec<String> {
-    let own = fixture
-        .parent()
-        .map(file_name)
-        .unwrap_or_default();
+    let own = fixture.parent().map(file_name).unwrap_or_default();
     PROJECT_RULES
         .iter()
         .filter(|rule| **rule != own)
