@@ -126,6 +126,7 @@ fn a_ready_project_passes_every_area_with_its_evidence() {
         table.contains("launchlint: readiness: all 12 areas pass"),
         "{table}"
     );
+    assert!(!table.contains("no 0Bit evidence"), "{table}");
     for line in table.lines().filter(|l| l.starts_with(char::is_uppercase)) {
         assert!(!line.contains("FAIL"), "{line}");
     }
@@ -241,6 +242,14 @@ fn the_demo_shows_what_blocks_its_launch() {
     assert!(credentials.contains("FAIL"), "{table}");
     // Blocking findings show credentials masked, as every format does.
     assert!(table.contains("`sk_live_…"), "{table}");
+}
+
+#[test]
+fn a_project_without_0bit_says_so_and_fails() {
+    let dir = project(&[("Cargo.toml", MANIFEST), ("src/main.rs", "fn main() {}\n")]);
+    let output = readiness(dir.path(), &[]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).contains("no 0Bit evidence found"));
 }
 
 #[test]

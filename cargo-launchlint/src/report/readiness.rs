@@ -37,6 +37,11 @@ pub fn record_json(record: &LaunchReadiness) -> String {
 pub fn render(gate: &Readiness) -> String {
     let width = gate.areas.iter().map(|a| a.name.len()).max().unwrap_or(0);
     let mut out = String::from("launch gate\n\n");
+    if !gate.integrates_0bit {
+        out.push_str(
+            "no 0Bit evidence found: this project does not look like a 0Bit integration\n\n",
+        );
+    }
     for area in &gate.areas {
         let status = match (area.passed, area.checked) {
             (false, _) => "FAIL",

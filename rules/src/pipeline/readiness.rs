@@ -73,6 +73,8 @@ pub struct LaunchReadiness {
 pub struct Readiness {
     pub areas: Vec<Area>,
     pub record: LaunchReadiness,
+    /// Some file shows 0Bit evidence.
+    pub integrates_0bit: bool,
 }
 
 impl Readiness {
@@ -105,7 +107,11 @@ pub fn assess(launch: &LaunchConfig, outcome: &Outcome) -> Readiness {
             .and_then(|r| r.compliance_approved.as_ref())
             .is_some_and(|d| d.value == "true"),
     };
-    Readiness { areas, record }
+    Readiness {
+        areas,
+        record,
+        integrates_0bit: evidence.integrates_0bit,
+    }
 }
 
 fn area(
@@ -224,14 +230,17 @@ fn alerts(evidence: &LaunchEvidence) -> (Vec<String>, Option<String>) {
     let mut files: Vec<&str> = evidence.alert_files.iter().map(String::as_str).collect();
     files.truncate(3);
     let place = match files.as_slice() {
-        [] => "no alert definitions".to_string(),
+        [] => String::new(),
         [one] => format!("`{one}`"),
         many => format!("{} alert files", many.len()),
     };
-    let mut lines = vec![format!(
-        "{} of {total} launch alerts in {place}",
-        found.len()
-    )];
+    let mut lines = Vec::new();
+    if !evidence.alert_files.is_empty() {
+        lines.push(format!(
+            "{} of {total} launch alerts in {place}",
+            found.len()
+        ));
+    }
     lines.extend(found);
     let missing: Vec<&str> = evidence
         .alerts
