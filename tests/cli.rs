@@ -45,6 +45,14 @@ fn server_crate(main_rs: &str) -> Vec<(&'static str, Vec<u8>)> {
     ]
 }
 
+/// A complete launch record and the three launch alerts.
+fn launch_files() -> Vec<(&'static str, Vec<u8>)> {
+    vec![
+        ("launchlint.toml", b"[launch]\nproduct-surface = \"0gate\"\nsandbox-evidence-id = \"gs_test_01J9Q3W7ZC5M\"\ncompliance-approved = true\n".to_vec()),
+        ("monitoring/alerts.yml", b"groups:\n  - name: payments\n    rules:\n      - alert: GateSessionFailures\n        expr: rate(gate_session_errors_total[5m]) > 0\n      - alert: WebhookDeadLetters\n        expr: webhook_dead_letters > 0\n      - alert: ReconciliationBacklog\n        expr: reconciliation_pending > 20\n".to_vec()),
+    ]
+}
+
 fn project_of(files: &[(&'static str, Vec<u8>)]) -> tempfile::TempDir {
     let borrowed: Vec<(&str, &[u8])> = files.iter().map(|(p, c)| (*p, c.as_slice())).collect();
     project(&borrowed)
@@ -90,9 +98,16 @@ fn explain_prints_docs_and_rejects_unknown_rules() {
 
 #[test]
 fn exit_codes_follow_the_worst_finding() {
-    let clean = project_of(&server_crate(
-        "fn main() { let _ = std::env::var(\"OBIT_SECRET_KEY\"); }\n",
-    ));
+    let code = server_crate("fn main() { let _ = std::env::var(\"OBIT_SECRET_KEY\"); }\n");
+    // A 0Bit project without a launch record and launch alerts is not ready.
+    let undeclared = project_of(&code);
+    assert_eq!(
+        launchlint(&[], Some(undeclared.path())).status.code(),
+        Some(1)
+    );
+    let mut declared = code.clone();
+    declared.extend(launch_files());
+    let clean = project_of(&declared);
     assert_eq!(launchlint(&[], Some(clean.path())).status.code(), Some(0));
 
     let leak = project_of(&server_crate(&format!(
@@ -342,7 +357,20 @@ fn demo_secrets(dir: &Path) -> Vec<String> {
 
 /// Human output, pinned: run inside the fixture so paths are relative.
 fn human(fixture_path: &str) -> String {
-    let output = launchlint(&[".", "--color", "never"], Some(&fixture(fixture_path)));
+    // As in tests/fixtures.rs: a rule's fixture declares no full launch, so the rules that
+    // judge the launch record and alerts run only in their own fixtures.
+    let output = launchlint(
+        &[
+            ".",
+            "--color",
+            "never",
+            "-A",
+            "missing-launch-alert",
+            "-A",
+            "incomplete-launch-record",
+        ],
+        Some(&fixture(fixture_path)),
+    );
     stdout(&output)
 }
 

@@ -34,6 +34,46 @@ pub enum Command {
         /// A rule id, as `cargo launchlint rules` lists them
         rule: String,
     },
+    /// Show the launch gate area by area, or print the LaunchReadiness record (--format json)
+    Readiness(ReadinessArgs),
+}
+
+#[derive(Args, Debug, Default)]
+pub struct ReadinessArgs {
+    /// Folder to scan (default: the cargo workspace at the current directory)
+    pub path: Option<PathBuf>,
+    /// Path to the workspace's Cargo.toml
+    #[arg(long, value_name = "PATH")]
+    pub manifest_path: Option<PathBuf>,
+    /// Config file to use instead of launchlint.toml
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// `human`: the gate as a table; `json`: the LaunchReadiness record
+    #[arg(long, visible_alias = "message-format", value_enum, default_value_t = ReadinessFormat::Human)]
+    pub format: ReadinessFormat,
+    /// Override `[launch] environment`
+    #[arg(long, value_enum)]
+    pub environment: Option<EnvironmentArg>,
+}
+
+impl ReadinessArgs {
+    /// The scan `readiness` runs: a plain check of the same project.
+    pub fn check_args(&self) -> CheckArgs {
+        CheckArgs {
+            path: self.path.clone(),
+            manifest_path: self.manifest_path.clone(),
+            config: self.config.clone(),
+            environment: self.environment,
+            ..CheckArgs::default()
+        }
+    }
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum ReadinessFormat {
+    #[default]
+    Human,
+    Json,
 }
 
 #[derive(Args, Debug, Default)]
@@ -196,5 +236,12 @@ mod tests {
             parse_str("cargo launchlint explain secret-key-in-client").command,
             Some(Command::Explain { .. })
         ));
+        match parse_str("cargo launchlint readiness fixtures/demo --format json").command {
+            Some(Command::Readiness(args)) => {
+                assert_eq!(args.format, ReadinessFormat::Json);
+                assert_eq!(args.check_args().path, Some(PathBuf::from("fixtures/demo")));
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -27,6 +27,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Some(Command::Rules) => Ok(print(&list_rules(), ExitCode::SUCCESS)),
         Some(Command::Explain { rule }) => explain(rule),
+        Some(Command::Readiness(args)) => readiness(args),
         None => check(&cli.check, style),
     };
     result.unwrap_or_else(|error| {
@@ -90,6 +91,26 @@ fn check(args: &CheckArgs, style: Style) -> Result<ExitCode, Box<dyn miette::Dia
             ExitCode::SUCCESS
         },
     ))
+}
+
+/// One scan, then the launch gate: exit 0 only when every area passes.
+fn readiness(args: &cli::ReadinessArgs) -> Result<ExitCode, Box<dyn miette::Diagnostic>> {
+    let scan = scan::run(&args.check_args())
+        .map_err(|error| Box::new(error) as Box<dyn miette::Diagnostic>)?;
+    for note in report::notes_to_print(&scan.notes, false) {
+        eprint_safe(&format!("{}\n", report::note_line(note)));
+    }
+    let gate = launchlint_rules::pipeline::readiness::assess(&scan.model.launch, &scan.outcome);
+    let output = match args.format {
+        cli::ReadinessFormat::Human => report::readiness::render(&gate),
+        cli::ReadinessFormat::Json => report::readiness::record_json(&gate.record),
+    };
+    let code = if gate.passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    };
+    Ok(print(&mask_secrets(&output), code))
 }
 
 fn list_rules() -> String {

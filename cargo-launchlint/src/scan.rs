@@ -50,6 +50,8 @@ pub struct Scan {
     pub files: Vec<FileAnalysis>,
     pub outcome: Outcome,
     pub notes: Vec<Note>,
+    /// The project model the files were analyzed in (`readiness` reads its launch config).
+    pub model: ProjectModel,
 }
 
 pub fn run(args: &CheckArgs) -> Result<Scan, ScanError> {
@@ -79,6 +81,7 @@ pub fn run(args: &CheckArgs) -> Result<Scan, ScanError> {
     // Patterns were validated with the config; these cannot fail.
     let _ = model.set_client_paths(&strings(&loaded.config.client.paths));
     let _ = model.set_runbook_paths(&strings(&loaded.config.support.runbooks));
+    let _ = model.set_alert_paths(&strings(&loaded.config.monitoring.alerts));
     let ignored = glob_set(&strings(&loaded.config.ignore.paths));
 
     let mut notes = Vec::new();
@@ -182,6 +185,7 @@ pub fn run(args: &CheckArgs) -> Result<Scan, ScanError> {
         files,
         outcome,
         notes,
+        model,
     })
 }
 
@@ -195,6 +199,7 @@ pub fn launch_config(root: &Path, loaded: &LoadedConfig) -> model::LaunchConfig 
         .map(|p| p.to_string_lossy().replace('\\', "/"))
         .unwrap_or_else(|_| path.display().to_string());
     let launch = &loaded.config.launch;
+    let sections = config_sections(path, text);
     let allowed = loaded
         .config
         .origins
@@ -225,17 +230,114 @@ pub fn launch_config(root: &Path, loaded: &LoadedConfig) -> model::LaunchConfig 
             value: surface_name(*s.get_ref()).to_string(),
             span: s.span(),
         }),
-        declares_launch: declares_launch(text),
+        declares_launch: ["launch", "origins", "contract", "monitoring"]
+            .iter()
+            .any(|section| sections.contains_key(*section)),
+        record: sections
+            .contains_key("launch")
+            .then(|| launch_record(text, launch)),
+        monitoring: sections
+            .contains_key("monitoring")
+            .then(|| monitoring(text, &loaded.config.monitoring)),
     }
 }
 
-/// Whether a config has a section only a 0Bit launch has (spec §2, 0Bit evidence).
-fn declares_launch(text: &str) -> bool {
-    toml::from_str::<toml::Table>(text).is_ok_and(|table| {
-        ["launch", "origins", "contract", "monitoring"]
-            .iter()
-            .any(|section| table.contains_key(*section))
-    })
+/// The launchlint table of a config: the whole file, or `[workspace|package.metadata.launchlint]`
+/// of a `Cargo.toml`.
+fn config_sections(path: &Path, text: &str) -> toml::Table {
+    let Ok(mut table) = toml::from_str::<toml::Table>(text) else {
+        return toml::Table::new();
+    };
+    if path.file_name().is_some_and(|name| name == "Cargo.toml") {
+        let nested = |table: &mut toml::Table, section: &str| {
+            let metadata = table.remove(section)?.as_table_mut()?.remove("metadata")?;
+            metadata.as_table()?.get("launchlint")?.as_table().cloned()
+        };
+        let mut copy = table.clone();
+        return nested(&mut table, "workspace")
+            .or_else(|| nested(&mut copy, "package"))
+            .unwrap_or_default();
+    }
+    table
+}
+
+/// The span of a section's header line (`[launch]`, `[workspace.metadata.launchlint.launch]`).
+fn header_span(text: &str, section: &str) -> Option<std::ops::Range<usize>> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.split('#').next().unwrap_or("").trim();
+        let header = trimmed
+            .strip_prefix('[')
+            .and_then(|h| h.strip_suffix(']'))
+            .map(|h| h.split('.').map(str::trim).collect::<Vec<_>>());
+        if header.is_some_and(|parts| {
+            parts.last() == Some(&section)
+                && (parts.len() == 1 || parts[parts.len() - 2] == "launchlint")
+        }) {
+            let start = offset + (line.len() - line.trim_start().len());
+            return Some(start..start + trimmed.len());
+        }
+        offset += line.len();
+    }
+    None
+}
+
+fn declared(value: &toml::Spanned<String>) -> model::Declared {
+    model::Declared {
+        value: value.get_ref().clone(),
+        span: value.span(),
+    }
+}
+
+fn launch_record(text: &str, launch: &config::LaunchSection) -> model::LaunchRecord {
+    let product_surface = launch.product_surface.as_ref().map(|s| model::Declared {
+        value: surface_name(*s.get_ref()).to_string(),
+        span: s.span(),
+    });
+    let sandbox_evidence_id = launch.sandbox_evidence_id.as_ref().map(declared);
+    let compliance_approved = launch
+        .compliance_approved
+        .as_ref()
+        .map(|a| model::Declared {
+            value: a.get_ref().to_string(),
+            span: a.span(),
+        });
+    let first_key = [&product_surface, &sandbox_evidence_id, &compliance_approved]
+        .into_iter()
+        .flatten()
+        .map(|d| d.span.clone())
+        .min_by_key(|span| span.start);
+    model::LaunchRecord {
+        span: header_span(text, "launch").or(first_key).unwrap_or(0..0),
+        product_surface,
+        sandbox_evidence_id,
+        compliance_approved,
+    }
+}
+
+fn monitoring(text: &str, section: &config::MonitoringSection) -> model::Monitoring {
+    let covers = &section.covers;
+    let covers: Vec<(String, model::Declared)> = [
+        ("session-failures", &covers.session_failures),
+        ("webhook-dead-letters", &covers.webhook_dead_letters),
+        ("reconciliation-backlog", &covers.reconciliation_backlog),
+    ]
+    .into_iter()
+    .filter_map(|(key, value)| Some((key.to_string(), declared(value.as_ref()?))))
+    .collect();
+    let alerts: Vec<model::Declared> = section.alerts.iter().map(declared).collect();
+    let first_key = alerts
+        .iter()
+        .chain(covers.iter().map(|(_, d)| d))
+        .map(|d| d.span.clone())
+        .min_by_key(|span| span.start);
+    model::Monitoring {
+        span: header_span(text, "monitoring")
+            .or(first_key)
+            .unwrap_or(0..0),
+        alerts,
+        covers,
+    }
 }
 
 fn surface_name(surface: config::ProductSurface) -> &'static str {

@@ -19,6 +19,7 @@ use crate::scan::Scan;
 pub mod github;
 pub mod human;
 pub mod json;
+pub mod readiness;
 pub mod sarif;
 pub mod short;
 

@@ -9,7 +9,7 @@ use crate::extract::env_file::{self, Assignment};
 use crate::extract::file::{CredentialHit, EnvRead, FileAnalysis, HitContext, NoteKind};
 use crate::extract::gate::Gate;
 use crate::extract::rust::{self as rust_source, NotParsed};
-use crate::extract::{bundle, js, suppression};
+use crate::extract::{alerts, bundle, js, suppression};
 use crate::ground::source::LineIndex;
 use crate::project::files;
 use crate::project::model::{self, FileKind, PackageSide, ProjectModel, Scope};
@@ -74,6 +74,9 @@ pub fn analyze_file(model: &ProjectModel, path: &str, bytes: &[u8]) -> FileAnaly
         }
         _ => {}
     }
+    if matches!(analysis.class.kind, FileKind::Other) && !analysis.class.credentials_only {
+        read_alerts(&mut analysis, model, &text);
+    }
     if analysis.hosts.is_empty()
         && analysis.class.kind != FileKind::Wasm
         && !analysis.class.credentials_only
@@ -96,6 +99,32 @@ pub fn analyze_file(model: &ProjectModel, path: &str, bytes: &[u8]) -> FileAnaly
         analysis.display = Some(credential::mask(&text, &found).into());
     }
     analysis
+}
+
+/// Alert definitions, when the config lists the file or its name, folder or text says it
+/// holds some; a listed or named file that cannot be read gets a note.
+fn read_alerts(analysis: &mut FileAnalysis, model: &ProjectModel, text: &str) {
+    let Some(why) = alerts::why(&analysis.path, text, model.is_alert_path(&analysis.path)) else {
+        return;
+    };
+    match alerts::read(&analysis.path, text, why) {
+        Ok(file) => analysis.alerts = file,
+        Err(message) => {
+            let kind = if text.len() > alerts::MAX_ALERT_BYTES {
+                NoteKind::TooLarge
+            } else {
+                NoteKind::Unparsed
+            };
+            analysis.note(kind, message.clone());
+            analysis.alerts = Some(alerts::AlertFile {
+                format: None,
+                alerts: Vec::new(),
+                anchor: 0..text.lines().next().map_or(0, str::len),
+                configured: why == alerts::Why::Configured,
+                unreadable: Some(message),
+            });
+        }
+    }
 }
 
 /// A tracked file that an ignore file lists: its credentials, and for env files which

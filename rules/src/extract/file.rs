@@ -123,6 +123,8 @@ pub struct FileAnalysis {
     pub suppressions: Vec<Suppression>,
     /// What in this file says it deals with 0Bit.
     pub evidence: Vec<crate::extract::evidence::Evidence>,
+    /// The alert definitions this file holds, when it is read as an alert file.
+    pub alerts: Option<crate::extract::alerts::AlertFile>,
     pub notes: Vec<Note>,
     /// Gates inherited from the `mod` declaration of this file; set by [`check`].
     pub inherited: Gate,
@@ -150,6 +152,7 @@ impl FileAnalysis {
             use_client: false,
             suppressions: Vec::new(),
             evidence: Vec::new(),
+            alerts: None,
             notes: Vec::new(),
             inherited: Gate::default(),
             shipped_by: None,
@@ -163,6 +166,9 @@ impl FileAnalysis {
         !self.origins.is_empty()
             || !self.hosts.is_empty()
             || config_path == Some(self.path.as_str())
+            // Findings about what is missing point at alert files and the root manifest.
+            || self.alerts.is_some()
+            || self.path == "Cargo.toml"
             || !self.credentials.is_empty()
             || !self.env_reads.is_empty()
             || self.env_assignments.iter().any(Assignment::is_public)

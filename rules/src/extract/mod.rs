@@ -1,3 +1,4 @@
+pub mod alerts;
 pub mod analyze;
 pub mod bundle;
 pub mod credential;

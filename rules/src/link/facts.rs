@@ -16,6 +16,8 @@ pub struct Facts<'a> {
     pub requests: Vec<crate::link::requests::ResolvedRequest<'a>>,
     /// Webhook handlers and the types events are read into.
     pub webhooks: crate::link::webhooks::WebhookModel<'a>,
+    /// The launch alerts: alert files, and which alert watches each launch signal.
+    pub alerts: crate::link::alerts::LaunchAlerts<'a>,
     /// Variables some env file assigns a secret-shaped value (`GATE_KEY=sk_test_...`).
     secret_valued: BTreeSet<String>,
     /// Some file, package name or the launch config shows 0Bit evidence (spec §2).
@@ -43,6 +45,7 @@ impl<'a> Facts<'a> {
             files,
             requests: crate::link::requests::resolve(model, files),
             webhooks,
+            alerts: crate::link::alerts::join(model, files),
             secret_valued,
         }
     }
@@ -53,6 +56,23 @@ impl<'a> Facts<'a> {
     /// named for 0Bit, or the launch config has a 0Bit section.
     pub fn integrates_0bit(&self) -> bool {
         self.integrates_0bit
+    }
+
+    /// Where a finding about something the whole project lacks goes: line 1 of the root
+    /// `Cargo.toml`, or of the config file when there is no root manifest.
+    pub fn root_manifest(&self) -> Option<(&'a FileAnalysis, std::ops::Range<usize>)> {
+        let config = self.model.launch.path.as_deref();
+        let files = self.files;
+        let file = files
+            .iter()
+            .find(|f| f.path == "Cargo.toml")
+            .or_else(|| files.iter().find(|f| Some(f.path.as_str()) == config))?;
+        let first_line = file
+            .display
+            .as_deref()
+            .and_then(|text| text.lines().next())
+            .map_or(0, |line| line.trim_end().len());
+        Some((file, 0..first_line))
     }
 
     /// Whether some env file assigns `name` a secret-shaped value (`sk_…`, `whsec_…`).

@@ -1,4 +1,6 @@
+pub mod alerts;
 pub mod facts;
+pub mod launch;
 pub mod modules;
 pub mod origins;
 pub mod requests;

@@ -16,10 +16,14 @@ use crate::rules::{self, Check, Context, Levels, Rule};
 
 pub use crate::extract::analyze::analyze_file;
 
+pub mod readiness;
+
 /// The outcome of a whole check.
 pub struct Outcome {
     pub findings: Vec<Finding>,
     pub suppressed: usize,
+    /// What the launch gate's evidence areas found (handlers, write calls, launch alerts).
+    pub evidence: crate::link::launch::LaunchEvidence,
 }
 
 /// Runs every enabled rule over the analyzed files.
@@ -35,6 +39,7 @@ pub fn check(model: &ProjectModel, files: &mut [FileAnalysis], levels: &Levels) 
             check(&facts, &mut cx);
         }
     }
+    let evidence = crate::link::launch::LaunchEvidence::of(&facts);
     let (mut findings, suppressed, use_of_suppressions) =
         apply_suppressions(files, cx.into_findings());
     let mut cx = Context::new(levels);
@@ -48,6 +53,7 @@ pub fn check(model: &ProjectModel, files: &mut [FileAnalysis], levels: &Levels) 
     Outcome {
         findings,
         suppressed,
+        evidence,
     }
 }
 

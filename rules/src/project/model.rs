@@ -35,6 +35,33 @@ pub struct LaunchConfig {
     /// The config has a `[launch]`, `[origins]`, `[contract]` or `[monitoring]` section: the
     /// project says it launches on 0Bit.
     pub declares_launch: bool,
+    /// The `[launch]` record, when the config has a `[launch]` section.
+    pub record: Option<LaunchRecord>,
+    /// `[monitoring]`, when the config has one.
+    pub monitoring: Option<Monitoring>,
+}
+
+/// The `[launch]` section as written: each key with its span in the config file.
+#[derive(Clone, Debug, Default)]
+pub struct LaunchRecord {
+    /// The `[launch]` header (or the first key, when the section is written another way).
+    pub span: std::ops::Range<usize>,
+    pub product_surface: Option<Declared>,
+    pub sandbox_evidence_id: Option<Declared>,
+    /// `compliance-approved`, as `true`/`false`, and its span.
+    pub compliance_approved: Option<Declared>,
+}
+
+/// `[monitoring]` as written.
+#[derive(Clone, Debug, Default)]
+pub struct Monitoring {
+    /// The `[monitoring]` header (or its first key).
+    pub span: std::ops::Range<usize>,
+    /// `alerts`: each path or glob and its span.
+    pub alerts: Vec<Declared>,
+    /// `covers`: the signal key (`session-failures`, `webhook-dead-letters`,
+    /// `reconciliation-backlog`) and the alert name it names, with the name's span.
+    pub covers: Vec<(String, Declared)>,
 }
 
 /// A value the config declares, and where.
@@ -95,6 +122,8 @@ pub struct ProjectModel {
     client_prefixes: Vec<String>,
     runbook_paths: Option<GlobSet>,
     runbook_prefixes: Vec<String>,
+    alert_paths: Option<GlobSet>,
+    alert_prefixes: Vec<String>,
     /// Files git tracks that the ignore files would have hidden (see [`FileClass`]).
     pub credentials_only: std::collections::BTreeSet<String>,
     /// Folders the root manifest's `[workspace] exclude` lists: example scope.
@@ -166,6 +195,18 @@ impl ProjectModel {
     pub fn set_runbook_paths(&mut self, entries: &[String]) -> Result<(), String> {
         (self.runbook_prefixes, self.runbook_paths) = split_paths(entries)?;
         Ok(())
+    }
+
+    /// `[monitoring] alerts`: files or globs of alert definitions.
+    pub fn set_alert_paths(&mut self, entries: &[String]) -> Result<(), String> {
+        (self.alert_prefixes, self.alert_paths) = split_paths(entries)?;
+        Ok(())
+    }
+
+    /// Whether `[monitoring] alerts` lists `path` (a file, a folder holding it, or a glob).
+    pub fn is_alert_path(&self, path: &str) -> bool {
+        (!self.alert_prefixes.is_empty() || self.alert_paths.is_some())
+            && under_any(path, &self.alert_prefixes, &self.alert_paths)
     }
 
     /// `[workspace] exclude` of the root manifest: folders relative to the root.
@@ -282,6 +323,14 @@ impl ProjectModel {
             .trim_start_matches('/');
         !is_server_path(inner)
     }
+}
+
+/// Whether a file's name marks another environment than production (`alerts.staging.yml`,
+/// `.env.local`), whatever the launch's environment.
+pub fn names_other_environment(path: &str) -> bool {
+    file_name(path)
+        .split(['.', '_', '-'])
+        .any(|word| NON_LIVE_WORDS.contains(&word.to_ascii_lowercase().as_str()))
 }
 
 impl ProjectModel {

@@ -27,8 +27,8 @@ impl Levels {
 pub struct Context<'a> {
     levels: &'a Levels,
     findings: Vec<Finding>,
-    /// (rule, path, span) already reported.
-    seen: std::collections::HashSet<(&'static str, String, Range<usize>)>,
+    /// (rule, path, span, evidence) already reported.
+    seen: std::collections::HashSet<(&'static str, String, Range<usize>, String)>,
 }
 
 impl<'a> Context<'a> {
@@ -54,10 +54,14 @@ impl<'a> Context<'a> {
             draft.path
         );
         // One mistake, one finding: a helper used by several callers, or a struct sent by
-        // several requests, is reported once, for the first.
-        let repeated = !self
-            .seen
-            .insert((rule.id, draft.path.to_string(), draft.span.clone()));
+        // several requests, is reported once, for the first. Different mistakes at one place
+        // (each launch alert missing from one file) differ in their evidence.
+        let repeated = !self.seen.insert((
+            rule.id,
+            draft.path.to_string(),
+            draft.span.clone(),
+            draft.evidence.clone(),
+        ));
         let severity = match self.levels.of(rule) {
             Level::Allow => return,
             _ if repeated => return,

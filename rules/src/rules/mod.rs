@@ -16,10 +16,12 @@ pub(crate) mod test_support;
 
 pub mod float_money_amount;
 pub mod hardcoded_secret_key;
+pub mod incomplete_launch_record;
 pub mod insecure_origin;
 pub mod invalid_suppression;
 pub mod key_mode_mismatch;
 pub mod missing_idempotency_key;
+pub mod missing_launch_alert;
 pub mod review_only_product;
 pub mod secret_env_in_client;
 pub mod secret_key_in_client;
@@ -222,6 +224,8 @@ pub static ALL: &[&Rule] = &[
     &undeclared_origin::UNDECLARED_ORIGIN,
     &insecure_origin::INSECURE_ORIGIN,
     &review_only_product::REVIEW_ONLY_PRODUCT,
+    &missing_launch_alert::MISSING_LAUNCH_ALERT,
+    &incomplete_launch_record::INCOMPLETE_LAUNCH_RECORD,
     &invalid_suppression::INVALID_SUPPRESSION,
     &unused_suppression::UNUSED_SUPPRESSION,
 ];
