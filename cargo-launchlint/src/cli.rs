@@ -36,6 +36,31 @@ pub enum Command {
     },
     /// Show the launch gate area by area, or print the LaunchReadiness record (--format json)
     Readiness(ReadinessArgs),
+    /// Write a launchlint.toml from what a scan finds
+    Init(InitArgs),
+}
+
+#[derive(Args, Debug, Default)]
+pub struct InitArgs {
+    /// Folder to scan and write launchlint.toml into (default: the current directory)
+    pub path: Option<PathBuf>,
+    /// Path to the workspace's Cargo.toml
+    #[arg(long, value_name = "PATH")]
+    pub manifest_path: Option<PathBuf>,
+    /// Replace an existing launchlint.toml
+    #[arg(long)]
+    pub force: bool,
+}
+
+impl InitArgs {
+    /// The scan `init` runs: a plain check of the same project.
+    pub fn check_args(&self) -> CheckArgs {
+        CheckArgs {
+            path: self.path.clone(),
+            manifest_path: self.manifest_path.clone(),
+            ..CheckArgs::default()
+        }
+    }
 }
 
 #[derive(Args, Debug, Default)]

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod fsio;
 pub mod gitindex;
+pub mod init;
 pub mod report;
 pub mod scan;
 pub mod walk;

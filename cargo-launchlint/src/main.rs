@@ -28,6 +28,7 @@ fn main() -> ExitCode {
         Some(Command::Rules) => Ok(print(&list_rules(), ExitCode::SUCCESS)),
         Some(Command::Explain { rule }) => explain(rule),
         Some(Command::Readiness(args)) => readiness(args),
+        Some(Command::Init(args)) => init(args),
         None => check(&cli.check, style),
     };
     result.unwrap_or_else(|error| {
@@ -111,6 +112,17 @@ fn readiness(args: &cli::ReadinessArgs) -> Result<ExitCode, Box<dyn miette::Diag
         ExitCode::from(1)
     };
     Ok(print(&mask_secrets(&output), code))
+}
+
+/// Writes a launchlint.toml from one scan.
+fn init(args: &cli::InitArgs) -> Result<ExitCode, Box<dyn miette::Diagnostic>> {
+    let written = cargo_launchlint::init::run(args)
+        .map_err(|error| Box::new(error) as Box<dyn miette::Diagnostic>)?;
+    eprint_safe(&format!(
+        "launchlint: wrote {}; fill in the [launch] record, then run `cargo launchlint readiness`\n",
+        sanitize(&written.display().to_string())
+    ));
+    Ok(ExitCode::SUCCESS)
 }
 
 fn list_rules() -> String {

@@ -349,7 +349,8 @@ fn surface_name(surface: config::ProductSurface) -> &'static str {
     }
 }
 
-fn project_root(args: &CheckArgs) -> Result<PathBuf, ScanError> {
+/// The folder a check scans: PATH, the `--manifest-path` folder, or the current directory.
+pub fn project_root(args: &CheckArgs) -> Result<PathBuf, ScanError> {
     let root = match (&args.path, &args.manifest_path) {
         (Some(path), _) => path.clone(),
         (None, Some(manifest)) => manifest

@@ -4,6 +4,7 @@
 //! launch alerts. `cargo launchlint readiness` shows it next to each area's findings.
 
 use crate::extract::file::FileAnalysis;
+use crate::extract::origins::{address_of, is_0bit_url, origin_of, Address};
 use crate::link::alerts::Signal;
 use crate::link::facts::Facts;
 use crate::link::webhooks::{checks_signature, is_verify_call, Handler};
@@ -74,6 +75,18 @@ pub struct LaunchEvidence {
     pub alert_files: Vec<String>,
     /// Each launch signal and its alert, in [`Signal::ALL`] order.
     pub alerts: Vec<(Signal, Option<AlertEvidence>)>,
+    /// Each distinct origin that reaches 0Bit, at its first use in path order.
+    pub origins: Vec<OriginEvidence>,
+}
+
+/// An origin in use that reaches 0Bit (an allowed, embed or return origin).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OriginEvidence {
+    /// `scheme://host[:port]`, or `*` for a wildcard.
+    pub origin: String,
+    /// A public `https://` origin: fit to declare for live traffic.
+    pub fit_for_live: bool,
+    pub at: At,
 }
 
 impl LaunchEvidence {
@@ -112,7 +125,26 @@ impl LaunchEvidence {
                 (*signal, found)
             })
             .collect();
+        let mut origins: Vec<OriginEvidence> = Vec::new();
+        for used in facts.origin_uses() {
+            let address = address_of(&used.origin.value);
+            let origin = match address {
+                Some(Address::Wildcard) => "*".to_string(),
+                _ => match origin_of(&used.origin.value) {
+                    Some(origin) if !is_0bit_url(&origin) => origin,
+                    _ => continue,
+                },
+            };
+            if origins.iter().all(|known| known.origin != origin) {
+                origins.push(OriginEvidence {
+                    origin,
+                    fit_for_live: address == Some(Address::Https),
+                    at: At::of(used.file, used.origin.span.start),
+                });
+            }
+        }
         LaunchEvidence {
+            origins,
             integrates_0bit: facts.integrates_0bit(),
             handlers,
             writes,

@@ -252,6 +252,15 @@ impl ProjectModel {
                 .any(|w| w == [".next", "static"] || w == ["target", "site"])
     }
 
+    /// The built bundle folder a shipped file sits in (`frontend/dist/`), when it is under
+    /// one rather than under `[client] paths`.
+    pub fn bundle_folder(path: &str) -> Option<String> {
+        let dirs: Vec<&str> = path.split('/').collect();
+        let dirs = &dirs[..dirs.len().saturating_sub(1)];
+        let at = dirs.iter().position(|dir| BUNDLE_DIRS.contains(dir))?;
+        Some(format!("{}/", dirs[..=at].join("/")))
+    }
+
     pub fn classify(&self, path: &str) -> FileClass {
         let kind = FileKind::of(path);
         let name = file_name(path);
