@@ -21,6 +21,7 @@ pub mod invalid_suppression;
 pub mod key_mode_mismatch;
 pub mod missing_idempotency_key;
 pub mod review_only_product;
+pub mod runbook_leak;
 pub mod secret_env_in_client;
 pub mod secret_in_log;
 pub mod secret_key_in_client;
@@ -223,6 +224,7 @@ pub static ALL: &[&Rule] = &[
     &undeclared_origin::UNDECLARED_ORIGIN,
     &insecure_origin::INSECURE_ORIGIN,
     &review_only_product::REVIEW_ONLY_PRODUCT,
+    &runbook_leak::RUNBOOK_LEAK,
     &secret_in_log::SECRET_IN_LOG,
     &invalid_suppression::INVALID_SUPPRESSION,
     &unused_suppression::UNUSED_SUPPRESSION,
