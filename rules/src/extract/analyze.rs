@@ -75,7 +75,7 @@ pub fn analyze_file(model: &ProjectModel, path: &str, bytes: &[u8]) -> FileAnaly
         _ => {}
     }
     if analysis.credentials.is_empty() {
-        analysis.logs.retain(|call| call.reads_values());
+        analysis.logs.retain(|call| call.may_matter());
     }
     if analysis.class.runbook && !analysis.class.credentials_only {
         analysis.mentions = crate::extract::pii::in_document(path, &text);

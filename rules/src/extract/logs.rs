@@ -79,22 +79,49 @@ pub enum ValueKind {
     Other,
 }
 
+/// Stems of the names a logging rule can judge (`secret`, `api_key`, `authorization`,
+/// `bearer`, `whsec`): a retention prefilter, as [`crate::extract::credential::may_contain`]
+/// is for credentials. A call that reads no name holding one of them (in any case), no
+/// function parameter and no text ending in one of them is dropped after extraction (unless
+/// a credential sits in the file), so files that only log ordinary values do not keep their
+/// text. The rules that read these facts test that their word lists are covered.
+pub const NAME_STEMS: [&str; 5] = ["secret", "key", "auth", "bearer", "whsec"];
+
 impl LogCall {
-    /// Whether the call hands anything but text to the log: a name, a field, a call or an
-    /// index, anywhere in its values. Calls that log only literals and opaque expressions
-    /// are dropped after extraction (unless a credential sits in the file), so files that
-    /// log only messages do not keep their text.
-    pub fn reads_values(&self) -> bool {
-        self.values.iter().any(|logged| logged.value.reads())
+    /// Whether some value could matter to a logging rule: see [`NAME_STEMS`].
+    pub fn may_matter(&self) -> bool {
+        self.values.iter().any(Logged::may_matter)
+    }
+}
+
+impl Logged {
+    fn may_matter(&self) -> bool {
+        let stem = |text: &str| {
+            let lower = text.to_ascii_lowercase();
+            NAME_STEMS.iter().any(|stem| lower.contains(stem))
+        };
+        self.field.as_deref().is_some_and(stem)
+            || self.preceded_by.as_deref().is_some_and(stem)
+            || self.value.may_matter(&stem)
     }
 }
 
 impl Value {
-    fn reads(&self) -> bool {
+    fn may_matter(&self, stem: &dyn Fn(&str) -> bool) -> bool {
         match &self.kind {
-            ValueKind::Str(_) | ValueKind::Range | ValueKind::Other => false,
-            ValueKind::Format { args, .. } => args.iter().any(|a| a.value.reads()),
-            _ => true,
+            ValueKind::Path {
+                segments,
+                param_type,
+            } => param_type.is_some() || segments.iter().any(|s| stem(s)),
+            ValueKind::Field { base, name } => stem(name) || base.may_matter(stem),
+            ValueKind::Str(text) => stem(text),
+            ValueKind::Method { receiver, args, .. } => {
+                receiver.may_matter(stem) || args.iter().any(|a| a.may_matter(stem))
+            }
+            ValueKind::Call { args, .. } => args.iter().any(|a| a.may_matter(stem)),
+            ValueKind::Index { base, index } => base.may_matter(stem) || index.may_matter(stem),
+            ValueKind::Format { args, .. } => args.iter().any(Logged::may_matter),
+            ValueKind::Range | ValueKind::Other => false,
         }
     }
 

@@ -451,6 +451,17 @@ mod tests {
         }
     }
 
+    /// Log calls are kept for rules only when they read a name with one of the extractor's
+    /// stems: every secret word must hold one.
+    #[test]
+    fn the_extractor_keeps_every_name_this_rule_judges() {
+        let stems = crate::extract::logs::NAME_STEMS;
+        let covered = |word: &str| stems.iter().any(|stem| word.contains(stem));
+        for words in SECRET_WORDS.iter().chain(&AUTHORIZATION_NAMES) {
+            assert!(covered(&words.concat()), "{words:?}");
+        }
+    }
+
     #[test]
     fn secrets_logged_in_rust_are_reported() {
         for (body, says) in [
