@@ -323,7 +323,7 @@ fn check(facts: &Facts, cx: &mut Context) {
             let repeated = reported.is_some_and(|before| {
                 mention.segment == SegmentKind::LinkTarget
                     && mention.value.ends_with(&before.value)
-                    && mention.span.start - before.span.end < 16
+                    && mention.span.start.saturating_sub(before.span.end) < 16
             });
             reported = Some(mention);
             if repeated {
