@@ -519,6 +519,8 @@ mod tests {
             "see RFC 7231 section 6.5.1 and ISO 13616",
             "build 20240512 1030 and 0.1.4",
             "on 05 12 2024 10 h",
+            "hosts 10.0.0.1, 203.0.113.195 and 192.168.100.200:8443",
+            "offsets 2026-05-12 10:30:00 +0100 and +05:30, at 1715510400.123",
         ] {
             assert_eq!(kinds(text), [], "{text}");
         }

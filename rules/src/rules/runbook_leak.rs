@@ -509,6 +509,26 @@ mod tests {
     }
 
     #[test]
+    fn configured_runbooks_and_text_files() {
+        let model = crate::rules::test_support::model(|model| {
+            model
+                .set_runbook_paths(&["ops/**/*.txt".into()])
+                .expect("a valid glob")
+        });
+        let files = [
+            ("ops/oncall/notes.txt", "Page Jo on +353 1 555 0142.\n"),
+            GATE,
+        ];
+        let findings = crate::rules::test_support::check_in(model, &RUNBOOK_LEAK, &files);
+        assert_eq!(
+            crate::rules::test_support::lines(&findings),
+            ["ops/oncall/notes.txt:1"]
+        );
+        // Without the config entry it is documentation, not a runbook.
+        assert_eq!(found("ops/oncall/notes.txt", files[0].1, true), []);
+    }
+
+    #[test]
     fn personal_data_needs_0bit_and_a_live_runbook() {
         let text = "Call +44 20 7946 0958.\n";
         assert_eq!(found("docs/runbook.md", text, false), []);
