@@ -77,6 +77,12 @@ pub fn analyze_file(model: &ProjectModel, path: &str, bytes: &[u8]) -> FileAnaly
     if matches!(analysis.class.kind, FileKind::Other) && !analysis.class.credentials_only {
         read_alerts(&mut analysis, model, &text);
     }
+    if analysis.credentials.is_empty() {
+        analysis.logs.retain(|call| call.may_matter());
+    }
+    if analysis.class.runbook && !analysis.class.credentials_only {
+        analysis.mentions = crate::extract::pii::in_document(path, &text);
+    }
     if analysis.hosts.is_empty()
         && analysis.class.kind != FileKind::Wasm
         && !analysis.class.credentials_only
@@ -96,7 +102,11 @@ pub fn analyze_file(model: &ProjectModel, path: &str, bytes: &[u8]) -> FileAnaly
             .iter()
             .map(|h| h.credential.clone())
             .collect();
-        analysis.display = Some(credential::mask(&text, &found).into());
+        let masked = credential::mask(&text, &found);
+        analysis.display = Some(match analysis.mentions.is_empty() {
+            true => masked.into(),
+            false => crate::extract::pii::mask(&masked, &analysis.mentions).into(),
+        });
     }
     analysis
 }
@@ -178,6 +188,7 @@ fn analyze_front_end(analysis: &mut FileAnalysis, text: &str) {
     analysis.calls.consts = found.consts;
     analysis.imports = js::local_imports(text);
     analysis.use_client = model::declares_use_client(text);
+    analysis.logs = crate::extract::js_logs::console_calls(text);
     // An Astro component's frontmatter, and the functions frameworks run before rendering
     // (`getServerSideProps`, Remix `loader`/`action`), run on the server only.
     let mut server_ranges = js::server_function_ranges(text);
@@ -290,6 +301,7 @@ fn analyze_rust(analysis: &mut FileAnalysis, text: &str, operations: &[String]) 
             analysis.includes = facts.includes;
             analysis.calls = facts.calls;
             analysis.webhooks = facts.webhooks;
+            analysis.logs = facts.logs;
         }
         Err(not_parsed) => {
             let line_of = |at: usize| {

@@ -121,6 +121,10 @@ pub struct FileAnalysis {
     /// The JS/TS module starts with `"use client"`.
     pub use_client: bool,
     pub suppressions: Vec<Suppression>,
+    /// Logging and printing calls (Rust macros, JS `console.*`).
+    pub logs: Vec<crate::extract::logs::LogCall>,
+    /// Personal data, bearer values and client secrets in a runbook's text.
+    pub mentions: Vec<crate::extract::pii::Mention>,
     /// What in this file says it deals with 0Bit.
     pub evidence: Vec<crate::extract::evidence::Evidence>,
     /// The alert definitions this file holds, when it is read as an alert file.
@@ -151,6 +155,8 @@ impl FileAnalysis {
             imports: Vec::new(),
             use_client: false,
             suppressions: Vec::new(),
+            logs: Vec::new(),
+            mentions: Vec::new(),
             evidence: Vec::new(),
             alerts: None,
             notes: Vec::new(),
@@ -173,6 +179,8 @@ impl FileAnalysis {
             || !self.env_reads.is_empty()
             || self.env_assignments.iter().any(Assignment::is_public)
             || !self.suppressions.is_empty()
+            || !self.logs.is_empty()
+            || !self.mentions.is_empty()
             || self.calls.may_be_reported()
             || self.webhooks.may_be_reported()
     }

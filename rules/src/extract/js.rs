@@ -263,10 +263,10 @@ impl OptionMarks {
 /// of its length. Real files stay far below; a file made of thousands of unclosed calls or
 /// function bodies would otherwise be read once per call. Once it is spent, a call or body
 /// reads as unclosed.
-struct ScanBudget(usize);
+pub(crate) struct ScanBudget(usize);
 
 impl ScanBudget {
-    fn for_text(text: &str) -> ScanBudget {
+    pub(crate) fn for_text(text: &str) -> ScanBudget {
         ScanBudget(text.len().saturating_mul(16).saturating_add(1 << 20))
     }
 
@@ -281,7 +281,7 @@ impl ScanBudget {
 }
 
 /// The index just past the parenthesis that closes the one at `open`, within 4,000 bytes.
-fn function_call_end(text: &str, open: usize, budget: &mut ScanBudget) -> Option<usize> {
+pub(crate) fn function_call_end(text: &str, open: usize, budget: &mut ScanBudget) -> Option<usize> {
     // A string that closes past the window leaves the call unclosed, so no scan needs to
     // read beyond it.
     let window = budget.limit(text, open).min(open + 4000);
@@ -390,7 +390,7 @@ fn function_body_end(text: &str, from: usize, budget: &mut ScanBudget) -> Option
 }
 
 /// The index of the closing quote of the string starting at `at` (or the end of the text).
-fn skip_string(bytes: &[u8], mut at: usize, quote: u8) -> usize {
+pub(crate) fn skip_string(bytes: &[u8], mut at: usize, quote: u8) -> usize {
     at += 1;
     while at < bytes.len() && bytes[at] != quote {
         at += if bytes[at] == b'\\' { 2 } else { 1 };
@@ -400,14 +400,14 @@ fn skip_string(bytes: &[u8], mut at: usize, quote: u8) -> usize {
 
 /// Whether `at` lies in one of `ranges`, which are sorted and disjoint (as comments are):
 /// a binary search, so checking every match of a file against every comment stays cheap.
-fn in_any(ranges: &[Range<usize>], at: usize) -> bool {
+pub(crate) fn in_any(ranges: &[Range<usize>], at: usize) -> bool {
     let after = ranges.partition_point(|range| range.start <= at);
     after > 0 && ranges[after - 1].contains(&at)
 }
 
 /// Byte ranges of `//` and `/* */` comments, skipping over string and template literals.
 /// Regex literals are not recognized; a `//` inside one can only hide a read, never invent one.
-fn comment_ranges(text: &str) -> Vec<Range<usize>> {
+pub(crate) fn comment_ranges(text: &str) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
     let mut ranges = Vec::new();
     let mut at = 0;

@@ -23,7 +23,9 @@ pub mod key_mode_mismatch;
 pub mod missing_idempotency_key;
 pub mod missing_launch_alert;
 pub mod review_only_product;
+pub mod runbook_leak;
 pub mod secret_env_in_client;
+pub mod secret_in_log;
 pub mod secret_key_in_client;
 pub mod server_call_from_client;
 pub mod timing_unsafe_signature_compare;
@@ -226,6 +228,8 @@ pub static ALL: &[&Rule] = &[
     &review_only_product::REVIEW_ONLY_PRODUCT,
     &missing_launch_alert::MISSING_LAUNCH_ALERT,
     &incomplete_launch_record::INCOMPLETE_LAUNCH_RECORD,
+    &runbook_leak::RUNBOOK_LEAK,
+    &secret_in_log::SECRET_IN_LOG,
     &invalid_suppression::INVALID_SUPPRESSION,
     &unused_suppression::UNUSED_SUPPRESSION,
 ];

@@ -18,6 +18,7 @@ pub(super) fn collect(
     text: &str,
     detailed: bool,
     regions: bool,
+    logs: bool,
     operations: &[String],
 ) -> Result<RustFacts, NotParsed> {
     // syn and the walks below recurse on the tree, so its depth is stack: check it first.
@@ -36,6 +37,8 @@ pub(super) fn collect(
         gates: vec![Gate::default()],
         detailed,
         regions,
+        logs,
+        params: Vec::new(),
         operations,
         next_scope: 0,
     };
@@ -54,6 +57,10 @@ struct Collector<'o> {
     detailed: bool,
     /// Record the byte ranges of gated items.
     regions: bool,
+    /// Read logging and printing macros (walking function bodies for them).
+    logs: bool,
+    /// The parameters of the functions being walked, innermost last.
+    params: Vec<super::logs::Params>,
     operations: &'o [String],
     /// Loop and retry scopes get ids unique within the file.
     next_scope: usize,
@@ -359,7 +366,13 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                         });
                     }
                 }
-                visit::visit_item(this, item)
+                if let (true, syn::Item::Fn(function)) = (this.logs, item) {
+                    this.params.push(super::logs::params(&function.sig));
+                    visit::visit_item(this, item);
+                    this.params.pop();
+                } else {
+                    visit::visit_item(this, item)
+                }
             },
         );
         // Request guards (`impl FromRequest for DeliveryHeaders`) that read the signature.
@@ -401,11 +414,20 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             syn::ImplItem::Macro(i) => &i.attrs,
             _ => &[],
         };
+        let params = match item {
+            syn::ImplItem::Fn(method) if self.logs => Some(super::logs::params(&method.sig)),
+            _ => None,
+        };
+        let pushed = params.is_some();
+        self.params.extend(params);
         self.gated(
             attrs,
             || impl_item_end(item),
             |this| visit::visit_impl_item(this, item),
         );
+        if pushed {
+            self.params.pop();
+        }
     }
 
     fn visit_trait_item(&mut self, item: &'ast syn::TraitItem) {
@@ -437,9 +459,10 @@ impl<'ast> Visit<'ast> for Collector<'_> {
     }
 
     // Function bodies matter to this walk only for literals, macros and gated statements,
-    // which only detailed files need; requests and webhooks read bodies on their own.
+    // which only detailed files need, and for logging macros; requests and webhooks read
+    // bodies on their own.
     fn visit_block(&mut self, block: &'ast syn::Block) {
-        if self.detailed {
+        if self.detailed || self.logs {
             visit::visit_block(self, block);
         }
     }
@@ -494,6 +517,11 @@ impl<'ast> Visit<'ast> for Collector<'_> {
     }
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        if self.logs {
+            let params = self.params.last().map_or(&[][..], Vec::as_slice);
+            let call = super::logs::log_call(mac, self.current(), params);
+            self.facts.logs.extend(call);
+        }
         if !self.detailed {
             return;
         }

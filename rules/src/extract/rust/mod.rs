@@ -10,6 +10,7 @@ mod cfg;
 mod collect;
 pub mod depth;
 mod documentation;
+mod logs;
 mod spans;
 pub mod webhooks;
 
@@ -62,6 +63,8 @@ pub struct RustFacts {
     pub calls: crate::extract::rust::calls::CallFacts,
     /// Webhook-related facts of functions and types.
     pub webhooks: crate::extract::rust::webhooks::WebhookFacts,
+    /// Logging and printing macro calls (`println!`, `tracing::info!`, …).
+    pub logs: Vec<crate::extract::logs::LogCall>,
 }
 
 impl RustFacts {
@@ -142,6 +145,12 @@ pub enum NotParsed {
 /// builds a tree several times the size of its text.
 pub const MAX_PARSE_BYTES: usize = 4 * 1024 * 1024;
 
+/// Text without any of these holds no logging or printing macro call worth walking
+/// function bodies for.
+const LOG_MARKS: [&str; 8] = [
+    "print", "dbg!", "info", "warn", "error", "debug", "trace", "event!",
+];
+
 /// Parses `text` and extracts its facts, or says why it was not parsed. `operations` are the
 /// method names of generated 0Bit clients (`create_session`).
 pub fn analyze(text: &str, operations: &[String]) -> Result<RustFacts, NotParsed> {
@@ -152,7 +161,8 @@ pub fn analyze(text: &str, operations: &[String]) -> Result<RustFacts, NotParsed
         || text.contains("env!")
         || text.contains("include_");
     let regions = detailed || text.contains(".0bit.app");
-    collect::collect(text, detailed, regions, operations)
+    let logs = LOG_MARKS.iter().any(|mark| text.contains(mark));
+    collect::collect(text, detailed, regions, logs, operations)
 }
 
 #[cfg(test)]
@@ -160,7 +170,7 @@ mod tests {
     use super::*;
 
     fn gate_of_marker(source: &str, marker: &str) -> Gate {
-        let facts = collect::collect(source, true, true, &[]).expect("test source parses");
+        let facts = collect::collect(source, true, true, true, &[]).expect("test source parses");
         facts.gate_at(source.find(marker).expect("marker present"))
     }
 
@@ -206,7 +216,7 @@ mod tests {
         "#;
         assert!(gate_of_marker(source, "\"A\"").server);
         assert!(!gate_of_marker(source, "\"B\"").server);
-        let facts = collect::collect(source, true, true, &[]).unwrap();
+        let facts = collect::collect(source, true, true, true, &[]).unwrap();
         assert!(facts.env_macros[0].gate.server);
         assert!(facts.in_literal(source.find("\"A\"").unwrap()));
 
@@ -236,7 +246,7 @@ mod tests {
     #[test]
     fn includes() {
         let source = r#"const CONFIG: &str = include_str!("../config/app.toml");"#;
-        let facts = collect::collect(source, true, true, &[]).unwrap();
+        let facts = collect::collect(source, true, true, true, &[]).unwrap();
         assert_eq!(facts.includes[0].path, "../config/app.toml");
     }
 
@@ -250,7 +260,7 @@ mod tests {
             #[tokio::test]
             async fn t2() { let k = "Z"; }
         "#;
-        let facts = collect::collect(source, true, true, &[]).unwrap();
+        let facts = collect::collect(source, true, true, true, &[]).unwrap();
         assert!(
             facts.in_literal(source.find("\"X\"").unwrap()),
             "macro tokens count"
@@ -291,7 +301,7 @@ mod tests {
                 obj.extensions.insert("pattern".to_string(), Value::String("P".to_string()));
             }
         "#;
-        let facts = collect::collect(source, true, true, &[]).unwrap();
+        let facts = collect::collect(source, true, true, true, &[]).unwrap();
         let at = |marker: &str| source.find(marker).expect("marker present");
         for marker in [
             "\"A\"", "\"B\"", "\"C\"", "\"D\"", "\"E\"", "\"F\"", "\"H\"", "\"K\"", "\"L\"",
@@ -318,7 +328,7 @@ mod tests {
             mod server;
             #[path = "other.rs"] mod shared;
         "#;
-        let facts = collect::collect(source, true, true, &[]).unwrap();
+        let facts = collect::collect(source, true, true, true, &[]).unwrap();
         let names: Vec<_> = facts
             .env_macros
             .iter()
