@@ -123,6 +123,14 @@ pub struct FileAnalysis {
     pub suppressions: Vec<Suppression>,
     /// What in this file says it deals with 0Bit.
     pub evidence: Vec<crate::extract::evidence::Evidence>,
+    /// Routes of every path and state writes (Rust files).
+    pub handlers: crate::extract::rust::handlers::HandlerFacts,
+    /// Named lists of short strings (Rust consts, JS/TS consts).
+    pub lists: Vec<crate::extract::lists::NamedList>,
+    /// Sentences that speak of reach or outcome (front-end, Markdown, translation files).
+    pub sentences: Vec<crate::extract::copy::Sentence>,
+    /// Success and close callbacks given in browser code (JS/TS, Vue, Svelte).
+    pub callbacks: Vec<crate::extract::callbacks::Callback>,
     pub notes: Vec<Note>,
     /// Gates inherited from the `mod` declaration of this file; set by [`check`].
     pub inherited: Gate,
@@ -150,6 +158,10 @@ impl FileAnalysis {
             use_client: false,
             suppressions: Vec::new(),
             evidence: Vec::new(),
+            handlers: Default::default(),
+            lists: Vec::new(),
+            sentences: Vec::new(),
+            callbacks: Vec::new(),
             notes: Vec::new(),
             inherited: Gate::default(),
             shipped_by: None,
@@ -169,6 +181,10 @@ impl FileAnalysis {
             || !self.suppressions.is_empty()
             || self.calls.may_be_reported()
             || self.webhooks.may_be_reported()
+            || self.handlers.may_be_reported()
+            || !self.lists.is_empty()
+            || !self.sentences.is_empty()
+            || !self.callbacks.is_empty()
     }
 
     pub(crate) fn note(&mut self, kind: NoteKind, message: impl Into<String>) {

@@ -390,7 +390,7 @@ fn function_body_end(text: &str, from: usize, budget: &mut ScanBudget) -> Option
 }
 
 /// The index of the closing quote of the string starting at `at` (or the end of the text).
-fn skip_string(bytes: &[u8], mut at: usize, quote: u8) -> usize {
+pub(crate) fn skip_string(bytes: &[u8], mut at: usize, quote: u8) -> usize {
     at += 1;
     while at < bytes.len() && bytes[at] != quote {
         at += if bytes[at] == b'\\' { 2 } else { 1 };
@@ -400,14 +400,14 @@ fn skip_string(bytes: &[u8], mut at: usize, quote: u8) -> usize {
 
 /// Whether `at` lies in one of `ranges`, which are sorted and disjoint (as comments are):
 /// a binary search, so checking every match of a file against every comment stays cheap.
-fn in_any(ranges: &[Range<usize>], at: usize) -> bool {
+pub(crate) fn in_any(ranges: &[Range<usize>], at: usize) -> bool {
     let after = ranges.partition_point(|range| range.start <= at);
     after > 0 && ranges[after - 1].contains(&at)
 }
 
 /// Byte ranges of `//` and `/* */` comments, skipping over string and template literals.
 /// Regex literals are not recognized; a `//` inside one can only hide a read, never invent one.
-fn comment_ranges(text: &str) -> Vec<Range<usize>> {
+pub(crate) fn comment_ranges(text: &str) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
     let mut ranges = Vec::new();
     let mut at = 0;

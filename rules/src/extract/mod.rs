@@ -1,11 +1,14 @@
 pub mod analyze;
 pub mod bundle;
+pub mod callbacks;
+pub mod copy;
 pub mod credential;
 pub mod env_file;
 pub mod evidence;
 pub mod file;
 pub mod gate;
 pub mod js;
+pub mod lists;
 pub mod origins;
 pub mod redact;
 pub mod request;

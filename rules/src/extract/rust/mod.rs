@@ -10,6 +10,7 @@ mod cfg;
 mod collect;
 pub mod depth;
 mod documentation;
+pub mod handlers;
 mod spans;
 pub mod webhooks;
 
@@ -62,6 +63,10 @@ pub struct RustFacts {
     pub calls: crate::extract::rust::calls::CallFacts,
     /// Webhook-related facts of functions and types.
     pub webhooks: crate::extract::rust::webhooks::WebhookFacts,
+    /// Routes of every path, and the state functions write.
+    pub handlers: crate::extract::rust::handlers::HandlerFacts,
+    /// `const`/`static` lists of short strings.
+    pub lists: Vec<crate::extract::lists::NamedList>,
 }
 
 impl RustFacts {
