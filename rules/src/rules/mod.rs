@@ -15,6 +15,8 @@ mod context;
 pub(crate) mod test_support;
 
 pub mod float_money_amount;
+pub mod fulfillment_from_browser_callback;
+pub mod hardcoded_availability;
 pub mod hardcoded_secret_key;
 pub mod insecure_origin;
 pub mod invalid_suppression;
@@ -222,6 +224,8 @@ pub static ALL: &[&Rule] = &[
     &undeclared_origin::UNDECLARED_ORIGIN,
     &insecure_origin::INSECURE_ORIGIN,
     &review_only_product::REVIEW_ONLY_PRODUCT,
+    &hardcoded_availability::HARDCODED_AVAILABILITY,
+    &fulfillment_from_browser_callback::FULFILLMENT_FROM_BROWSER_CALLBACK,
     &invalid_suppression::INVALID_SUPPRESSION,
     &unused_suppression::UNUSED_SUPPRESSION,
 ];
