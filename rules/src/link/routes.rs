@@ -173,6 +173,28 @@ impl<'a> RouteModel<'a> {
     }
 }
 
+/// The directories of the packages (`""` outside any) with 0Bit evidence in a file, or a
+/// request to the 0Bit API sent from one; and the root package when the launch config has a
+/// 0Bit section.
+pub fn packages_with_0bit<'a>(
+    model: &'a ProjectModel,
+    files: &[FileAnalysis],
+    requests: &[crate::link::requests::ResolvedRequest],
+) -> std::collections::BTreeSet<&'a str> {
+    let dir = |file: &FileAnalysis| model.package_of(&file.path).map_or("", |p| p.dir.as_str());
+    let mut found: std::collections::BTreeSet<&str> = files
+        .iter()
+        .filter(|f| !f.evidence.is_empty())
+        .map(dir)
+        .collect();
+    found.extend(requests.iter().map(|r| dir(r.sent_from)));
+    // A launch config with a 0Bit section speaks for the root package.
+    if model.launch.declares_launch {
+        found.insert(model.package_of("Cargo.toml").map_or("", |p| p.dir.as_str()));
+    }
+    found
+}
+
 /// The handlers of the routes whose path `wanted` accepts: the functions of the route's
 /// package with the handler's name, outside test code.
 pub fn handlers_of<'a>(

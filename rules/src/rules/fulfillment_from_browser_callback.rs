@@ -11,7 +11,7 @@ use crate::ground::text::identifier_words as words;
 use crate::link::facts::Facts;
 use crate::link::modules::imported;
 use crate::link::requests::ResolvedRequest;
-use crate::link::routes::{handlers_of, Found};
+use crate::link::routes::{handlers_of, packages_with_0bit, Found};
 use crate::link::webhooks::InFile;
 use crate::project::model::{FileKind, Side};
 use crate::rules::Context;
@@ -267,29 +267,11 @@ fn reads_state(request: &ResolvedRequest) -> bool {
         .is_some_and(|e| STATE_READS.contains(&e.operation.as_str()))
 }
 
-/// The package directories with 0Bit evidence or 0Bit requests.
-fn packages_with_0bit<'a>(facts: &Facts<'a>) -> BTreeSet<&'a str> {
-    let dir = |file: &FileAnalysis| {
-        facts
-            .model
-            .package_of(&file.path)
-            .map_or("", |p| p.dir.as_str())
-    };
-    let mut found: BTreeSet<&str> = facts
-        .files
-        .iter()
-        .filter(|f| !f.evidence.is_empty())
-        .map(dir)
-        .collect();
-    found.extend(facts.requests.iter().map(|r| dir(r.sent_from)));
-    found
-}
-
 fn check(facts: &Facts, cx: &mut Context) {
     if !facts.integrates_0bit() {
         return;
     }
-    let with_0bit = packages_with_0bit(facts);
+    let with_0bit = packages_with_0bit(facts.model, facts.files, &facts.requests);
     check_routes(facts, cx, &with_0bit);
     check_browser_callbacks(facts, cx, &with_0bit);
 }
@@ -320,7 +302,22 @@ fn check_routes(facts: &Facts, cx: &mut Context, with_0bit: &BTreeSet<&str>) {
         }
         steps
     };
-    let by_name = |call: &Call| step_by_name(&call.name);
+    // A method on a receiver of unknown type (`app.gate.session(id)`) reads the session
+    // when a function of that name does: reads found loosely only ever silence the rule.
+    let readers: BTreeSet<&str> = facts
+        .webhooks
+        .functions
+        .iter()
+        .filter(|f| {
+            let spans = reads.get(&address(f.file)).into_iter().flatten();
+            spans.into_iter().any(|at| f.item.span.contains(&at.start))
+        })
+        .map(|f| f.item.name.as_str())
+        .collect();
+    let by_name = |call: &Call| match call.path.is_none() && call.on_type.is_none() {
+        true if readers.contains(call.name.as_str()) => Some(Step::Read),
+        _ => step_by_name(&call.name),
+    };
     for handler in &routes.handlers {
         let place = handler.file.place(&HitContext {
             compiled: true,
