@@ -190,7 +190,11 @@ pub fn packages_with_0bit<'a>(
     found.extend(requests.iter().map(|r| dir(r.sent_from)));
     // A launch config with a 0Bit section speaks for the root package.
     if model.launch.declares_launch {
-        found.insert(model.package_of("Cargo.toml").map_or("", |p| p.dir.as_str()));
+        found.insert(
+            model
+                .package_of("Cargo.toml")
+                .map_or("", |p| p.dir.as_str()),
+        );
     }
     found
 }
