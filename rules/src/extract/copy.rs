@@ -1,6 +1,7 @@
 //! Sentences of text that speak of reach or outcome, as plain data: each sentence around a
 //! word such as `worldwide`, `globally`, `everywhere`, `all countries`, `guarantee` or
-//! `instant`, outside comments. The text is read as written (HTML, templates, JS/TS, Markdown,
+//! `instant` that also speaks of availability, support, approval or verification, outside
+//! comments. The text is read as written (HTML, templates, JS/TS, Markdown,
 //! translation files); which sentences promise what, and which are negated, is for the rules.
 
 use std::ops::Range;
@@ -18,7 +19,7 @@ pub struct Sentence {
 }
 
 /// Words that make a sentence worth keeping.
-const ANCHORS: [&str; 12] = [
+const ANCHORS: [&str; 14] = [
     "worldwide",
     "globally",
     "everywhere",
@@ -29,7 +30,9 @@ const ANCHORS: [&str; 12] = [
     "all markets",
     "any country",
     "guarantee",
+    "guaranteed",
     "instant",
+    "instantly",
     "always approved",
 ];
 /// Folders whose Markdown and translation files are content shipped to customers (site
@@ -74,6 +77,11 @@ pub fn is_copy_file(path: &str) -> bool {
             .any(|dir| COPY_DIRS.contains(&dir.to_ascii_lowercase().as_str()))
 }
 
+/// Words (or their starts) one of which a sentence must also hold to be kept: what is
+/// available, supported or works everywhere, or what approval or verification is instant or
+/// guaranteed. A blog post that says "instantly" or "globally" keeps no sentence.
+const SUBJECTS: [&str; 6] = ["availab", "support", "works", "approv", "verif", "kyc"];
+
 /// How far a sentence is read on each side of its anchor.
 const MAX_SIDE: usize = 200;
 /// Sentences kept per file.
@@ -84,6 +92,7 @@ fn anchors() -> &'static AhoCorasick {
     ANCHOR_SET.get_or_init(|| {
         AhoCorasick::builder()
             .ascii_case_insensitive(true)
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
             .build(ANCHORS)
             .expect("the anchors are plain text")
     })
@@ -112,8 +121,11 @@ pub fn sentences(text: &str, layout: Layout) -> Vec<Sentence> {
         }
         let at = anchor.start();
         let bytes = text.as_bytes();
-        // Whole words only: `instantly` counts, `reinstant` does not.
-        if at > 0 && bytes[at - 1].is_ascii_alphanumeric() {
+        // Whole words only: `reinstate` and `instantiate` do not count.
+        let end = anchor.end();
+        if (at > 0 && bytes[at - 1].is_ascii_alphanumeric())
+            || bytes.get(end).is_some_and(u8::is_ascii_alphanumeric)
+        {
             continue;
         }
         if found.last().is_some_and(|s| s.span.contains(&at)) {
@@ -127,6 +139,10 @@ pub fn sentences(text: &str, layout: Layout) -> Vec<Sentence> {
             continue;
         }
         let span = sentence_around(text, anchor.range(), layout);
+        let lower = text[span.clone()].to_ascii_lowercase();
+        if !SUBJECTS.iter().any(|s| lower.contains(s)) {
+            continue;
+        }
         found.push(Sentence {
             text: text[span.clone()].to_string(),
             span,

@@ -129,7 +129,8 @@ pub struct FileAnalysis {
     pub lists: Vec<crate::extract::lists::NamedList>,
     /// Sentences that speak of reach or outcome (front-end, Markdown, translation files).
     pub sentences: Vec<crate::extract::copy::Sentence>,
-    /// Success and close callbacks given in browser code (JS/TS, Vue, Svelte).
+    /// Success and close callbacks given in browser code (JS/TS, Vue, Svelte). Findings
+    /// about them point at the file's requests, which keep its text already.
     pub callbacks: Vec<crate::extract::callbacks::Callback>,
     pub notes: Vec<Note>,
     /// Gates inherited from the `mod` declaration of this file; set by [`check`].
@@ -184,7 +185,6 @@ impl FileAnalysis {
             || self.handlers.may_be_reported()
             || !self.lists.is_empty()
             || !self.sentences.is_empty()
-            || !self.callbacks.is_empty()
     }
 
     pub(crate) fn note(&mut self, kind: NoteKind, message: impl Into<String>) {

@@ -1,4 +1,4 @@
-//! Named lists of short strings, as plain data: a Rust `const`/`static` whose value holds an
+//! Named lists of three or more short codes (letters, digits, `-`), as plain data: a Rust `const`/`static` whose value holds an
 //! array of string literals (`&["US", "GB"]`, `[&str; 3]`, `vec![..]`, `HashSet::from([..])`,
 //! `LazyLock::new(|| ..)` around one), and a JavaScript/TypeScript `const`/`let` assigned an
 //! array literal of strings (`['US', 'GB']`, `new Set([..])`, `Object.freeze([..])`). Which
@@ -24,12 +24,19 @@ pub struct NamedList {
 }
 
 /// Items longer than this are not codes of any kind: the list is not recorded.
-const MAX_ITEM: usize = 16;
+const MAX_ITEM: usize = 8;
+/// Lists shorter than this are not recorded: a default and a fallback are not a list of
+/// codes.
+const MIN_ITEMS: usize = 3;
 /// Lists longer than this are read up to here.
 const MAX_ITEMS: usize = 400;
 
+/// Whether every item is a short code: at most [`MAX_ITEM`] letters, digits and `-`.
 fn short(values: &[String]) -> bool {
-    !values.is_empty() && values.iter().all(|v| v.len() <= MAX_ITEM)
+    values.len() >= MIN_ITEMS
+        && values.iter().all(|v| {
+            v.len() <= MAX_ITEM && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
 }
 
 /// The list a Rust `const`/`static` holds, if its value holds an array of string literals.
@@ -179,9 +186,9 @@ mod tests {
     fn rust_lists() {
         let source = r#"
             const A: &[&str] = &["US", "GB", "DE"];
-            static B: [&str; 2] = ["FR", "IT"];
-            static C: LazyLock<HashSet<&str>> = LazyLock::new(|| HashSet::from(["ES", "PT"]));
-            static D: LazyLock<Vec<&str>> = LazyLock::new(|| vec!["NL", "BE"]);
+            static B: [&str; 3] = ["FR", "IT", "ES"];
+            static C: LazyLock<HashSet<&str>> = LazyLock::new(|| HashSet::from(["ES", "PT", "AD"]));
+            static D: LazyLock<Vec<&str>> = LazyLock::new(|| vec!["NL", "BE", "LU"]);
             const E: &[u32] = &[1, 2];
             const F: &str = "US";
             const G: &[&str] = &["a very long string indeed", "b"];
@@ -191,9 +198,9 @@ mod tests {
             rust(source),
             [
                 list("A", &["US", "GB", "DE"]),
-                list("B", &["FR", "IT"]),
-                list("C", &["ES", "PT"]),
-                list("D", &["NL", "BE"]),
+                list("B", &["FR", "IT", "ES"]),
+                list("C", &["ES", "PT", "AD"]),
+                list("D", &["NL", "BE", "LU"]),
             ]
         );
     }
@@ -205,8 +212,10 @@ mod tests {
             const ENABLED_MARKETS: readonly string[] = [
               'FR', // France
               'IT',
+              'ES',
             ] as const;
-            const ALLOWED_REGIONS = new Set(['US', 'CA']);
+            const ALLOWED_REGIONS = new Set(['US', 'CA', 'MX']);
+            const TWO = ['US', 'CA'];
             const MIXED = ['US', someValue];
             const EMPTY = [];
             let t = `${x}`;
@@ -219,8 +228,8 @@ mod tests {
             found,
             [
                 list("SUPPORTED_COUNTRIES", &["US", "GB", "DE"]),
-                list("ENABLED_MARKETS", &["FR", "IT"]),
-                list("ALLOWED_REGIONS", &["US", "CA"]),
+                list("ENABLED_MARKETS", &["FR", "IT", "ES"]),
+                list("ALLOWED_REGIONS", &["US", "CA", "MX"]),
             ]
         );
     }
