@@ -64,6 +64,13 @@ pub fn analyze_file(model: &ProjectModel, path: &str, bytes: &[u8]) -> FileAnaly
         FileKind::FrontEnd => analyze_front_end(&mut analysis, &text),
         FileKind::Doc | FileKind::Other | FileKind::Wasm => scan_text(&mut analysis, &text),
     }
+    if matches!(analysis.class.kind, FileKind::Doc | FileKind::Other)
+        && !analysis.class.credentials_only
+        && crate::extract::copy::is_copy_file(path)
+    {
+        analysis.sentences =
+            crate::extract::copy::sentences(&text, crate::extract::copy::Layout::Prose);
+    }
     match analysis.class.kind {
         _ if analysis.class.credentials_only => {}
         FileKind::Env => {
@@ -189,6 +196,7 @@ fn analyze_front_end(analysis: &mut FileAnalysis, text: &str) {
     analysis.imports = js::local_imports(text);
     analysis.use_client = model::declares_use_client(text);
     analysis.logs = crate::extract::js_logs::console_calls(text);
+    read_copy_and_callbacks(analysis, text);
     // An Astro component's frontmatter, and the functions frameworks run before rendering
     // (`getServerSideProps`, Remix `loader`/`action`), run on the server only.
     let mut server_ranges = js::server_function_ranges(text);
@@ -229,6 +237,18 @@ fn analyze_front_end(analysis: &mut FileAnalysis, text: &str) {
             request.gate = server;
         }
     }
+}
+
+/// Customer copy, named lists and embed callbacks of a front-end source or template.
+fn read_copy_and_callbacks(analysis: &mut FileAnalysis, text: &str) {
+    use crate::extract::copy::Layout;
+    let script = [".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".jsx", ".tsx"]
+        .iter()
+        .any(|ext| analysis.path.ends_with(ext));
+    let layout = if script { Layout::Code } else { Layout::Markup };
+    analysis.sentences = crate::extract::copy::sentences(text, layout);
+    analysis.lists = crate::extract::lists::js_lists(text);
+    analysis.callbacks = crate::extract::callbacks::js_callbacks(text);
 }
 
 /// `ALLOWED_ORIGINS=https://a,https://b`, `RETURN_URL=…`: each listed value.
@@ -302,6 +322,8 @@ fn analyze_rust(analysis: &mut FileAnalysis, text: &str, operations: &[String]) 
             analysis.calls = facts.calls;
             analysis.webhooks = facts.webhooks;
             analysis.logs = facts.logs;
+            analysis.handlers = facts.handlers;
+            analysis.lists = facts.lists;
         }
         Err(not_parsed) => {
             let line_of = |at: usize| {

@@ -129,6 +129,15 @@ pub struct FileAnalysis {
     pub evidence: Vec<crate::extract::evidence::Evidence>,
     /// The alert definitions this file holds, when it is read as an alert file.
     pub alerts: Option<crate::extract::alerts::AlertFile>,
+    /// Routes of every path and state writes (Rust files).
+    pub handlers: crate::extract::rust::handlers::HandlerFacts,
+    /// Named lists of short strings (Rust consts, JS/TS consts).
+    pub lists: Vec<crate::extract::lists::NamedList>,
+    /// Sentences that speak of reach or outcome (front-end, Markdown, translation files).
+    pub sentences: Vec<crate::extract::copy::Sentence>,
+    /// Success and close callbacks given in browser code (JS/TS, Vue, Svelte). Findings
+    /// about them point at the file's requests, which keep its text already.
+    pub callbacks: Vec<crate::extract::callbacks::Callback>,
     pub notes: Vec<Note>,
     /// Gates inherited from the `mod` declaration of this file; set by [`check`].
     pub inherited: Gate,
@@ -159,6 +168,10 @@ impl FileAnalysis {
             mentions: Vec::new(),
             evidence: Vec::new(),
             alerts: None,
+            handlers: Default::default(),
+            lists: Vec::new(),
+            sentences: Vec::new(),
+            callbacks: Vec::new(),
             notes: Vec::new(),
             inherited: Gate::default(),
             shipped_by: None,
@@ -183,6 +196,9 @@ impl FileAnalysis {
             || !self.mentions.is_empty()
             || self.calls.may_be_reported()
             || self.webhooks.may_be_reported()
+            || self.handlers.may_be_reported()
+            || !self.lists.is_empty()
+            || !self.sentences.is_empty()
     }
 
     pub(crate) fn note(&mut self, kind: NoteKind, message: impl Into<String>) {

@@ -1,6 +1,8 @@
 pub mod alerts;
 pub mod analyze;
 pub mod bundle;
+pub mod callbacks;
+pub mod copy;
 pub mod credential;
 pub mod env_file;
 pub mod evidence;
@@ -10,6 +12,7 @@ pub mod js;
 pub mod js_logs;
 pub mod logs;
 pub mod markdown;
+pub mod lists;
 pub mod origins;
 pub mod pii;
 pub mod redact;

@@ -111,6 +111,26 @@ pub struct Request {
     pub function: String,
 }
 
+impl Request {
+    /// The path of its URL, runtime pieces as `{…}`, without scheme and host.
+    pub fn url_path(&self) -> String {
+        let url: String = self
+            .url
+            .iter()
+            .map(|piece| match piece {
+                Piece::Text(text) => text.as_str(),
+                _ => "{…}",
+            })
+            .collect();
+        match url.split_once("://") {
+            Some((_, rest)) => rest
+                .find('/')
+                .map_or(String::new(), |at| rest[at..].to_string()),
+            None => url,
+        }
+    }
+}
+
 /// A string `const`/`static`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConstString {

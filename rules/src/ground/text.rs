@@ -18,6 +18,26 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
+/// The words of an identifier or path, lower case: split at anything but ASCII letters and
+/// digits, and where a lower-case letter or digit meets an upper-case one
+/// (`SUPPORTED_COUNTRIES`, `markOrderPaid`, `/orders/{id}/mark-paid`).
+pub fn identifier_words(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut lower_before = false;
+    for c in text.chars() {
+        if !c.is_ascii_alphanumeric() || (c.is_ascii_uppercase() && lower_before) {
+            words.extend((!word.is_empty()).then(|| std::mem::take(&mut word)));
+        }
+        lower_before = c.is_ascii_lowercase() || c.is_ascii_digit();
+        if c.is_ascii_alphanumeric() {
+            word.push(c.to_ascii_lowercase());
+        }
+    }
+    words.extend((!word.is_empty()).then_some(word));
+    words
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -30,5 +50,18 @@ mod tests {
         );
         assert_eq!(edit_distance("", "abc"), 3);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn words_of_identifiers() {
+        assert_eq!(identifier_words("markOrderPaid"), ["mark", "order", "paid"]);
+        assert_eq!(
+            identifier_words("SUPPORTED_COUNTRIES"),
+            ["supported", "countries"]
+        );
+        assert_eq!(
+            identifier_words("/orders/{id}/mark-paid"),
+            ["orders", "id", "mark", "paid"]
+        );
     }
 }

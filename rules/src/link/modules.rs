@@ -136,6 +136,25 @@ fn resolve_next_client_modules(model: &ProjectModel, files: &mut [FileAnalysis])
     }
 }
 
+/// The local files a JS/TS file imports, as the bundler resolves them.
+pub fn imported<'a>(
+    model: &ProjectModel,
+    files: &'a [FileAnalysis],
+    file: &FileAnalysis,
+) -> Vec<&'a FileAnalysis> {
+    let app = model
+        .next_app_of(&file.path)
+        .map_or("", |app| app.dir.as_str());
+    file.imports
+        .iter()
+        .filter_map(|import| {
+            module_candidates(&file.path, app, import)
+                .into_iter()
+                .find_map(|candidate| files.iter().find(|f| f.path == candidate))
+        })
+        .collect()
+}
+
 /// Files an import specifier can resolve to, in the bundler's order.
 fn module_candidates(importer: &str, app_dir: &str, specifier: &str) -> Vec<String> {
     const SUFFIXES: [&str; 11] = [

@@ -15,6 +15,8 @@ mod context;
 pub(crate) mod test_support;
 
 pub mod float_money_amount;
+pub mod fulfillment_from_browser_callback;
+pub mod hardcoded_availability;
 pub mod hardcoded_secret_key;
 pub mod incomplete_launch_record;
 pub mod insecure_origin;
@@ -227,9 +229,11 @@ pub static ALL: &[&Rule] = &[
     &insecure_origin::INSECURE_ORIGIN,
     &review_only_product::REVIEW_ONLY_PRODUCT,
     &missing_launch_alert::MISSING_LAUNCH_ALERT,
-    &incomplete_launch_record::INCOMPLETE_LAUNCH_RECORD,
     &runbook_leak::RUNBOOK_LEAK,
     &secret_in_log::SECRET_IN_LOG,
+    &hardcoded_availability::HARDCODED_AVAILABILITY,
+    &fulfillment_from_browser_callback::FULFILLMENT_FROM_BROWSER_CALLBACK,
+    &incomplete_launch_record::INCOMPLETE_LAUNCH_RECORD,
     &invalid_suppression::INVALID_SUPPRESSION,
     &unused_suppression::UNUSED_SUPPRESSION,
 ];

@@ -275,8 +275,21 @@ impl Collector<'_> {
                     &function.sig,
                     &function.block,
                 );
+                crate::extract::rust::handlers::function(
+                    &mut self.facts.handlers,
+                    &function.sig.ident,
+                    &function.attrs,
+                    &function.block,
+                    gate.test,
+                );
             }
             syn::Item::Const(item) => {
+                let gate = self.current();
+                self.facts.lists.extend(crate::extract::lists::rust_item(
+                    &item.ident,
+                    &item.expr,
+                    gate,
+                ));
                 self.facts
                     .calls
                     .consts
@@ -286,6 +299,12 @@ impl Collector<'_> {
                     ));
             }
             syn::Item::Static(item) => {
+                let gate = self.current();
+                self.facts.lists.extend(crate::extract::lists::rust_item(
+                    &item.ident,
+                    &item.expr,
+                    gate,
+                ));
                 self.facts
                     .calls
                     .consts
@@ -405,6 +424,13 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                 &name,
                 &method.sig,
                 &method.block,
+            );
+            crate::extract::rust::handlers::function(
+                &mut self.facts.handlers,
+                &method.sig.ident,
+                &method.attrs,
+                &method.block,
+                gate.test,
             );
         }
         let attrs: &[Attribute] = match item {

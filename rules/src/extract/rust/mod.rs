@@ -11,6 +11,7 @@ mod collect;
 pub mod depth;
 mod documentation;
 mod logs;
+pub mod handlers;
 mod spans;
 pub mod webhooks;
 
@@ -65,6 +66,10 @@ pub struct RustFacts {
     pub webhooks: crate::extract::rust::webhooks::WebhookFacts,
     /// Logging and printing macro calls (`println!`, `tracing::info!`, …).
     pub logs: Vec<crate::extract::logs::LogCall>,
+    /// Routes of every path, and the state functions write.
+    pub handlers: crate::extract::rust::handlers::HandlerFacts,
+    /// `const`/`static` lists of short strings.
+    pub lists: Vec<crate::extract::lists::NamedList>,
 }
 
 impl RustFacts {

@@ -18,13 +18,13 @@ use crate::link::webhooks::InFile;
 pub const REACH: usize = 3;
 
 /// A package's functions by name.
-pub(super) type ByName<'a> = BTreeMap<&'a str, Vec<InFile<'a, FnFacts>>>;
+pub type ByName<'a> = BTreeMap<&'a str, Vec<InFile<'a, FnFacts>>>;
 
 /// A package's methods and associated functions by type, then name.
 type ByTypeAndName<'a> = BTreeMap<&'a str, ByName<'a>>;
 
 /// One package's functions, and each function's targets.
-pub(super) struct PackageGraph<'a> {
+pub struct PackageGraph<'a> {
     /// Every function by name, methods included (for routers named in a `nest`).
     pub by_name: ByName<'a>,
     /// Functions outside an impl, by name.

@@ -21,7 +21,7 @@ use crate::extract::rust::webhooks::{
 use crate::project::contract::{names_signature_header, Contract};
 use crate::project::model::ProjectModel;
 
-pub use graph::{Reaching, REACH};
+pub use graph::{PackageGraph, Reaching, REACH};
 
 /// A fact and the file it was read from.
 pub struct InFile<'a, T> {

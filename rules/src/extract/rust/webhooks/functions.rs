@@ -103,6 +103,8 @@ pub struct Call {
     pub result_type: Option<String>,
     /// Position among the function's calls, from 1.
     pub order: usize,
+    /// Where the function or method name starts in the file.
+    pub at: usize,
 }
 
 impl Call {

@@ -196,7 +196,7 @@ impl FnVisitor {
     }
 
     /// A call by name, on a type when known; `input` is its first argument (or receiver),
-    /// `span` is only computed for the calls that record it. Returns its order.
+    /// `span` is its name's. Returns its order.
     fn call(
         &mut self,
         name: &str,
@@ -206,19 +206,21 @@ impl FnVisitor {
         span: impl FnOnce() -> Range<usize>,
     ) -> usize {
         let order = self.next_order();
+        let span = span();
+        let at = span.start;
         let written = path.as_deref().unwrap_or("");
         if written.starts_with("serde_json::from_")
             || (path.is_none() && name.starts_with("from_slice"))
         {
             self.facts.parses.push(Parse {
-                span: span(),
+                span,
                 order,
                 target_type: None,
                 source: input.map_or(Source::Other, |e| self.locals.source(e)),
                 of_event_data: input.is_some_and(is_data_access),
             });
         } else if written.starts_with("serde_json::to_") {
-            self.facts.reserializes.push(span());
+            self.facts.reserializes.push(span);
         }
         self.facts.calls.push(Call {
             name: name.to_string(),
@@ -226,6 +228,7 @@ impl FnVisitor {
             on_type,
             result_type: None,
             order,
+            at,
         });
         order
     }
