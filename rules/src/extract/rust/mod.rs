@@ -10,8 +10,8 @@ mod cfg;
 mod collect;
 pub mod depth;
 mod documentation;
-mod logs;
 pub mod handlers;
+mod logs;
 mod spans;
 pub mod webhooks;
 
