@@ -167,7 +167,11 @@ pub fn analyze(text: &str, operations: &[String]) -> Result<RustFacts, NotParsed
         || text.contains("include_");
     let regions = detailed || text.contains(".0bit.app");
     let logs = LOG_MARKS.iter().any(|mark| text.contains(mark));
-    collect::collect(text, detailed, regions, logs, operations)
+    let facts = collect::collect(text, detailed, regions, logs, operations);
+    // proc-macro2 keeps a copy of every parsed text for its spans, per thread, until told
+    // otherwise; the facts hold byte ranges only, so this file's copy can go now.
+    proc_macro2::extra::invalidate_current_thread_spans();
+    facts
 }
 
 #[cfg(test)]
