@@ -176,7 +176,6 @@ pub fn run(args: &CheckArgs) -> Result<Scan, ScanError> {
             }
         })
         .collect();
-
     let (mut files, unread) = analyze_all(&root, &model, &walked.files, preread)?;
     notes.extend(unread);
     let outcome = analysis::check(&model, &mut files, &levels);
@@ -400,6 +399,13 @@ fn glob_set(patterns: &[String]) -> Option<globset::GlobSet> {
     builder.build().ok()
 }
 
+/// A path to analyze, with its bytes when they were read already.
+type Input<'p> = (&'p String, Option<Vec<u8>>);
+
+/// How much more a byte of Rust costs to analyze than a byte of anything else (a parse, and
+/// the walks of its functions, against a prefilter scan), for ordering the work.
+const RUST_COST_FACTOR: u64 = 8;
+
 /// Reads and analyzes every file on all cores. Results keep the walk's (sorted) order, so
 /// output does not depend on thread timing. Files that cannot be read become notes.
 fn analyze_all(
@@ -412,38 +418,37 @@ fn analyze_all(
         .stack_size(WORKER_STACK_BYTES)
         .build()
         .map_err(|error| ScanError::Threads(error.to_string()))?;
-    let inputs: Vec<(&String, Option<Vec<u8>>)> = paths
+    let inputs: Vec<Input> = paths
         .iter()
         .map(|path| (path, preread.remove(path)))
         .collect();
     let results: Vec<Result<FileAnalysis, Note>> = pool.install(|| {
-        inputs
-            .into_par_iter()
+        // Balanced work: one task per file, the costliest first (Rust files by size; the
+        // rest are cheap), so no core is left parsing a run of large files alone at the end.
+        let costs: Vec<u64> = inputs
+            .par_iter()
             .map(|(path, bytes)| {
-                let bytes = bytes
-                    .map_or_else(
-                        || fsio::read_regular(&root.join(path), fsio::MAX_SCANNED_BYTES),
-                        Ok,
-                    )
-                    .map_err(|error| {
-                        let kind = match error {
-                            fsio::ReadError::TooLarge { .. } => NoteKind::TooLarge,
-                            _ => NoteKind::Unreadable,
-                        };
-                        Note::new(path.clone(), kind, format!("could not read: {error}"))
-                    })?;
-                // A bug in one rule must not end the run: the file is reported and skipped.
-                std::panic::catch_unwind(|| analysis::analyze_file(model, path, &bytes)).map_err(
-                    |_| {
-                        Note::new(
-                            path.clone(),
-                            NoteKind::Unparsed,
-                            "internal error while analyzing; skipped (please report this)",
-                        )
-                    },
-                )
+                let size = bytes.as_ref().map_or_else(
+                    || std::fs::symlink_metadata(root.join(path)).map_or(0, |m| m.len()),
+                    |b| b.len() as u64,
+                );
+                if path.ends_with(".rs") {
+                    size.saturating_mul(RUST_COST_FACTOR)
+                } else {
+                    size
+                }
             })
-            .collect()
+            .collect();
+        let mut ordered: Vec<(usize, Input)> = inputs.into_iter().enumerate().collect();
+        ordered.sort_by_key(|(at, _)| std::cmp::Reverse(costs[*at]));
+        let mut done: Vec<(usize, Result<FileAnalysis, Note>)> = ordered
+            .into_par_iter()
+            .with_max_len(1)
+            .map(|(at, (path, bytes))| (at, analyze_one(root, model, path, bytes)))
+            .collect();
+        // Back to the walk's order, so output does not depend on thread timing.
+        done.sort_by_key(|(at, _)| *at);
+        done.into_iter().map(|(_, result)| result).collect()
     });
     let mut files = Vec::with_capacity(results.len());
     let mut notes = Vec::new();
@@ -454,4 +459,33 @@ fn analyze_all(
         }
     }
     Ok((files, notes))
+}
+
+/// Reads (unless read already) and analyzes one file.
+fn analyze_one(
+    root: &Path,
+    model: &ProjectModel,
+    path: &str,
+    bytes: Option<Vec<u8>>,
+) -> Result<FileAnalysis, Note> {
+    let bytes = bytes
+        .map_or_else(
+            || fsio::read_regular(&root.join(path), fsio::MAX_SCANNED_BYTES),
+            Ok,
+        )
+        .map_err(|error| {
+            let kind = match error {
+                fsio::ReadError::TooLarge { .. } => NoteKind::TooLarge,
+                _ => NoteKind::Unreadable,
+            };
+            Note::new(path, kind, format!("could not read: {error}"))
+        })?;
+    // A bug in one rule must not end the run: the file is reported and skipped.
+    std::panic::catch_unwind(|| analysis::analyze_file(model, path, &bytes)).map_err(|_| {
+        Note::new(
+            path,
+            NoteKind::Unparsed,
+            "internal error while analyzing; skipped (please report this)",
+        )
+    })
 }

@@ -276,18 +276,14 @@ pub fn build<'a>(model: &ProjectModel, files: &'a [FileAnalysis]) -> WebhookMode
         }
     }
     for package in packages.into_values() {
-        let graph = graph::PackageGraph::new(&package.functions);
-        let by_name = &graph.by_name;
-        let handlers_before = out.handlers.len();
-        let called: BTreeSet<&str> = package
-            .functions
-            .iter()
-            .flat_map(|f| f.item.calls.iter().map(|c| c.name.as_str()))
-            .collect();
         // Handlers registered by router functions nested under a webhook path.
         let mut routed = package.routed;
         for nest in &package.nests {
-            for router in by_name.get(nest.router.as_str()).into_iter().flatten() {
+            let routers = package
+                .functions
+                .iter()
+                .filter(|f| f.item.name == nest.router);
+            for router in routers {
                 for registration in &router.item.registers {
                     routed.insert(registration.handler.as_str());
                     route_paths
@@ -296,6 +292,27 @@ pub fn build<'a>(model: &ProjectModel, files: &'a [FileAnalysis]) -> WebhookMode
                 }
             }
         }
+        // The call graph is the costly part: a package with no function that could be a
+        // handler (routed, or naming a webhook header) needs none.
+        let may_have_handlers = package.functions.iter().any(|f| {
+            !f.item.test
+                && (f.item.webhook_route.is_some()
+                    || routed.contains(f.item.name.as_str())
+                    || f.item
+                        .header_mentions
+                        .iter()
+                        .any(|h| is_webhook_header(&h.literal)))
+        });
+        if !may_have_handlers {
+            continue;
+        }
+        let graph = graph::PackageGraph::new(&package.functions);
+        let handlers_before = out.handlers.len();
+        let called: BTreeSet<&str> = package
+            .functions
+            .iter()
+            .flat_map(|f| f.item.calls.iter().map(|c| c.name.as_str()))
+            .collect();
         for InFile {
             file,
             item: function,
