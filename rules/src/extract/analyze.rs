@@ -98,6 +98,10 @@ pub fn analyze_file(model: &ProjectModel, path: &str, bytes: &[u8]) -> FileAnaly
         &analysis.webhooks,
         &model.contract,
     );
+    analysis.calls.finish();
+    analysis.webhooks.shrink_to_fit();
+    analysis.handlers.writes.shrink_to_fit();
+    analysis.logs.shrink_to_fit();
     if analysis.may_be_reported(model.launch.path.as_deref()) {
         analysis.lines = LineIndex::new(&text);
         analysis.stamp = Some(Stamp::of(bytes));
