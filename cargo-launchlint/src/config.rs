@@ -309,7 +309,7 @@ fn config_error(
     // A few lines around the span, long lines cut, every line sanitized: a config can hold
     // a 4 MiB line, and its text is untrusted.
     let excerpt = (!text.is_empty())
-        .then(|| Excerpt::of_text(&name, &text, &LineIndex::new(text.as_str().into()), &span))
+        .then(|| Excerpt::of_text(&name, &text, &LineIndex::new(&text), &span))
         .flatten();
     Box::new(ConfigError {
         message: sanitize(&message),

@@ -52,6 +52,8 @@ pub struct Scan {
     pub notes: Vec<Note>,
     /// The project model the files were analyzed in (`readiness` reads its launch config).
     pub model: ProjectModel,
+    /// The folder scanned: reporters read the few files they show excerpts of again.
+    pub root: PathBuf,
 }
 
 pub fn run(args: &CheckArgs) -> Result<Scan, ScanError> {
@@ -185,6 +187,7 @@ pub fn run(args: &CheckArgs) -> Result<Scan, ScanError> {
         outcome,
         notes,
         model,
+        root,
     })
 }
 
@@ -206,7 +209,7 @@ pub fn launch_config(root: &Path, loaded: &LoadedConfig) -> model::LaunchConfig 
         .map(|origins| origins.allowed.as_ref());
     model::LaunchConfig {
         path: Some(relative),
-        lines: launchlint_rules::ground::source::LineIndex::new(text.as_str().into()),
+        lines: launchlint_rules::ground::source::LineIndex::new(text),
         allowed_origins: allowed.map(|list| {
             list.map(|l| {
                 l.get_ref()

@@ -100,7 +100,7 @@ impl Diagnostic for LabelNote {
 impl<'a> FindingDiagnostic<'a> {
     fn new(finding: &'a Finding, report: &Report) -> Self {
         let file = report.files.get(finding.path.as_str()).copied();
-        let excerpt = file.and_then(|file| Excerpt::around(finding, file));
+        let excerpt = file.and_then(|file| Excerpt::at(&finding.path, &finding.span, file, report));
         let related = finding
             .labels
             .iter()
@@ -109,7 +109,7 @@ impl<'a> FindingDiagnostic<'a> {
                 excerpt: report
                     .files
                     .get(label.path.as_str())
-                    .and_then(|file| Excerpt::at(&label.path, &label.span, file)),
+                    .and_then(|file| Excerpt::at(&label.path, &label.span, file, report)),
             })
             .collect();
         FindingDiagnostic {
@@ -189,13 +189,15 @@ pub struct Excerpt {
 }
 
 impl Excerpt {
-    fn around(finding: &Finding, file: &FileAnalysis) -> Option<Excerpt> {
-        Excerpt::at(&finding.path, &finding.span, file)
-    }
-
-    /// A few lines of `file` around `span`.
-    fn at(path: &str, span: &Range<usize>, file: &FileAnalysis) -> Option<Excerpt> {
-        Excerpt::of_text(path, file.display.as_deref()?, &file.lines, span)
+    /// A few lines of `file` around `span`, when its text can be read again as it was
+    /// scanned.
+    fn at(
+        path: &str,
+        span: &Range<usize>,
+        file: &FileAnalysis,
+        report: &Report,
+    ) -> Option<Excerpt> {
+        Excerpt::of_text(path, &report.shown_text(file)?, &file.lines, span)
     }
 
     /// A few lines of `text` (whose lines are `lines`) around `span`, named `name`: long

@@ -2,18 +2,28 @@
 //! masked text; rules reach them only through a finding's rule id. A new format is a new
 //! module here and a new `--format` value, nothing else.
 //!
+//! File texts are not kept through a scan: [`Report::shown_text`] reads a file again when an
+//! excerpt of it is shown, through [`fsio`] (inside the root, no symlink followed), and gives
+//! it only when its bytes are still those scanned; otherwise the finding is shown without
+//! source.
+//!
 //! Everything in a finding that came from the scanned tree (paths, messages, label texts) is
 //! sanitized once, in [`Report::new`], before any reporter sees it: secrets masked, control
 //! characters escaped (see [`launchlint_rules::extract::redact`]). Notes on stderr go through
 //! [`note_line`]; source excerpts through `sanitize_source` in the human reporter.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::rc::Rc;
 
 use launchlint_rules::extract::file::{FileAnalysis, Note, NoteKind};
 use launchlint_rules::extract::redact::sanitize;
+use launchlint_rules::extract::shown::masked_text;
 use launchlint_rules::ground::finding::{Finding, Label, Severity};
 use serde::Serialize;
 
+use crate::fsio;
 use crate::scan::Scan;
 
 pub mod github;
@@ -52,7 +62,15 @@ pub struct Report<'a> {
     /// Files by (sanitized) path, for their masked text.
     pub files: BTreeMap<String, &'a FileAnalysis>,
     pub summary: Summary,
+    /// Where the files' paths are relative to.
+    root: &'a Path,
+    /// The last few texts read again, by path: findings come sorted by path, and their
+    /// labels point at a few other files (the config).
+    shown: RefCell<Vec<(String, Option<Rc<str>>)>>,
 }
+
+/// How many texts [`Report::shown_text`] keeps.
+const SHOWN_TEXTS: usize = 4;
 
 impl<'a> Report<'a> {
     pub fn new(scan: &'a Scan) -> Self {
@@ -90,7 +108,31 @@ impl<'a> Report<'a> {
                 unparsed: noted(NoteKind::Unparsed),
                 binary: noted(NoteKind::Binary),
             },
+            root: &scan.root,
+            shown: RefCell::new(Vec::new()),
         }
+    }
+
+    /// `file`'s text, read again, with its secrets masked: `None` when it cannot be read, is
+    /// not a regular file inside the root, or is no longer what was scanned.
+    pub fn shown_text(&self, file: &FileAnalysis) -> Option<Rc<str>> {
+        file.stamp?;
+        let mut shown = self.shown.borrow_mut();
+        if let Some((_, text)) = shown.iter().find(|(path, _)| *path == file.path) {
+            return text.clone();
+        }
+        let text = fsio::inside_root(self.root, &file.path)
+            .ok()
+            .and_then(|_| {
+                fsio::read_regular(&self.root.join(&file.path), fsio::MAX_SCANNED_BYTES).ok()
+            })
+            .and_then(|bytes| masked_text(file, &bytes))
+            .map(Rc::from);
+        if shown.len() == SHOWN_TEXTS {
+            shown.remove(0);
+        }
+        shown.push((file.path.clone(), text.clone()));
+        text
     }
 }
 
@@ -166,5 +208,104 @@ impl std::fmt::Display for Summary {
             )?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::CheckArgs;
+
+    const KEY: &str = "sk_live_Q7wXk2Lm9PzR4tVb8NcYd3Hf";
+
+    fn write(root: &Path, path: &str, contents: &str) {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
+        std::fs::write(path, contents).expect("written");
+    }
+
+    /// A project with a live key in server code, scanned.
+    fn scanned(root: &Path) -> Scan {
+        write(root, "Cargo.toml", "[package]\nname = \"shop\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\naxum = \"0.7\"\n\n[workspace]\n");
+        write(
+            root,
+            "src/main.rs",
+            &format!("fn main() {{}}\nconst GATE_KEY: &str = \"{KEY}\";\n"),
+        );
+        let args = CheckArgs {
+            path: Some(root.to_path_buf()),
+            ..CheckArgs::default()
+        };
+        let scan = crate::scan::run(&args).expect("scanned");
+        assert!(!scan.outcome.findings.is_empty());
+        scan
+    }
+
+    fn shown(scan: &Scan) -> Option<Rc<str>> {
+        let report = Report::new(scan);
+        let file = report.files.get("src/main.rs").expect("the file");
+        report.shown_text(file)
+    }
+
+    #[test]
+    fn excerpts_are_read_again_masked() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let scan = scanned(dir.path());
+        let text = shown(&scan).expect("the same bytes");
+        assert!(!text.contains(KEY), "{text}");
+        assert!(text.contains("sk_live_****"), "{text}");
+        assert_eq!(
+            text.len(),
+            std::fs::read(dir.path().join("src/main.rs"))
+                .expect("read")
+                .len()
+        );
+    }
+
+    #[test]
+    fn files_changed_or_gone_since_the_scan_show_no_excerpt() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let root = dir.path();
+        let scan = scanned(root);
+        let path = root.join("src/main.rs");
+        let original = std::fs::read_to_string(&path).expect("read");
+        // Same length, other bytes: the key moved, and would print in full at the old span.
+        let moved = original.replacen("fn main() {}", "fn mian() {}", 1);
+        std::fs::write(&path, &moved).expect("written");
+        assert_eq!(shown(&scan), None);
+        let human = human::render(
+            &Report::new(&scan),
+            human::Style {
+                color: false,
+                links: false,
+                width: 100,
+            },
+        );
+        assert!(human.contains("hardcoded-secret-key"), "{human}");
+        assert!(!human.contains("fn mian"), "{human}");
+        std::fs::remove_file(&path).expect("removed");
+        assert_eq!(shown(&scan), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_planted_since_the_scan_is_not_followed() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let outside = tempfile::tempdir().expect("a temp dir");
+        let root = dir.path();
+        let scan = scanned(root);
+        let path = root.join("src/main.rs");
+        // The very bytes scanned, but behind a link out of the project.
+        let copy = outside.path().join("main.rs");
+        std::fs::copy(&path, &copy).expect("copied");
+        std::fs::remove_file(&path).expect("removed");
+        std::os::unix::fs::symlink(&copy, &path).expect("a symlink");
+        assert_eq!(shown(&scan), None);
+        // And a link inside the project is not followed either.
+        let inside = root.join("src/copy.rs");
+        std::fs::rename(&copy, &inside).expect("moved");
+        std::fs::remove_file(&path).expect("removed");
+        std::os::unix::fs::symlink(&inside, &path).expect("a symlink");
+        assert_eq!(shown(&scan), None);
     }
 }

@@ -2,7 +2,6 @@
 //! [`FileAnalysis`]. It runs on any thread.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use crate::extract::credential::{self, Credential};
 use crate::extract::env_file::{self, Assignment};
@@ -10,7 +9,7 @@ use crate::extract::file::{CredentialHit, EnvRead, FileAnalysis, HitContext, Not
 use crate::extract::gate::Gate;
 use crate::extract::rust::{self as rust_source, NotParsed};
 use crate::extract::{alerts, bundle, js, suppression};
-use crate::ground::source::LineIndex;
+use crate::ground::source::{LineIndex, Stamp};
 use crate::project::files;
 use crate::project::model::{self, FileKind, PackageSide, ProjectModel, Scope};
 
@@ -31,16 +30,13 @@ pub fn analyze_file(model: &ProjectModel, path: &str, bytes: &[u8]) -> FileAnaly
         analysis.note(NoteKind::Binary, "binary file, skipped");
         return analysis;
     }
-    let text: Arc<str> = match std::str::from_utf8(bytes) {
-        Ok(text) => text.into(),
-        Err(_) => {
-            analysis.note(
-                NoteKind::Info,
-                "not valid UTF-8; scanned with invalid bytes replaced",
-            );
-            String::from_utf8_lossy(bytes).into()
-        }
-    };
+    let text = String::from_utf8_lossy(bytes);
+    if let std::borrow::Cow::Owned(_) = text {
+        analysis.note(
+            NoteKind::Info,
+            "not valid UTF-8; scanned with invalid bytes replaced",
+        );
+    }
     if class.kind == FileKind::FrontEnd
         && class.package_side == PackageSide::Client
         && model.runs_on_server(&text)
@@ -102,18 +98,14 @@ pub fn analyze_file(model: &ProjectModel, path: &str, bytes: &[u8]) -> FileAnaly
         &analysis.webhooks,
         &model.contract,
     );
+    analysis.calls.finish();
+    analysis.webhooks.shrink_to_fit();
+    analysis.handlers.writes.shrink_to_fit();
+    analysis.logs.shrink_to_fit();
     if analysis.may_be_reported(model.launch.path.as_deref()) {
-        analysis.lines = LineIndex::new(text.clone());
-        let found: Vec<Credential> = analysis
-            .credentials
-            .iter()
-            .map(|h| h.credential.clone())
-            .collect();
-        let masked = credential::mask(&text, &found);
-        analysis.display = Some(match analysis.mentions.is_empty() {
-            true => masked.into(),
-            false => crate::extract::pii::mask(&masked, &analysis.mentions).into(),
-        });
+        analysis.lines = LineIndex::new(&text);
+        analysis.stamp = Some(Stamp::of(bytes));
+        analysis.first_line_end = text.lines().next().map_or(0, |line| line.trim_end().len());
     }
     analysis
 }

@@ -16,6 +16,8 @@ pub struct Sentence {
     pub span: Range<usize>,
     /// Its text, as written.
     pub text: String,
+    /// A `?` follows it.
+    pub question: bool,
 }
 
 /// Words that make a sentence worth keeping.
@@ -145,6 +147,9 @@ pub fn sentences(text: &str, layout: Layout) -> Vec<Sentence> {
         }
         found.push(Sentence {
             text: text[span.clone()].to_string(),
+            question: text
+                .get(span.end..)
+                .is_some_and(|rest| rest.starts_with('?')),
             span,
         });
     }

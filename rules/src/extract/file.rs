@@ -1,7 +1,6 @@
 //! What one file contributes, as plain data: [`FileAnalysis`] and the notes about it.
 
 use std::ops::Range;
-use std::sync::Arc;
 
 use crate::extract::credential::Credential;
 use crate::extract::env_file::{self, Assignment};
@@ -9,7 +8,7 @@ use crate::extract::gate::Gate;
 use crate::extract::rust::{Include, ModDecl};
 use crate::extract::suppression::Suppression;
 use crate::ground::finding::Draft;
-use crate::ground::source::LineIndex;
+use crate::ground::source::{LineIndex, Stamp};
 use crate::project::model::{FileClass, FileKind, PackageSide, Scope, Side};
 
 /// Something about a file that the user should know but that is not a finding: it could not
@@ -100,8 +99,13 @@ pub struct FileAnalysis {
     pub path: String,
     pub class: FileClass,
     pub lines: LineIndex,
-    /// The text with every credential masked, kept only when something here may be reported.
-    pub display: Option<Arc<str>>,
+    /// What the file's bytes were, when something here may be reported: a source excerpt is
+    /// read again from the file, and shown only if it is still the same (see
+    /// [`crate::extract::shown`]).
+    pub stamp: Option<Stamp>,
+    /// Where the first line's text ends, trailing white space left out (0 when the lines were
+    /// not kept): findings about what a whole project lacks point at it.
+    pub first_line_end: usize,
     pub credentials: Vec<CredentialHit>,
     pub env_reads: Vec<EnvRead>,
     pub env_assignments: Vec<Assignment>,
@@ -151,7 +155,8 @@ impl FileAnalysis {
             path: path.to_string(),
             class,
             lines: LineIndex::default(),
-            display: None,
+            stamp: None,
+            first_line_end: 0,
             credentials: Vec::new(),
             env_reads: Vec::new(),
             env_assignments: Vec::new(),
@@ -178,8 +183,8 @@ impl FileAnalysis {
         }
     }
 
-    /// Whether a finding may point into this file: only such files keep their lines and
-    /// (masked) text, so memory does not grow with the size of the project. Every fact a
+    /// Whether a finding may point into this file: only such files keep their lines (and a
+    /// stamp of their bytes), so memory does not grow with the size of the project. Every fact a
     /// rule can report at must make this true; `Context::report` asserts it.
     pub fn may_be_reported(&self, config_path: Option<&str>) -> bool {
         !self.origins.is_empty()

@@ -18,4 +18,5 @@ pub mod pii;
 pub mod redact;
 pub mod request;
 pub mod rust;
+pub mod shown;
 pub mod suppression;

@@ -239,6 +239,20 @@ impl CallFacts {
             })
     }
 
+    /// Drops what only recording needed and the spare capacity of what stays: a file's facts
+    /// are kept until the end of the run.
+    pub fn finish(&mut self) {
+        self.field_names = HashSet::new();
+        self.known_args = HashMap::new();
+        self.requests.shrink_to_fit();
+        self.consts.shrink_to_fit();
+        self.fields.shrink_to_fit();
+        self.call_args.shrink_to_fit();
+        self.structs.shrink_to_fit();
+        self.origins.shrink_to_fit();
+        self.call_sites.shrink_to_fit();
+    }
+
     /// Records `field: value`, unless the value is unknown or the field has one already:
     /// only a field's first known value is ever read.
     pub fn record_field(&mut self, field: String, value: Template) {

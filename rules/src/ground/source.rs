@@ -8,41 +8,56 @@ pub struct Position {
     pub column: usize,
 }
 
-/// Byte offsets of line starts. A file without line structure (`.wasm`) has one line, and its
-/// columns are byte offsets plus one. The default index keeps no lines at all: the index of
-/// a file dropped because nothing can be reported in it (see [`LineIndex::is_kept`]).
+/// Byte offsets of line starts, and enough about the text's characters to count columns
+/// without the text: a finding's position is computed long after its file's text is gone.
+/// A file without line structure (`.wasm`) has one line, and its columns are byte offsets
+/// plus one. The default index keeps no lines at all: the index of a file dropped because
+/// nothing can be reported in it (see [`LineIndex::is_kept`]).
 #[derive(Clone, Debug, Default)]
 pub struct LineIndex {
-    line_starts: Vec<usize>,
-    text: Option<std::sync::Arc<str>>,
-    /// Characters before every [`CHECKPOINT`]-th byte, for texts that are not all ASCII: a
-    /// column is then counted from the nearest checkpoint, not from the start of its line,
-    /// so thousands of findings on one minified line cost no more than the line.
-    char_checkpoints: Option<Vec<usize>>,
+    line_starts: Vec<u32>,
+    /// The text's length in bytes; `None` for a binary file.
+    len: Option<usize>,
+    chars: Chars,
 }
 
-const CHECKPOINT: usize = 1024;
+/// Where the text's continuation bytes (the bytes of a character after its first) are:
+/// a column is the bytes from its line start less the continuation bytes among them.
+#[derive(Clone, Debug, Default)]
+enum Chars {
+    /// Every character is one byte.
+    #[default]
+    Ascii,
+    /// Few characters of more than one byte: per such character, its first byte's offset and
+    /// the continuation bytes up to its end, counted from the start of the text.
+    Sparse(Vec<(u32, u32)>),
+    /// Many: a bit per byte (set on continuation bytes), and the continuation bytes before
+    /// every [`BLOCK`]-th byte, so counting reads at most one block of bits.
+    Dense { bits: Vec<u64>, before: Vec<u32> },
+}
+
+/// Bytes per count of [`Chars::Dense`]: 8 words of bits.
+const BLOCK: usize = 512;
+
+fn is_continuation(byte: u8) -> bool {
+    (byte & 0xc0) == 0x80
+}
 
 impl LineIndex {
-    pub fn new(text: std::sync::Arc<str>) -> Self {
+    pub fn new(text: &str) -> Self {
+        // Offsets are kept in 32 bits; a text beyond that (never scanned: files are capped
+        // far below) is indexed as one line of bytes.
+        if u32::try_from(text.len()).is_err() {
+            return LineIndex::binary();
+        }
+        let as_u32 = |at: usize| u32::try_from(at).expect("the text's length fits in 32 bits");
         let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(at, _)| at + 1));
-        let char_checkpoints = (!text.is_ascii()).then(|| {
-            let mut chars = 0;
-            let mut checkpoints = Vec::with_capacity(text.len() / CHECKPOINT + 1);
-            for (at, byte) in text.bytes().enumerate() {
-                if at % CHECKPOINT == 0 {
-                    checkpoints.push(chars);
-                }
-                // Every character has exactly one byte that is not a continuation byte.
-                chars += usize::from((byte & 0xc0) != 0x80);
-            }
-            checkpoints
-        });
+        line_starts.extend(text.match_indices('\n').map(|(at, _)| as_u32(at + 1)));
+        line_starts.shrink_to_fit();
         LineIndex {
             line_starts,
-            text: Some(text),
-            char_checkpoints,
+            len: Some(text.len()),
+            chars: Chars::of(text.as_bytes()),
         }
     }
 
@@ -50,8 +65,8 @@ impl LineIndex {
     pub fn binary() -> Self {
         LineIndex {
             line_starts: vec![0],
-            text: None,
-            char_checkpoints: None,
+            len: None,
+            chars: Chars::Ascii,
         }
     }
 
@@ -63,47 +78,173 @@ impl LineIndex {
     pub fn position(&self, offset: usize) -> Position {
         let line = self
             .line_starts
-            .partition_point(|&start| start <= offset)
+            .partition_point(|&start| start as usize <= offset)
             .max(1);
-        let line_start = self.line_starts.get(line - 1).copied().unwrap_or(0);
-        let column = match &self.text {
-            Some(text) => {
-                let end = floor_char_boundary(text, offset.min(text.len()));
+        let line_start = self.line_starts.get(line - 1).map_or(0, |&at| at as usize);
+        let column = match self.len {
+            Some(len) => {
+                let end = self.chars.floor_char_boundary(offset.min(len));
                 let start = line_start.min(end);
-                match &self.char_checkpoints {
-                    None => end - start + 1,
-                    Some(_) => self.chars_before(text, end) - self.chars_before(text, start) + 1,
-                }
+                self.chars.chars_before(end) - self.chars.chars_before(start) + 1
             }
             None => offset - line_start + 1,
         };
         Position { line, column }
     }
 
-    /// Characters in `text[..at]`; `at` is a char boundary.
-    fn chars_before(&self, text: &str, at: usize) -> usize {
-        let checkpoints = self.char_checkpoints.as_deref().unwrap_or_default();
-        let from = (at / CHECKPOINT) * CHECKPOINT;
-        let base = checkpoints.get(at / CHECKPOINT).copied().unwrap_or(0);
-        base + text.as_bytes()[from..at]
-            .iter()
-            .filter(|&&byte| (byte & 0xc0) != 0x80)
-            .count()
-    }
-
     /// Byte range of 1-based `line`, without its line break.
     pub fn line_range(&self, line: usize) -> Option<std::ops::Range<usize>> {
-        let text = self.text.as_ref()?;
-        let start = *self.line_starts.get(line.checked_sub(1)?)?;
+        let len = self.len?;
+        let start = *self.line_starts.get(line.checked_sub(1)?)? as usize;
         let end = self
             .line_starts
             .get(line)
-            .map_or(text.len(), |next| next - 1);
+            .map_or(len, |&next| next as usize - 1);
         Some(start..end.max(start))
     }
 
     pub fn line_count(&self) -> usize {
         self.line_starts.len()
+    }
+}
+
+impl Chars {
+    fn of(bytes: &[u8]) -> Chars {
+        if bytes.is_ascii() {
+            return Chars::Ascii;
+        }
+        let wide = bytes.iter().filter(|&&b| b >= 0xc0).count();
+        // Sparse costs 8 bytes per wide character, dense about 0.14 bytes per byte.
+        if wide.saturating_mul(60) <= bytes.len() {
+            let mut sparse = Vec::with_capacity(wide);
+            let mut continuation = 0u32;
+            let mut at = 0;
+            while at < bytes.len() {
+                if bytes[at] < 0x80 {
+                    at += 1;
+                    continue;
+                }
+                let lead = at;
+                at += 1;
+                while at < bytes.len() && is_continuation(bytes[at]) {
+                    continuation += 1;
+                    at += 1;
+                }
+                let lead = u32::try_from(lead).expect("checked by the caller");
+                sparse.push((lead, continuation));
+            }
+            return Chars::Sparse(sparse);
+        }
+        let mut bits = vec![0u64; bytes.len().div_ceil(64)];
+        let mut before = Vec::with_capacity(bytes.len() / BLOCK + 1);
+        let mut continuation = 0u32;
+        for (at, &byte) in bytes.iter().enumerate() {
+            if at % BLOCK == 0 {
+                before.push(continuation);
+            }
+            if is_continuation(byte) {
+                bits[at / 64] |= 1 << (at % 64);
+                continuation += 1;
+            }
+        }
+        // The count at the end of the text, when that is a block's start.
+        if bytes.len() % BLOCK == 0 {
+            before.push(continuation);
+        }
+        Chars::Dense { bits, before }
+    }
+
+    /// Continuation bytes in `text[..at]`.
+    fn continuation_before(&self, at: usize) -> usize {
+        match self {
+            Chars::Ascii => 0,
+            Chars::Sparse(wide) => {
+                let index = wide.partition_point(|&(lead, _)| (lead as usize) < at);
+                let Some(&(lead, through)) = index.checked_sub(1).and_then(|i| wide.get(i)) else {
+                    return 0;
+                };
+                let before_lead = index
+                    .checked_sub(2)
+                    .and_then(|i| wide.get(i))
+                    .map_or(0, |&(_, through)| through as usize);
+                // `at` may fall inside this character: count its continuation bytes before.
+                let inside = at - lead as usize - 1;
+                before_lead + inside.min(through as usize - before_lead)
+            }
+            Chars::Dense { bits, before } => {
+                let block = at / BLOCK;
+                let mut count = before.get(block).map_or(0, |&n| n as usize);
+                let word = at / 64;
+                for &bits in bits.get(block * (BLOCK / 64)..word).unwrap_or_default() {
+                    count += bits.count_ones() as usize;
+                }
+                let partial = bits.get(word).copied().unwrap_or(0) & ((1u64 << (at % 64)) - 1);
+                count + partial.count_ones() as usize
+            }
+        }
+    }
+
+    /// Characters in `text[..at]`; `at` is a char boundary.
+    fn chars_before(&self, at: usize) -> usize {
+        at - self.continuation_before(at)
+    }
+
+    /// `at`, moved back to the start of the character it falls in.
+    fn floor_char_boundary(&self, at: usize) -> usize {
+        match self {
+            Chars::Ascii => at,
+            Chars::Sparse(wide) => {
+                let index = wide.partition_point(|&(lead, _)| (lead as usize) < at);
+                let Some(&(lead, through)) = index.checked_sub(1).and_then(|i| wide.get(i)) else {
+                    return at;
+                };
+                let before_lead = index
+                    .checked_sub(2)
+                    .and_then(|i| wide.get(i))
+                    .map_or(0, |&(_, through)| through as usize);
+                let end = lead as usize + 1 + (through as usize - before_lead);
+                if at < end {
+                    lead as usize
+                } else {
+                    at
+                }
+            }
+            Chars::Dense { bits, .. } => {
+                let set = |at: usize| bits.get(at / 64).is_some_and(|w| w & (1 << (at % 64)) != 0);
+                let mut at = at;
+                while at > 0 && set(at) {
+                    at -= 1;
+                }
+                at
+            }
+        }
+    }
+}
+
+/// What a file's bytes were when they were scanned: their length and a hash. Texts are not
+/// kept through a run; a reporter that reads a file again for an excerpt shows it only when
+/// the bytes are still these.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stamp {
+    len: usize,
+    hash: u64,
+}
+
+impl Stamp {
+    pub fn of(bytes: &[u8]) -> Stamp {
+        use std::hash::Hasher;
+        // The same keys in every run: stamps are compared within one process only.
+        let mut hasher = std::hash::DefaultHasher::new();
+        hasher.write(bytes);
+        Stamp {
+            len: bytes.len(),
+            hash: hasher.finish(),
+        }
+    }
+
+    /// Whether `bytes` are the bytes stamped.
+    pub fn matches(&self, bytes: &[u8]) -> bool {
+        bytes.len() == self.len && Stamp::of(bytes) == *self
     }
 }
 
@@ -120,7 +261,7 @@ mod tests {
 
     #[test]
     fn columns_count_characters() {
-        let index = LineIndex::new("ab\nçé sk\n".into());
+        let index = LineIndex::new("ab\nçé sk\n");
         assert_eq!(index.position(0), Position { line: 1, column: 1 });
         assert_eq!(index.position(3), Position { line: 2, column: 1 });
         // "çé " is 5 bytes and 3 characters.
@@ -131,7 +272,7 @@ mod tests {
     #[test]
     fn columns_are_counted_from_checkpoints() {
         let text: String = "é".repeat(3000) + "\nab" + &"ç".repeat(2000) + "x";
-        let index = LineIndex::new(text.as_str().into());
+        let index = LineIndex::new(&text);
         for (at, _) in text.char_indices().step_by(97) {
             let line_start = text[..at].rfind('\n').map_or(0, |n| n + 1);
             let expected = text[line_start..at].chars().count() + 1;
@@ -145,6 +286,43 @@ mod tests {
                 column: 2003
             }
         );
+    }
+
+    /// The position as the text itself says: characters from the line start to `offset`
+    /// (moved back to a char boundary, and to the end of the text).
+    fn expected(text: &str, offset: usize) -> Position {
+        let end = floor_char_boundary(text, offset.min(text.len()));
+        let line_start = text[..end].rfind('\n').map_or(0, |n| n + 1);
+        Position {
+            line: text[..end].matches('\n').count() + 1,
+            column: text[line_start..end].chars().count() + 1,
+        }
+    }
+
+    #[test]
+    fn positions_match_the_text_for_sparse_and_dense_texts() {
+        let texts = [
+            String::new(),
+            "plain ascii\nlines\n".to_string(),
+            "a — b\n".repeat(40) + &"x".repeat(3000) + "é\n€𝄞z",
+            "日本語のテキスト\n".repeat(300),
+            "𝄞".repeat(200) + "\n" + &"aé".repeat(700) + "\n\n€",
+            "é".repeat(3000) + "\nab" + &"ç".repeat(2000) + "x",
+        ];
+        for text in &texts {
+            let index = LineIndex::new(text);
+            for offset in 0..=text.len() + 2 {
+                assert_eq!(
+                    index.position(offset),
+                    expected(text, offset),
+                    "at {offset}"
+                );
+            }
+            for line in 1..=index.line_count() {
+                let range = index.line_range(line).expect("a line");
+                assert!(!text[range].contains('\n'));
+            }
+        }
     }
 
     #[test]

@@ -67,12 +67,7 @@ impl<'a> Facts<'a> {
             .iter()
             .find(|f| f.path == "Cargo.toml")
             .or_else(|| files.iter().find(|f| Some(f.path.as_str()) == config))?;
-        let first_line = file
-            .display
-            .as_deref()
-            .and_then(|text| text.lines().next())
-            .map_or(0, |line| line.trim_end().len());
-        Some((file, 0..first_line))
+        Some((file, 0..file.first_line_end))
     }
 
     /// Whether some env file assigns `name` a secret-shaped value (`sk_…`, `whsec_…`).

@@ -109,7 +109,7 @@ mod tests {
     fn a_finding_gets_the_line_and_column_of_its_file() {
         let levels = Levels::default();
         let mut cx = Context::new(&levels);
-        let lines = LineIndex::new("ab\ncdef\n".into());
+        let lines = LineIndex::new("ab\ncdef\n");
         cx.report(&RULE, draft(&lines));
         let findings = cx.into_findings();
         assert_eq!((findings[0].start.line, findings[0].start.column), (2, 2));

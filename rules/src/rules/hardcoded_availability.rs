@@ -265,12 +265,12 @@ fn check(facts: &Facts, cx: &mut Context) {
         if file.sentences.is_empty() || !is_live_copy(file) {
             continue;
         }
-        for Sentence { span, text } in &file.sentences {
-            let question = file
-                .display
-                .as_deref()
-                .and_then(|shown| shown.get(span.end..))
-                .is_some_and(|rest| rest.starts_with('?'));
+        for Sentence {
+            span,
+            text,
+            question,
+        } in &file.sentences
+        {
             let Some((at, phrase, what)) = promise(text).filter(|_| !question) else {
                 continue;
             };

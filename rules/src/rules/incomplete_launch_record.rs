@@ -177,7 +177,7 @@ mod tests {
         };
         let model = model(|m| {
             m.launch.path = Some("launchlint.toml".into());
-            m.launch.lines = LineIndex::new(config.into());
+            m.launch.lines = LineIndex::new(config);
             m.launch.declares_launch = true;
             m.launch.record = Some(record);
         });

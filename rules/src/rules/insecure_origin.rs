@@ -176,7 +176,7 @@ mod tests {
         let declared = model(|m| {
             m.launch.path = Some("launchlint.toml".into());
             m.launch.lines = crate::ground::source::LineIndex::new(
-                "[origins]\nallowed = [\"http://localhost:3000\"]\n".into(),
+                "[origins]\nallowed = [\"http://localhost:3000\"]\n",
             );
             m.launch.allowed_origins = Some(vec![Declared {
                 value: "http://localhost:3000".into(),

@@ -242,7 +242,7 @@ mod tests {
         let start = config.find("\"Nope\"").unwrap();
         let model = model(|m| {
             m.launch.path = Some("launchlint.toml".into());
-            m.launch.lines = crate::ground::source::LineIndex::new(config.into());
+            m.launch.lines = crate::ground::source::LineIndex::new(config);
             m.launch.declares_launch = true;
             m.launch.monitoring = Some(Monitoring {
                 span: 0..12,

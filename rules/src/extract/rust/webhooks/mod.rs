@@ -86,6 +86,24 @@ impl WebhookFacts {
     }
 }
 
+impl WebhookFacts {
+    /// Drops spare capacity: a file's facts are kept until the end of the run.
+    pub fn shrink_to_fit(&mut self) {
+        for function in &mut self.functions {
+            function.calls.shrink_to_fit();
+            function.param_types.shrink_to_fit();
+            function.constructs.shrink_to_fit();
+            function.comparisons.shrink_to_fit();
+        }
+        self.functions.shrink_to_fit();
+        self.routes.shrink_to_fit();
+        self.nested_routers.shrink_to_fit();
+        self.request_guards.shrink_to_fit();
+        self.structs.shrink_to_fit();
+        self.enums.shrink_to_fit();
+    }
+}
+
 /// Reads a function; `test` when it is test code.
 pub fn function_facts(
     facts: &mut WebhookFacts,
