@@ -106,6 +106,9 @@ pub fn run_project(model: &ProjectModel, inputs: &[(&str, &[u8])]) {
         files,
         outcome,
         notes,
+        model: model.clone(),
+        // Nothing is on disk: reporters show findings without excerpts.
+        root: std::path::PathBuf::from("/nonexistent-fuzz-root"),
     };
     if reporters_enabled() {
         render_all(&scan);
