@@ -37,48 +37,51 @@ pub struct Irregular {
 }
 
 pub fn walk(root: &Path, model: &ProjectModel, ignored: Option<&GlobSet>) -> Walked {
-    let mut files = BTreeSet::new();
-    let mut errors = Vec::new();
-    let mut irregular = BTreeMap::new();
     let excluded = |relative: &str| ignored.is_some_and(|globs| globs.is_match(relative));
-
-    // Pass 1: what git would see. `target/` is build output; only `target/site` ships.
-    let respecting = WalkBuilder::new(root)
-        .hidden(false)
-        .ignore(false)
-        .git_global(false)
-        .git_exclude(false)
-        .require_git(false)
-        .follow_links(false)
-        .filter_entry(|entry| !is_skipped_dir(entry) && !is_dir_named(entry, "target"))
-        .build();
-    collect(
-        root,
-        respecting,
-        &mut files,
-        &mut errors,
-        &mut irregular,
-        |relative| !excluded(relative),
-    );
-
-    // Pass 2: shipped folders, ignore rules off.
-    let everything = WalkBuilder::new(root)
-        .standard_filters(false)
-        .follow_links(false)
-        .filter_entry(|entry| !is_skipped_dir(entry) && !is_target_build_dir(entry))
-        .build();
-    collect(
-        root,
-        everything,
-        &mut files,
-        &mut errors,
-        &mut irregular,
-        |relative| model.is_shipped_path(relative) && !excluded(relative),
-    );
+    // The two walks and the git index are independent reads of the tree: the second walk
+    // and the index run beside the first, so the walk uses both cores.
+    let (mut first, second, tracked) = std::thread::scope(|scope| {
+        let others = scope.spawn(|| {
+            // Pass 2: shipped folders, ignore rules off.
+            let everything = WalkBuilder::new(root)
+                .standard_filters(false)
+                .follow_links(false)
+                .filter_entry(|entry| !is_skipped_dir(entry) && !is_target_build_dir(entry))
+                .build();
+            let shipped = collect(root, everything, |relative| {
+                model.is_shipped_path(relative) && !excluded(relative)
+            });
+            let tracked = crate::gitindex::tracked_files(root).unwrap_or_default();
+            (shipped, tracked)
+        });
+        // Pass 1: what git would see. `target/` is build output; only `target/site` ships.
+        let respecting = WalkBuilder::new(root)
+            .hidden(false)
+            .ignore(false)
+            .git_global(false)
+            .git_exclude(false)
+            .require_git(false)
+            .follow_links(false)
+            .filter_entry(|entry| !is_skipped_dir(entry) && !is_dir_named(entry, "target"))
+            .build();
+        let first = collect(root, respecting, |relative| !excluded(relative));
+        let (second, tracked) = others
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (first, second, tracked)
+    });
+    first.files.extend(second.files);
+    first.errors.extend(second.errors);
+    first.irregular.extend(second.irregular);
+    let Found {
+        mut files,
+        errors,
+        irregular,
+    } = first;
 
     // Pass 3: what git tracks but the ignore files hid, for the credential rules.
     let mut credentials_only = BTreeSet::new();
-    for path in crate::gitindex::tracked_files(root).unwrap_or_default() {
+    for path in tracked {
         let skipped = path
             .split('/')
             .any(|dir| SKIP_DIRS.contains(&dir) || dir == "target");
@@ -97,6 +100,14 @@ pub fn walk(root: &Path, model: &ProjectModel, ignored: Option<&GlobSet>) -> Wal
     }
 }
 
+/// What one walk found.
+#[derive(Default)]
+struct Found {
+    files: BTreeSet<String>,
+    errors: Vec<String>,
+    irregular: BTreeMap<String, Irregular>,
+}
+
 /// A regular file reached from `root` through real folders only: the index names paths,
 /// and the work tree may have a symlink where the index has a folder.
 fn is_plain_file(root: &Path, relative: &str) -> bool {
@@ -108,14 +119,13 @@ fn is_plain_file(root: &Path, relative: &str) -> bool {
         && std::fs::canonicalize(&joined).is_ok_and(|resolved| resolved == joined)
 }
 
-fn collect(
-    root: &Path,
-    walk: ignore::Walk,
-    files: &mut BTreeSet<String>,
-    errors: &mut Vec<String>,
-    irregular: &mut BTreeMap<String, Irregular>,
-    keep: impl Fn(&str) -> bool,
-) {
+fn collect(root: &Path, walk: ignore::Walk, keep: impl Fn(&str) -> bool) -> Found {
+    let mut found = Found::default();
+    let Found {
+        files,
+        errors,
+        irregular,
+    } = &mut found;
     for entry in walk {
         let entry = match entry {
             Ok(entry) => entry,
@@ -150,6 +160,7 @@ fn collect(
             );
         }
     }
+    found
 }
 
 fn is_dir_named(entry: &DirEntry, name: &str) -> bool {

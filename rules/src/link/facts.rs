@@ -37,15 +37,30 @@ impl<'a> Facts<'a> {
         let integrates_0bit = model.launch.declares_launch
             || model.packages.iter().any(|p| names_0bit(&p.name))
             || files.iter().any(|file| !file.evidence.is_empty());
-        let mut webhooks = crate::link::webhooks::build(model, files);
+        // The joins are independent: the request resolution and the alert join run beside
+        // the webhook graph, the largest of them, so the serial phase after the per-file
+        // analysis uses both cores.
+        let (mut webhooks, (requests, alerts)) = std::thread::scope(|scope| {
+            let others = scope.spawn(|| {
+                (
+                    crate::link::requests::resolve(model, files),
+                    crate::link::alerts::join(model, files),
+                )
+            });
+            let webhooks = crate::link::webhooks::build(model, files);
+            let others = others
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (webhooks, others)
+        });
         webhooks.keep_0bit_handlers(integrates_0bit);
         Facts {
             integrates_0bit,
             model,
             files,
-            requests: crate::link::requests::resolve(model, files),
+            requests,
             webhooks,
-            alerts: crate::link::alerts::join(model, files),
+            alerts,
             secret_valued,
         }
     }
