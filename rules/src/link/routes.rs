@@ -113,7 +113,7 @@ impl<'a, T: Clone> Walk<'_, '_, 'a, T> {
             let span = call.at..call.at + call.name.len();
             let found = match inner {
                 Some((value, mut through)) => {
-                    through.insert(0, call.name.clone());
+                    through.insert(0, call.name.to_string());
                     Some((value, through))
                 }
                 None => (self.by_name)(call).map(|value| (value, Vec::new())),

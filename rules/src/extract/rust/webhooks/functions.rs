@@ -83,24 +83,78 @@ pub struct KeyPath {
     pub source: Source,
 }
 
+/// A short name kept for the whole run (a call's name, path or type): a boxed `str`, 16
+/// bytes where a `String` is 24, with no spare capacity. Compares with and derefs to `str`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Name(Box<str>);
+
+impl Name {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Name {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for Name {
+    fn from(text: &str) -> Self {
+        Name(text.into())
+    }
+}
+
+impl From<String> for Name {
+    fn from(text: String) -> Self {
+        Name(text.into_boxed_str())
+    }
+}
+
+impl PartialEq<str> for Name {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Name {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
+impl PartialEq<String> for Name {
+    fn eq(&self, other: &String) -> bool {
+        &*self.0 == other.as_str()
+    }
+}
+
+impl std::fmt::Display for Name {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// A call of a function or method.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Call {
     /// The function or method name: `new_from_slice`, `verify_signature`.
-    pub name: String,
+    pub name: Name,
     /// A function's path as written, `::`-joined without generics:
     /// `Hmac::new_from_slice`. `None` for method calls.
-    pub path: Option<String>,
+    pub path: Option<Name>,
     /// The type the call is on, when the walk knows it: `Verifier` for `Verifier::new(..)`;
     /// for `verifier.check(..)` when `verifier` is a parameter of type `Verifier` (through
     /// references, `Arc`, `State`, …) or a local declared so or made by `Verifier::…(..)` or
     /// `Verifier { .. }`; the impl's type for `self.check(..)` and `Self::check(..)`. `None`
     /// for a free function (`check(..)`, `verify::check(..)`) and for a method on a receiver
     /// of unknown type.
-    pub on_type: Option<String>,
+    pub on_type: Option<Name>,
     /// The type written on the `let` the call initializes:
     /// `let event: GateEvent = verify_event(&headers, &body)?;`.
-    pub result_type: Option<String>,
+    pub result_type: Option<Name>,
     /// Position among the function's calls, from 1.
     pub order: usize,
     /// Where the function or method name starts in the file.
@@ -199,7 +253,7 @@ impl FnFacts {
         self.impl_type = Some(self_type.to_string());
         for call in &mut self.calls {
             if call.on_type.as_deref() == Some("Self") {
-                call.on_type = Some(self_type.to_string());
+                call.on_type = Some(self_type.into());
             }
         }
     }

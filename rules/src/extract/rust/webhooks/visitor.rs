@@ -10,7 +10,7 @@ use syn::{Expr, Lit};
 
 use crate::extract::rust::webhooks::flow::{path_type, Locals};
 use crate::extract::rust::webhooks::functions::{
-    Call, Comparison, EventTypeString, FnFacts, HeaderMention, KeyPath, Parse, Source,
+    Call, Comparison, EventTypeString, FnFacts, HeaderMention, KeyPath, Name, Parse, Source,
 };
 use crate::extract::rust::webhooks::names::{
     get_path, indexed_path, is_data_access, is_event_root, Idents, Interner, NameCollector, Names,
@@ -223,9 +223,9 @@ impl FnVisitor {
             self.facts.reserializes.push(span);
         }
         self.facts.calls.push(Call {
-            name: name.to_string(),
-            path,
-            on_type,
+            name: name.into(),
+            path: path.map(Name::from),
+            on_type: on_type.map(Name::from),
             result_type: None,
             order,
             at,
@@ -531,7 +531,7 @@ impl<'ast> Visit<'ast> for FnVisitor {
             // `let event: GateEvent = verify_event(&headers, &body)?;`
             if let Some(order) = self.locals.call_order(init) {
                 if let Some(call) = self.facts.calls.get_mut(order - 1) {
-                    call.result_type = type_name;
+                    call.result_type = type_name.map(Name::from);
                 }
             }
         }
