@@ -38,25 +38,19 @@ pub(super) fn records_literals(last: &str, exprs: &Args) -> bool {
 }
 
 impl FunctionScanner<'_> {
-    /// An origin set in this function; `wildcard` when a call allows any origin.
-    fn push_origin(
-        &mut self,
-        value: Template,
-        span: Range<usize>,
-        role: OriginRole,
-        wildcard: bool,
-    ) {
-        self.facts.origins.push(RustOrigin {
-            wildcard,
+    /// An origin set in this function, not a wildcard and not a struct field.
+    fn plain_origin(&self, value: Template, span: Range<usize>, role: OriginRole) -> RustOrigin {
+        RustOrigin {
             value,
             span,
+            wildcard: false,
             gate: self.gate,
             role,
             struct_type: None,
-        });
+        }
     }
 
-    /// A value used as an origin or redirect target: the field `field` of a struct literal of
+    /// A value used as an origin or redirect target: a field of a struct literal of
     /// `struct_type`, or the argument of a setter.
     pub(super) fn origin(
         &mut self,
@@ -67,16 +61,18 @@ impl FunctionScanner<'_> {
     ) {
         if let Value::Str(template, literal) = value {
             let span = literal.clone().unwrap_or(span);
-            self.push_origin(template.clone(), span, role, false);
-            if let Some(origin) = self.facts.origins.last_mut() {
-                origin.struct_type = struct_type;
-            }
+            let origin = RustOrigin {
+                struct_type,
+                ..self.plain_origin(template.clone(), span, role)
+            };
+            self.facts.origins.push(origin);
         }
     }
 
     /// A string literal's value as an origin.
     pub(super) fn literal_origin(&mut self, value: String, span: Range<usize>, role: OriginRole) {
-        self.push_origin(vec![Piece::Text(value)], span, role, false);
+        let origin = self.plain_origin(vec![Piece::Text(value)], span, role);
+        self.facts.origins.push(origin);
     }
 
     /// CORS and redirect setters: `.return_url(..)`, `.allow_origin(..)`, `AllowOrigin::list(..)`,
@@ -100,7 +96,11 @@ impl FunctionScanner<'_> {
             && (last != "all" || name.contains("AllowedOrigins"));
         let any_argument = any_origin_argument(last, exprs);
         if wildcard_call || any_argument {
-            self.push_origin(vec![Piece::Text("*".into())], span, OriginRole::Cors, true);
+            let origin = RustOrigin {
+                wildcard: true,
+                ..self.plain_origin(vec![Piece::Text("*".into())], span, OriginRole::Cors)
+            };
+            self.facts.origins.push(origin);
             return;
         }
         if records_literals(last, exprs) {
