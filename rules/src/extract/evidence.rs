@@ -169,6 +169,35 @@ pub fn is_0bit_event_type(contract: &Contract, value: &str) -> bool {
             .any(|event| edit_distance(value, &event.event_type) <= 2)
 }
 
+/// Other payment providers, as they appear in paths, keys, crates and types: what names
+/// one of them is not 0Bit's, even in a project that integrates 0Bit.
+const OTHER_PROVIDERS: [&str; 10] = [
+    "stripe",
+    "paypal",
+    "braintree",
+    "adyen",
+    "razorpay",
+    "mollie",
+    "klarna",
+    "square",
+    "paddle",
+    "lemonsqueezy",
+];
+
+/// Words of a path or key that mark sign-in (OAuth and the like), not a payment.
+pub const SIGN_IN_WORDS: [&str; 8] = [
+    "oauth", "oauth2", "auth", "login", "signin", "sso", "oidc", "openid",
+];
+
+/// Whether a path, key, crate or type names another payment provider (case-insensitive,
+/// anywhere in the text: `STRIPE_SUCCESS_URL`, `stripe::CheckoutSession::retrieve`).
+pub fn names_other_provider(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    OTHER_PROVIDERS
+        .iter()
+        .any(|provider| lower.contains(provider))
+}
+
 /// A route path with a segment word naming 0Bit: `/webhooks/0bit`, `/hooks/obit-events`.
 pub fn names_0bit(path: &str) -> bool {
     path.to_ascii_lowercase()

@@ -11,6 +11,7 @@
 
 use std::collections::HashSet;
 
+use crate::extract::evidence::{names_0bit, names_other_provider, SIGN_IN_WORDS};
 use crate::extract::file::{FileAnalysis, HitContext};
 use crate::extract::origins::{OriginRole, OriginUse};
 use crate::extract::request::{Body, RustOrigin};
@@ -74,32 +75,18 @@ impl<'a> Facts<'a> {
     }
 }
 
-/// Words of a key, or of the sections it sits under, that say a redirect target belongs to
-/// another provider or to sign-in, not to a 0Bit session.
-const OTHER_REDIRECT_OWNERS: [&str; 12] = [
-    "stripe",
-    "paypal",
-    "adyen",
-    "braintree",
-    "klarna",
-    "mollie",
-    "razorpay",
-    "square",
-    "auth",
-    "login",
-    "signin",
-    "sso",
-];
-
 /// Whether an origin in an env, config or front-end file goes to 0Bit: CORS and embed
 /// origins do; a redirect target under a key that names 0Bit (`OBIT_RETURN_URL`, `[obit]`)
 /// does, and so does one in a file that configures 0Bit unless its key names another owner
 /// (`STRIPE_SUCCESS_URL`, `[oauth] redirect_url`).
 fn configured_for_0bit(origin: &OriginUse, file_configures_0bit: bool) -> bool {
     let key = origin.key.to_ascii_lowercase();
+    // The key or one of its sections names another provider or sign-in.
+    let owned_elsewhere =
+        names_other_provider(&key) || SIGN_IN_WORDS.iter().any(|word| key.contains(word));
     origin.role != OriginRole::Redirect
-        || crate::extract::evidence::names_0bit(&key)
-        || (file_configures_0bit && !OTHER_REDIRECT_OWNERS.iter().any(|word| key.contains(word)))
+        || names_0bit(&key)
+        || (file_configures_0bit && !owned_elsewhere)
 }
 
 /// What a Rust redirect target may reach: the functions that send a 0Bit request, the

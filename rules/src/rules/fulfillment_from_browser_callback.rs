@@ -2,7 +2,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 
 use super::declare_rule;
-use crate::extract::evidence::names_0bit;
+use crate::extract::evidence::{names_0bit, names_other_provider, SIGN_IN_WORDS};
 use crate::extract::file::{FileAnalysis, HitContext};
 use crate::extract::request::{Piece, Request};
 use crate::extract::rust::handlers::WriteKind;
@@ -106,22 +106,6 @@ const CLIENT_HELP: &str = "treat `onSuccess` as UX only (show a pending state): 
 
 /// Words of a route path (or their starts) that make it a return URL or callback route.
 const CALLBACK_PATH_WORDS: [&str; 5] = ["return", "succe", "callback", "complet", "confirm"];
-/// Words of a route path that make it a sign-in callback, not a payment's.
-const SIGN_IN_PATH_WORDS: [&str; 8] = [
-    "oauth", "oauth2", "auth", "login", "signin", "sso", "oidc", "openid",
-];
-/// Other payment providers, as they appear in paths, crates and types.
-const OTHER_PROVIDERS: [&str; 9] = [
-    "stripe",
-    "paypal",
-    "braintree",
-    "adyen",
-    "razorpay",
-    "mollie",
-    "klarna",
-    "paddle",
-    "lemonsqueezy",
-];
 /// Values of a state field (and words of SQL, also as `paid_at`) that mark an order fulfilled.
 const FULFILLED_VALUES: [&str; 9] = [
     "paid",
@@ -162,12 +146,7 @@ fn is_callback_route(path: &str) -> bool {
     let callback = words
         .iter()
         .any(|w| CALLBACK_PATH_WORDS.iter().any(|c| w.starts_with(c)) && w != "returns");
-    callback && !has(&SIGN_IN_PATH_WORDS)
-}
-
-fn names_other_provider(text: &str) -> bool {
-    let lower = text.to_ascii_lowercase();
-    OTHER_PROVIDERS.iter().any(|p| lower.contains(p))
+    callback && !has(&SIGN_IN_WORDS)
 }
 
 /// What a call named `name` does, by its name alone.
