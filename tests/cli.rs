@@ -4,6 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+mod support;
+use support::copy_dir;
+
 const LIVE_KEY: &str = "sk_live_51NzQ8vLr3TgHk2Wm9XpA7bCd";
 const TEST_KEY: &str = "sk_test_4eC39HqLyjWDarjtT1zdp7dc";
 
@@ -400,21 +403,6 @@ fn json_output_of_the_demo() {
     let output = launchlint(&[".", "--format", "json"], Some(&fixture("demo")));
     assert_eq!(output.status.code(), Some(1));
     insta::assert_snapshot!("json_demo", stdout(&output));
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from)
-        .expect("readable")
-        .filter_map(Result::ok)
-    {
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).expect("copy");
-        }
-    }
 }
 
 #[test]

@@ -6,6 +6,9 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod support;
+use support::copy_dir;
+
 fn launchlint(args: &[&str], dir: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_cargo-launchlint"))
         .args(args)
@@ -68,21 +71,6 @@ const AREAS: [(&str, &[&str]); 12] = [
     ("Money", &["float-money-amount"]),
     ("Launch record", &["incomplete-launch-record"]),
 ];
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from)
-        .expect("readable")
-        .filter_map(Result::ok)
-    {
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).expect("copy");
-        }
-    }
-}
 
 /// Rewrites the lines of `path` that contain `marker`: `None` removes them.
 fn edit_lines(root: &Path, path: &str, marker: &str, replacement: Option<&str>) {
