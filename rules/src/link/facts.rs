@@ -21,7 +21,9 @@ pub struct Facts<'a> {
     /// Variables some env file assigns a secret-shaped value (`GATE_KEY=sk_test_...`).
     secret_valued: BTreeSet<String>,
     /// Some file, package name or the launch config shows 0Bit evidence (spec §2).
-    pub(super) integrates_0bit: bool,
+    integrates_0bit: bool,
+    /// The origin uses that reach 0Bit ([`Facts::origin_uses`]).
+    origins: Vec<crate::link::origins::LiveOrigin<'a>>,
 }
 
 impl<'a> Facts<'a> {
@@ -54,7 +56,7 @@ impl<'a> Facts<'a> {
             (webhooks, others)
         });
         webhooks.keep_0bit_handlers(integrates_0bit);
-        Facts {
+        let mut facts = Facts {
             integrates_0bit,
             model,
             files,
@@ -62,11 +64,20 @@ impl<'a> Facts<'a> {
             webhooks,
             alerts,
             secret_valued,
-        }
+            origins: Vec::new(),
+        };
+        facts.origins = crate::link::origins::reaching(integrates_0bit, files, &facts.requests);
+        facts
     }
 }
 
 impl<'a> Facts<'a> {
+    /// Every origin use in live, non-test code and config that reaches 0Bit, with its file
+    /// (see [`crate::link::origins`]).
+    pub fn origin_uses(&self) -> &[crate::link::origins::LiveOrigin<'a>] {
+        &self.origins
+    }
+
     /// Whether the project integrates 0Bit: some file shows 0Bit evidence, a package is
     /// named for 0Bit, or the launch config has a 0Bit section.
     pub fn integrates_0bit(&self) -> bool {

@@ -16,7 +16,7 @@ use crate::extract::file::{FileAnalysis, HitContext};
 use crate::extract::origins::{OriginRole, OriginUse};
 use crate::extract::request::{Body, RustOrigin};
 use crate::extract::rust::webhooks::{Call, FnFacts};
-use crate::link::facts::Facts;
+use crate::link::requests::ResolvedRequest;
 
 /// An origin use in live code or config, with its file.
 pub struct LiveOrigin<'a> {
@@ -24,55 +24,58 @@ pub struct LiveOrigin<'a> {
     pub origin: OriginUse,
 }
 
-impl<'a> Facts<'a> {
-    /// Every origin use in live, non-test code and config that reaches 0Bit, with its file:
-    /// Rust uses (consts resolved within the file) and env, config and front-end ones.
-    pub fn origin_uses(&self) -> Vec<LiveOrigin<'a>> {
-        // A project that does not integrate 0Bit has no origin that reaches it.
-        if !self.integrates_0bit {
-            return Vec::new();
-        }
-        let reach = Reach::new(self);
-        let mut uses = Vec::new();
-        for file in self.files {
-            for rust in &file.calls.origins {
-                let place = file.place(&HitContext {
-                    gate: rust.gate,
-                    compiled: true,
-                    ..HitContext::default()
-                });
-                if !place.live || place.test_code || !reach.rust_origin(file, rust) {
-                    continue;
-                }
-                if let Some(value) = resolve_in_file(file, &rust.value) {
-                    uses.push(LiveOrigin {
-                        file,
-                        origin: OriginUse {
-                            value,
-                            span: rust.span.clone(),
-                            wildcard: rust.wildcard,
-                            role: rust.role,
-                            key: String::new(),
-                        },
-                    });
-                }
-            }
-            let place = file.place(&HitContext::default());
-            if place.live && !place.test_code {
-                let configures_0bit = !file.evidence.is_empty();
-                uses.extend(
-                    file.origins
-                        .iter()
-                        .filter(|origin| configured_for_0bit(origin, configures_0bit))
-                        .map(|origin| LiveOrigin {
-                            file,
-                            origin: origin.clone(),
-                        }),
-                );
-            }
-        }
-        uses
+/// The origin uses in live, non-test code and config that reach 0Bit, with their files: Rust
+/// uses (consts resolved within the file) and env, config and front-end ones. Found once,
+/// when the facts are linked, from the files and the resolved 0Bit requests.
+pub(super) fn reaching<'a>(
+    integrates_0bit: bool,
+    files: &'a [FileAnalysis],
+    requests: &[ResolvedRequest<'a>],
+) -> Vec<LiveOrigin<'a>> {
+    // A project that does not integrate 0Bit has no origin that reaches it.
+    if !integrates_0bit {
+        return Vec::new();
     }
+    let reach = Reach::new(files, requests);
+    let mut uses = Vec::new();
+    for file in files {
+        for rust in &file.calls.origins {
+            let place = file.place(&HitContext {
+                gate: rust.gate,
+                compiled: true,
+                ..HitContext::default()
+            });
+            if !place.live || place.test_code || !reach.rust_origin(file, rust) {
+                continue;
+            }
+            if let Some(value) = resolve_in_file(file, &rust.value) {
+                uses.push(LiveOrigin {
+                    file,
+                    origin: OriginUse {
+                        value,
+                        span: rust.span.clone(),
+                        wildcard: rust.wildcard,
+                        role: rust.role,
+                        key: String::new(),
+                    },
+                });
+            }
+        }
+        let place = file.place(&HitContext::default());
+        if place.live && !place.test_code {
+            let configures_0bit = !file.evidence.is_empty();
+            uses.extend(
+                file.origins
+                    .iter()
+                    .filter(|origin| configured_for_0bit(origin, configures_0bit))
+                    .map(|origin| LiveOrigin {
+                        file,
+                        origin: origin.clone(),
+                    }),
+            );
+        }
+    }
+    uses
 }
 
 /// Whether an origin in an env, config or front-end file goes to 0Bit: CORS and embed
@@ -91,10 +94,10 @@ fn configured_for_0bit(origin: &OriginUse, file_configures_0bit: bool) -> bool {
 
 /// What a Rust redirect target may reach: the functions that send a 0Bit request, the
 /// types sent as 0Bit bodies, and the types the project has methods for.
-struct Reach<'a> {
-    senders: Vec<Sender<'a>>,
-    body_types: HashSet<&'a str>,
-    own_types: HashSet<&'a str>,
+struct Reach<'f> {
+    senders: Vec<Sender<'f>>,
+    body_types: HashSet<&'f str>,
+    own_types: HashSet<&'f str>,
 }
 
 /// A function that sends a 0Bit request.
@@ -112,10 +115,9 @@ fn function_at(file: &FileAnalysis, at: usize) -> Option<&FnFacts> {
         .min_by_key(|f| f.span.len())
 }
 
-impl<'a> Reach<'a> {
-    fn new(facts: &'a Facts<'a>) -> Self {
-        let senders = facts
-            .requests
+impl<'f> Reach<'f> {
+    fn new(files: &'f [FileAnalysis], requests: &'f [ResolvedRequest<'f>]) -> Self {
+        let senders = requests
             .iter()
             .filter_map(|request| {
                 // Where it is sent: in its own function, or at the call of a send helper.
@@ -126,16 +128,14 @@ impl<'a> Reach<'a> {
                 })
             })
             .collect();
-        let body_types = facts
-            .requests
+        let body_types = requests
             .iter()
             .filter_map(|request| match &request.body {
                 Some(Body::Type(name)) => Some(name.as_str()),
                 _ => None,
             })
             .collect();
-        let own_types = facts
-            .files
+        let own_types = files
             .iter()
             .flat_map(|file| &file.webhooks.functions)
             .filter_map(|f| f.impl_type.as_deref())
@@ -230,8 +230,8 @@ mod tests {
         let facts = project.facts();
         facts
             .origin_uses()
-            .into_iter()
-            .map(|u| u.origin.value)
+            .iter()
+            .map(|u| u.origin.value.clone())
             .collect()
     }
 
