@@ -6,6 +6,7 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
+use launchlint_rules::extract::redact::sanitize;
 use launchlint_rules::project::model::ProjectModel;
 use launchlint_rules::project::package::PackageSide;
 
@@ -75,15 +76,15 @@ pub fn render(scan: &Scan) -> String {
         out.push_str(&format!(
             "    {},  # {}\n",
             toml_string(&origin.origin),
-            comment_text(&origin.at.describe())
+            sanitize(&origin.at.describe())
         ));
     }
     out.push_str("]\n");
     for origin in &unfit {
         out.push_str(&format!(
             "# not added, not fit for live traffic: {} ({})\n",
-            comment_text(&origin.origin),
-            comment_text(&origin.at.describe())
+            sanitize(&origin.origin),
+            sanitize(&origin.at.describe())
         ));
     }
     out.push('\n');
@@ -136,11 +137,4 @@ fn toml_string(value: &str) -> String {
 fn toml_list<'s>(values: impl Iterator<Item = &'s str>) -> String {
     let items: Vec<String> = values.map(toml_string).collect();
     format!("[{}]", items.join(", "))
-}
-
-/// Text for a comment: one line, no control characters.
-fn comment_text(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
 }
