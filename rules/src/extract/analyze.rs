@@ -167,7 +167,8 @@ fn scan_text(analysis: &mut FileAnalysis, text: &str) {
 
 fn analyze_front_end(analysis: &mut FileAnalysis, text: &str) {
     scan_text(analysis, text);
-    analysis.env_reads = js::env_reads(text)
+    let js = js::JsText::new(text);
+    analysis.env_reads = js::env_reads(&js)
         .into_iter()
         .map(|read| {
             let how = text[read.span.clone()]
@@ -182,16 +183,16 @@ fn analyze_front_end(analysis: &mut FileAnalysis, text: &str) {
             }
         })
         .collect();
-    let found = js::requests(text);
+    let found = js::requests(&js);
     analysis.calls.requests = found.requests;
     analysis.calls.consts = found.consts;
-    analysis.imports = js::local_imports(text);
+    analysis.imports = js::local_imports(&js);
     analysis.use_client = model::declares_use_client(text);
-    analysis.logs = crate::extract::js_logs::console_calls(text);
-    read_copy_and_callbacks(analysis, text);
+    analysis.logs = crate::extract::js_logs::console_calls(&js);
+    read_copy_and_callbacks(analysis, &js);
     // An Astro component's frontmatter, and the functions frameworks run before rendering
     // (`getServerSideProps`, Remix `loader`/`action`), run on the server only.
-    let mut server_ranges = js::server_function_ranges(text);
+    let mut server_ranges = js::server_function_ranges(&js);
     if analysis.path.ends_with(".astro") {
         server_ranges.extend(model::astro_frontmatter(text));
     }
@@ -232,7 +233,8 @@ fn analyze_front_end(analysis: &mut FileAnalysis, text: &str) {
 }
 
 /// Customer copy, named lists and embed callbacks of a front-end source or template.
-fn read_copy_and_callbacks(analysis: &mut FileAnalysis, text: &str) {
+fn read_copy_and_callbacks(analysis: &mut FileAnalysis, js: &js::JsText) {
+    let text = js.text;
     use crate::extract::copy::Layout;
     let script = [".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".jsx", ".tsx"]
         .iter()
@@ -240,7 +242,7 @@ fn read_copy_and_callbacks(analysis: &mut FileAnalysis, text: &str) {
     let layout = if script { Layout::Code } else { Layout::Markup };
     analysis.sentences = crate::extract::copy::sentences(text, layout);
     analysis.lists = crate::extract::lists::js_lists(text);
-    analysis.callbacks = crate::extract::callbacks::js_callbacks(text);
+    analysis.callbacks = crate::extract::callbacks::js_callbacks(js);
 }
 
 /// `ALLOWED_ORIGINS=https://a,https://b`, `RETURN_URL=…`: each listed value.

@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use crate::extract::js::{comment_ranges, in_any, skip_string};
+use crate::extract::js::{in_any, skip_string, JsText};
 
 /// A callback given to a component or an embed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,7 +35,8 @@ const KEYWORDS: [&str; 12] = [
     "async", "fetch",
 ];
 
-pub fn js_callbacks(text: &str) -> Vec<Callback> {
+pub fn js_callbacks(js: &JsText) -> Vec<Callback> {
+    let text = js.text;
     static NAME: OnceLock<Regex> = OnceLock::new();
     let name = NAME.get_or_init(|| {
         Regex::new(r#"(?:\b(onSuccess|onClose|on_success)\s*(:|=|\()|(on:success|on:close|@success|@close|v-on:success)\s*=)"#)
@@ -44,13 +45,13 @@ pub fn js_callbacks(text: &str) -> Vec<Callback> {
     if !text.contains("uccess") && !text.contains("lose") {
         return Vec::new();
     }
-    let comments = comment_ranges(text);
+    let comments = js.comments();
     let mut found = Vec::new();
     for captures in name.captures_iter(text) {
         let Some(written) = captures.get(1).or_else(|| captures.get(3)) else {
             continue;
         };
-        if in_any(&comments, written.start()) {
+        if in_any(comments, written.start()) {
             continue;
         }
         let whole = captures.get(0).expect("the whole match");
@@ -205,7 +206,7 @@ mod tests {
     use super::*;
 
     fn bodies(text: &str) -> Vec<(String, Vec<String>)> {
-        js_callbacks(text)
+        js_callbacks(&JsText::new(text))
             .into_iter()
             .map(|c| {
                 let texts = c.body.iter().map(|r| text[r.clone()].to_string()).collect();

@@ -28,17 +28,18 @@ fn pattern() -> &'static Regex {
     })
 }
 
-pub fn env_reads(text: &str) -> Vec<EnvRead> {
+pub fn env_reads(js: &JsText) -> Vec<EnvRead> {
+    let text = js.text;
     if !text.contains(".env") {
         return Vec::new();
     }
-    let comments = comment_ranges(text);
+    let comments = js.comments();
     pattern()
         .captures_iter(text)
         .filter_map(|captures| {
             let whole = captures.get(0)?;
             let variable = captures.get(1).or_else(|| captures.get(2))?;
-            (!in_any(&comments, whole.start())).then(|| EnvRead {
+            (!in_any(comments, whole.start())).then(|| EnvRead {
                 span: whole.range(),
                 variable: variable.as_str().to_string(),
             })
@@ -48,16 +49,17 @@ pub fn env_reads(text: &str) -> Vec<EnvRead> {
 
 /// Local module specifiers a file imports (`./x`, `../x`, `@/x`, `~/x`): what the bundler
 /// follows. Package imports are left out.
-pub fn local_imports(text: &str) -> Vec<String> {
+pub fn local_imports(js: &JsText) -> Vec<String> {
+    let text = js.text;
     static PATTERN: OnceLock<Regex> = OnceLock::new();
     let pattern = PATTERN.get_or_init(|| {
         Regex::new(r#"(?:\bfrom|\bimport|\brequire\s*\(|\bimport\s*\()\s*["']((?:\.{1,2}/|@/|~/)[^"'\n]*)["']"#)
             .expect("the import pattern is valid")
     });
-    let skip = comment_ranges(text);
+    let skip = js.comments();
     pattern
         .captures_iter(text)
-        .filter(|c| !in_any(&skip, c.get(0).map_or(0, |m| m.start())))
+        .filter(|c| !in_any(skip, c.get(0).map_or(0, |m| m.start())))
         .filter_map(|c| Some(c.get(1)?.as_str().to_string()))
         .collect()
 }
@@ -73,7 +75,8 @@ pub struct JsRequests {
 /// `ky.post(url)`, `ofetch(url, ..)`, with a literal or template URL. `${NAME}` in a template
 /// is the const `NAME`; other interpolations are runtime values. The method comes from the
 /// callee or the `method:` option; headers from the options text.
-pub fn requests(text: &str) -> JsRequests {
+pub fn requests(js: &JsText) -> JsRequests {
+    let text = js.text;
     static CALL: OnceLock<Regex> = OnceLock::new();
     static CONST: OnceLock<Regex> = OnceLock::new();
     static METHOD: OnceLock<Regex> = OnceLock::new();
@@ -91,7 +94,7 @@ pub fn requests(text: &str) -> JsRequests {
     let method = METHOD.get_or_init(|| {
         Regex::new(r#"method\s*:\s*["'](\w+)["']"#).expect("the method pattern is valid")
     });
-    let comments = comment_ranges(text);
+    let comments = js.comments();
     let options = OptionMarks::find(text, method);
     let mut budget = ScanBudget::for_text(text);
     let consts = constant
@@ -108,7 +111,7 @@ pub fn requests(text: &str) -> JsRequests {
     let mut requests = Vec::new();
     for captures in call.captures_iter(text) {
         let callee = captures.get(1).expect("group 1 always matches");
-        if in_any(&comments, callee.start()) {
+        if in_any(comments, callee.start()) {
             continue;
         }
         let url = captures
@@ -314,7 +317,8 @@ pub(crate) fn function_call_end(text: &str, open: usize, budget: &mut ScanBudget
 const SERVER_FUNCTIONS: &str = "getServerSideProps|getStaticProps|getStaticPaths|loader|action";
 
 /// Byte ranges of the server-only functions of a page or route module.
-pub fn server_function_ranges(text: &str) -> Vec<Range<usize>> {
+pub fn server_function_ranges(js: &JsText) -> Vec<Range<usize>> {
+    let text = js.text;
     static PATTERN: OnceLock<Regex> = OnceLock::new();
     let pattern = PATTERN.get_or_init(|| {
         Regex::new(&format!(
@@ -325,11 +329,11 @@ pub fn server_function_ranges(text: &str) -> Vec<Range<usize>> {
     if !text.contains("export") {
         return Vec::new();
     }
-    let skip = comment_ranges(text);
+    let skip = js.comments();
     let mut budget = ScanBudget::for_text(text);
     pattern
         .find_iter(text)
-        .filter(|found| !in_any(&skip, found.start()))
+        .filter(|found| !in_any(skip, found.start()))
         .filter_map(|found| {
             function_body_end(text, found.end(), &mut budget).map(|end| found.start()..end)
         })
@@ -405,6 +409,27 @@ pub(crate) fn in_any(ranges: &[Range<usize>], at: usize) -> bool {
     after > 0 && ranges[after - 1].contains(&at)
 }
 
+/// JavaScript or TypeScript text with its comments, found once for all the readers of one
+/// file (env reads, requests, imports, server functions, console calls, callbacks).
+pub struct JsText<'t> {
+    pub text: &'t str,
+    comments: std::cell::OnceCell<Vec<Range<usize>>>,
+}
+
+impl<'t> JsText<'t> {
+    pub fn new(text: &'t str) -> Self {
+        JsText {
+            text,
+            comments: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The byte ranges of its comments ([`comment_ranges`]), sorted.
+    pub fn comments(&self) -> &[Range<usize>] {
+        self.comments.get_or_init(|| comment_ranges(self.text))
+    }
+}
+
 /// Byte ranges of `//` and `/* */` comments, skipping over string and template literals.
 /// Regex literals are not recognized; a `//` inside one can only hide a read, never invent one.
 pub(crate) fn comment_ranges(text: &str) -> Vec<Range<usize>> {
@@ -439,7 +464,10 @@ mod tests {
     #[test]
     fn finds_reads_outside_comments() {
         let text = "const a = import.meta.env.VITE_KEY;\n// process.env.OLD\nconst b = process.env[\"GATE_SECRET_KEY\"]; const u = \"http://x//y\"; process.env.Z";
-        let names: Vec<_> = env_reads(text).into_iter().map(|r| r.variable).collect();
+        let names: Vec<_> = env_reads(&JsText::new(text))
+            .into_iter()
+            .map(|r| r.variable)
+            .collect();
         assert_eq!(names, ["VITE_KEY", "GATE_SECRET_KEY", "Z"]);
     }
 
@@ -447,7 +475,7 @@ mod tests {
     fn imports() {
         let text = "import { A } from \"./a\";\nimport type { B } from '../lib/b';\nimport 'react';\nimport \"./side-effect.css\";\nconst c = await import(\"@/c\");\n// import { d } from './d';\nexport { e } from \"~/e\";";
         assert_eq!(
-            local_imports(text),
+            local_imports(&JsText::new(text)),
             ["./a", "../lib/b", "./side-effect.css", "@/c", "~/e"]
         );
     }
@@ -455,7 +483,7 @@ mod tests {
     #[test]
     fn js_requests() {
         let text = "const GATE_API = \"https://gate-api.0bit.app/v1\";\n// fetch(\"https://x\")\nawait fetch(`${GATE_API}/gate_sessions`, { method: \"POST\", headers: { \"Idempotency-Key\": key } });\nawait fetch(`${GATE_API}/customers`, { // no idempotency-key yet\n method: \"POST\", headers: {} });\naxios.get(`${GATE_API}/gate_sessions/${id}`);\nawait fetch(\"/api/checkout\", { method: \"POST\", headers: gateHeaders() });\n";
-        let JsRequests { requests, consts } = requests(text);
+        let JsRequests { requests, consts } = requests(&JsText::new(text));
         assert_eq!(consts[0].name, "GATE_API");
         assert_eq!(requests.len(), 4);
         assert_eq!(requests[0].method.as_deref(), Some("POST"));
@@ -470,7 +498,7 @@ mod tests {
     #[test]
     fn server_functions() {
         let text = "export const getServerSideProps: GetServerSideProps<P> = async ({ query }) => {\n  const k = process.env.SECRET; // }\n  return { props: { a: `${\"}\"}` } };\n};\nexport default function Page() { return process.env.X; }\nexport async function loader({ params }: Args) { return json(\"{\"); }\n";
-        let ranges = server_function_ranges(text);
+        let ranges = server_function_ranges(&JsText::new(text));
         assert_eq!(ranges.len(), 2);
         assert!(text[ranges[0].clone()].ends_with("} };\n}"));
         assert!(text[ranges[1].clone()].starts_with("export async function loader"));
@@ -481,7 +509,7 @@ mod tests {
     #[test]
     fn options_are_read_inside_each_call() {
         let text = "fetch(\"https://a/x\");\nfetch(\"https://a/y\", { method: \"POST\", headers: { 'Idempotency-Key': k } });\nfetch(\"https://a/z\", { headers });\n";
-        let requests = requests(text).requests;
+        let requests = requests(&JsText::new(text)).requests;
         let read: Vec<_> = requests
             .iter()
             .map(|r| (r.method.as_deref(), r.headers.len(), r.opaque_headers))
@@ -532,7 +560,7 @@ mod tests {
                 "x".repeat(pad),
                 "é€".repeat(3000)
             );
-            let requests = requests(&text).requests;
+            let requests = requests(&JsText::new(&text)).requests;
             assert_eq!(requests.len(), 1);
         }
     }

@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use crate::extract::gate::Gate;
-use crate::extract::js::{comment_ranges, function_call_end, in_any, skip_string, ScanBudget};
+use crate::extract::js::{function_call_end, in_any, skip_string, JsText, ScanBudget};
 use crate::extract::logs::{LogCall, Logged, Value, ValueKind, PRECEDING_CHARS};
 
 /// Argument lists longer than this are not read.
@@ -19,7 +19,8 @@ const MAX_ARGUMENTS_BYTES: usize = 4000;
 const MAX_DEPTH: usize = 8;
 
 /// Every `console.log|info|warn|error|debug|trace|dir|table(…)` call outside comments.
-pub fn console_calls(text: &str) -> Vec<LogCall> {
+pub fn console_calls(js: &JsText) -> Vec<LogCall> {
+    let text = js.text;
     static CALL: OnceLock<Regex> = OnceLock::new();
     if !text.contains("console") {
         return Vec::new();
@@ -28,12 +29,12 @@ pub fn console_calls(text: &str) -> Vec<LogCall> {
         Regex::new(r"\bconsole\s*\.\s*(log|info|warn|error|debug|trace|dir|table)\s*\(")
             .expect("the console pattern is valid")
     });
-    let comments = comment_ranges(text);
+    let comments = js.comments();
     let mut budget = ScanBudget::for_text(text);
     let mut calls = Vec::new();
     for found in call.captures_iter(text) {
         let whole = found.get(0).expect("group 0 always matches");
-        if in_any(&comments, whole.start()) {
+        if in_any(comments, whole.start()) {
             continue;
         }
         let open = whole.end() - 1;
@@ -308,7 +309,7 @@ mod tests {
     use super::*;
 
     fn kinds(text: &str) -> Vec<ValueKind> {
-        console_calls(text)
+        console_calls(&JsText::new(text))
             .into_iter()
             .flat_map(|c| c.values)
             .map(|l| l.value.kind)
@@ -318,7 +319,7 @@ mod tests {
     #[test]
     fn reads_member_chains_calls_and_templates() {
         let text = "// console.log(secret)\nconsole.log(\"key\", req.headers[\"authorization\"], apiKey.slice(0, 4), JSON.stringify(body));\nconsole.error(`Bearer ${token} for ${order.id}`, a + b);\n";
-        let calls = console_calls(text);
+        let calls = console_calls(&JsText::new(text));
         assert_eq!(calls.len(), 2);
         assert_eq!(calls[0].name, "console.log");
         let all = kinds(text);
@@ -341,7 +342,7 @@ mod tests {
     #[test]
     fn spans_point_at_the_argument() {
         let text = "console.log(process.env.OBIT_SECRET_KEY);";
-        let calls = console_calls(text);
+        let calls = console_calls(&JsText::new(text));
         let value = &calls[0].values[0].value;
         assert_eq!(&text[value.span.clone()], "process.env.OBIT_SECRET_KEY");
     }
