@@ -16,6 +16,7 @@ use rayon::prelude::*;
 use crate::cli::{CheckArgs, EnvironmentArg};
 use crate::config::{self, ConfigError, LoadedConfig};
 use crate::fsio;
+use crate::locate::Base;
 use crate::walk;
 use crate::workspace::{self, Source};
 
@@ -54,6 +55,9 @@ pub struct Scan {
     pub model: ProjectModel,
     /// The folder scanned: reporters read the few files they show excerpts of again.
     pub root: PathBuf,
+    /// Where printed paths start (the git work tree holding `root`). Paths in `files`,
+    /// `outcome` and `notes` stay relative to `root`: scopes and fingerprints use those.
+    pub base: Base,
 }
 
 pub fn run(args: &CheckArgs) -> Result<Scan, ScanError> {
@@ -187,6 +191,7 @@ pub fn run(args: &CheckArgs) -> Result<Scan, ScanError> {
         outcome,
         notes,
         model,
+        base: Base::of(&root),
         root,
     })
 }
