@@ -42,7 +42,8 @@ pub enum Command {
 
 #[derive(Args, Debug, Default)]
 pub struct InitArgs {
-    /// Folder to scan and write launchlint.toml into (default: the current directory)
+    /// Folder to scan and write launchlint.toml into (default: the cargo workspace at the
+    /// current directory)
     pub path: Option<PathBuf>,
     /// Path to the workspace's Cargo.toml
     #[arg(long, value_name = "PATH")]
@@ -105,7 +106,7 @@ pub enum ReadinessFormat {
 pub struct CheckArgs {
     /// Folder to scan (default: the cargo workspace at the current directory)
     pub path: Option<PathBuf>,
-    /// Path to the workspace's Cargo.toml
+    /// Path to a Cargo.toml: its workspace is scanned (default: the current directory's)
     #[arg(long, value_name = "PATH")]
     pub manifest_path: Option<PathBuf>,
     /// Config file to use instead of launchlint.toml

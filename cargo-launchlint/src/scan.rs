@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use crate::cli::{CheckArgs, EnvironmentArg};
 use crate::config::{self, ConfigError, LoadedConfig};
 use crate::fsio;
-use crate::locate::Base;
+use crate::locate::{self, Base};
 use crate::walk;
 use crate::workspace::{self, Source};
 
@@ -25,12 +25,36 @@ const WORKER_STACK_BYTES: usize = 64 * 1024 * 1024;
 
 #[derive(Debug, thiserror::Error, Diagnostic)]
 pub enum ScanError {
-    #[error("no project at `{0}`: it is not a folder")]
+    #[error("no project at `{0}`: there is no such folder")]
     #[diagnostic(
         code(launchlint::no_project),
         help("pass the folder of the project to scan, or run inside it")
     )]
     NoProject(PathBuf),
+    #[error("no project at `{0}`: it is a file, not a folder")]
+    #[diagnostic(
+        code(launchlint::no_project),
+        help("pass the folder of the project to scan; for one workspace, `--manifest-path path/to/Cargo.toml`")
+    )]
+    NotAFolder(PathBuf),
+    #[error("`--manifest-path {0}` is a folder")]
+    #[diagnostic(
+        code(launchlint::manifest_path),
+        help("--manifest-path expects a Cargo.toml; to scan a folder pass it as PATH")
+    )]
+    ManifestIsFolder(PathBuf),
+    #[error("`--manifest-path {0}`: there is no such file")]
+    #[diagnostic(
+        code(launchlint::manifest_path),
+        help("pass the path of the workspace's Cargo.toml, or scan a folder with PATH")
+    )]
+    NoManifest(PathBuf),
+    #[error("`--manifest-path {0}` is not a Cargo.toml")]
+    #[diagnostic(
+        code(launchlint::manifest_path),
+        help("--manifest-path expects a path to a Cargo.toml file, as cargo does")
+    )]
+    NotAManifest(PathBuf),
     #[error(transparent)]
     #[diagnostic(transparent)]
     Config(#[from] Box<ConfigError>),
@@ -100,7 +124,7 @@ pub fn run(args: &CheckArgs) -> Result<Scan, ScanError> {
     );
     model.credentials_only = walked.credentials_only;
     // After the walk: cargo is not started on a tree with links it could follow out of it.
-    let cargo = workspace::load(&root, args.manifest_path.as_deref(), &walked.irregular);
+    let cargo = workspace::load(&root, &walked.irregular);
     if let Some(reason) = &cargo.fallback_reason {
         notes.push(Note::new(
             "Cargo.toml",
@@ -356,24 +380,42 @@ fn surface_name(surface: config::ProductSurface) -> &'static str {
     }
 }
 
-/// The folder a check scans: PATH, the `--manifest-path` folder, or the current directory.
+/// The folder a check scans: PATH as given; otherwise the workspace root that cargo would
+/// find from the `--manifest-path` folder or the current directory (see [`locate`]); with no
+/// `Cargo.toml` at or above the current directory, the current directory.
 pub fn project_root(args: &CheckArgs) -> Result<PathBuf, ScanError> {
-    let root = match (&args.path, &args.manifest_path) {
-        (Some(path), _) => path.clone(),
-        (None, Some(manifest)) => manifest
-            .parent()
-            .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
-        (None, None) => PathBuf::from("."),
-    };
-    let root = if root.as_os_str().is_empty() {
-        PathBuf::from(".")
-    } else {
-        root
-    };
-    if !root.is_dir() {
-        return Err(ScanError::NoProject(root));
+    if let Some(path) = &args.path {
+        let root = if path.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            path.clone()
+        };
+        return match std::fs::metadata(&root) {
+            Ok(metadata) if metadata.is_dir() => Ok(root),
+            Ok(_) => Err(ScanError::NotAFolder(root)),
+            Err(_) => Err(ScanError::NoProject(root)),
+        };
     }
-    Ok(root)
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let Some(manifest) = &args.manifest_path else {
+        return Ok(locate::workspace_root(&cwd, &cwd).unwrap_or_else(|| PathBuf::from(".")));
+    };
+    match std::fs::metadata(manifest) {
+        Ok(metadata) if metadata.is_dir() => {
+            return Err(ScanError::ManifestIsFolder(manifest.clone()))
+        }
+        Ok(_)
+            if manifest
+                .file_name()
+                .is_some_and(|name| name == "Cargo.toml") => {}
+        Ok(_) => return Err(ScanError::NotAManifest(manifest.clone())),
+        Err(_) => return Err(ScanError::NoManifest(manifest.clone())),
+    }
+    let dir = manifest
+        .parent()
+        .filter(|dir| !dir.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    Ok(locate::workspace_root(dir, &cwd).unwrap_or_else(|| dir.to_path_buf()))
 }
 
 /// Defaults, then `[rules]`, then `-A/-W/-D` in command-line order.
