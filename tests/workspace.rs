@@ -1,6 +1,7 @@
 //! Which project a check scans and how it names files: the cargo workspace found from the
-//! current directory or `--manifest-path` (with the workspace root's config), and paths
-//! relative to the repository root in every format.
+//! current directory or `--manifest-path` (with the workspace root's config), paths
+//! relative to the repository root in every format, nothing scanned as an error, and the
+//! line a clean run ends with.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -296,4 +297,88 @@ fn paths_are_relative_to_the_repository_root_in_every_format() {
         &elsewhere,
     );
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+}
+
+#[test]
+fn nothing_to_scan_is_an_error() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let empty = dir.path().join("empty");
+    std::fs::create_dir_all(&empty).expect("mkdir");
+    let docs = dir.path().join("docs");
+    write(
+        &docs,
+        &[("notes.md", "# Notes\n"), ("logo.png", "\u{0}PNG")],
+    );
+    let cases = [
+        (vec!["."], empty.as_path(), "the walk found no files"),
+        (vec![], empty.as_path(), "the walk found no files"),
+        (vec!["."], docs.as_path(), "among its 2 files"),
+        (
+            vec!["no/such/folder"],
+            dir.path(),
+            "there is no such folder",
+        ),
+        (
+            vec!["docs/notes.md"],
+            dir.path(),
+            "it is a file, not a folder",
+        ),
+    ];
+    for (args, cwd, says) in cases {
+        for format in ["human", "json", "sarif"] {
+            let mut all = args.clone();
+            all.extend(["--format", format, "--color", "never"]);
+            let output = launchlint(&all, cwd);
+            assert_eq!(output.status.code(), Some(2), "{args:?} {format}");
+            let text = stderr(&output);
+            assert!(text.contains(says), "{args:?}: {text}");
+            assert!(text.contains("launchlint::"), "a miette error: {text}");
+            assert!(stdout(&output).is_empty(), "{args:?} {format}");
+        }
+    }
+}
+
+#[test]
+fn a_clean_run_says_so() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    write(
+        dir.path(),
+        &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"tools\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n",
+            ),
+            ("src/main.rs", "fn main() { println!(\"hello\"); }\n"),
+        ],
+    );
+    let human = launchlint(&["--color", "never"], dir.path());
+    assert_eq!(human.status.code(), Some(0), "{}", stderr(&human));
+    assert_eq!(
+        stdout(&human),
+        "launchlint: no launch-gate findings in 2 files\n"
+    );
+    // Machine formats stay machine-readable.
+    let report = json(&launchlint(&["--format", "json"], dir.path()));
+    assert_eq!(report["findings"], serde_json::json!([]));
+    assert_eq!(report["summary"]["files_scanned"], 2);
+    let sarif = launchlint(&["--format", "sarif"], dir.path());
+    let sarif: serde_json::Value = serde_json::from_slice(&sarif.stdout).expect("SARIF is JSON");
+    assert_eq!(sarif["runs"][0]["results"], serde_json::json!([]));
+    // A suppressed finding is counted.
+    write(
+        dir.path(),
+        &[(
+            "src/main.rs",
+            &format!(
+                "// launchlint: allow(hardcoded-secret-key) a revoked key kept for a migration test\nconst OLD: &str = \"{LIVE_KEY}\";\nfn main() {{}}\n"
+            ),
+        )],
+    );
+    let human = launchlint(&["--color", "never"], dir.path());
+    assert_eq!(
+        stdout(&human),
+        "launchlint: no launch-gate findings in 2 files, 1 suppressed\n",
+        "{}",
+        stderr(&human)
+    );
 }

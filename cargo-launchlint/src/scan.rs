@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use launchlint_rules::extract::file::{FileAnalysis, Note, NoteKind};
+use launchlint_rules::extract::redact::sanitize;
 use launchlint_rules::pipeline::{self as analysis, Outcome};
 use launchlint_rules::project::model::{self, Environment, FrontEnd, Package, ProjectModel};
 use launchlint_rules::rules;
@@ -55,6 +56,13 @@ pub enum ScanError {
         help("--manifest-path expects a path to a Cargo.toml file, as cargo does")
     )]
     NotAManifest(PathBuf),
+    #[error("nothing to scan in `{root}`: {what}")]
+    #[diagnostic(code(launchlint::nothing_to_scan), help("{help}"))]
+    NothingToScan {
+        root: PathBuf,
+        what: String,
+        help: String,
+    },
     #[error(transparent)]
     #[diagnostic(transparent)]
     Config(#[from] Box<ConfigError>),
@@ -116,6 +124,9 @@ pub fn run(args: &CheckArgs) -> Result<Scan, ScanError> {
 
     let mut notes = Vec::new();
     let walked = walk::walk(&root, &model, ignored.as_ref());
+    if let Some(nothing) = nothing_to_scan(&root, &walked.files, walked.errors.first()) {
+        return Err(nothing);
+    }
     notes.extend(
         walked
             .errors
@@ -217,6 +228,54 @@ pub fn run(args: &CheckArgs) -> Result<Scan, ScanError> {
         model,
         base: Base::of(&root),
         root,
+    })
+}
+
+/// Whether the walk found anything that makes a project: a manifest, source, env, config or
+/// bundle file. Documentation, text, images and other files alone are not one (a mistyped
+/// folder, a docs folder, everything ignored).
+fn nothing_to_scan(
+    root: &Path,
+    files: &[String],
+    walk_error: Option<&String>,
+) -> Option<ScanError> {
+    let makes_a_project = |path: &String| {
+        let name = model::file_name(path);
+        matches!(name, "Cargo.toml" | "package.json")
+            || matches!(
+                name.rsplit_once('.').map(|(_, ext)| ext),
+                Some("toml" | "yaml" | "yml" | "json")
+            )
+            || !matches!(
+                model::FileKind::of(path),
+                model::FileKind::Doc | model::FileKind::Other
+            )
+    };
+    if files.iter().any(makes_a_project) {
+        return None;
+    }
+    let (what, help) = if files.is_empty() {
+        (
+            match walk_error {
+                Some(error) => format!("the walk found no files ({})", sanitize(error)),
+                None => "the walk found no files".to_string(),
+            },
+            "check the path; files that `.gitignore` or `[ignore] paths` list are not scanned",
+        )
+    } else {
+        let plural = if files.len() == 1 { "" } else { "s" };
+        (
+            format!(
+                "no Cargo.toml, source, env, config or bundle file among its {} file{plural}",
+                files.len()
+            ),
+            "pass the folder of the project (the one with Cargo.toml or package.json), or run inside it",
+        )
+    };
+    Some(ScanError::NothingToScan {
+        root: root.to_path_buf(),
+        what,
+        help: help.to_string(),
     })
 }
 

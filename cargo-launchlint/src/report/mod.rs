@@ -189,21 +189,33 @@ pub fn note_line(note: &Note, prefix: &str) -> String {
     format!("launchlint: note: {path}{}", sanitize(&note.message))
 }
 
-/// `42 files scanned: 1 error, 0 warnings, 0 suppressed`, then what was not fully scanned
-/// and how many binary files were skipped, when any.
+/// `42 files scanned: 1 error, 0 warnings, 0 suppressed`, or on a clean run
+/// `no launch-gate findings in 42 files` (with `, 3 suppressed` when any were), then what
+/// was not fully scanned and how many binary files were skipped, when any.
 impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let plural = |count: usize, noun: &str| {
             format!("{count} {noun}{}", if count == 1 { "" } else { "s" })
         };
-        write!(
-            f,
-            "{} scanned: {}, {}, {} suppressed",
-            plural(self.files_scanned, "file"),
-            plural(self.errors, "error"),
-            plural(self.warnings, "warning"),
-            self.suppressed
-        )?;
+        if self.errors + self.warnings == 0 {
+            write!(
+                f,
+                "no launch-gate findings in {}",
+                plural(self.files_scanned, "file")
+            )?;
+            if self.suppressed > 0 {
+                write!(f, ", {} suppressed", self.suppressed)?;
+            }
+        } else {
+            write!(
+                f,
+                "{} scanned: {}, {}, {} suppressed",
+                plural(self.files_scanned, "file"),
+                plural(self.errors, "error"),
+                plural(self.warnings, "warning"),
+                self.suppressed
+            )?;
+        }
         if self.not_fully_scanned() > 0 {
             let parts: Vec<String> = [
                 (self.unreadable, "unreadable"),
