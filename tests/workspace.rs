@@ -1,7 +1,6 @@
 //! Which project a check scans and how it names files: the cargo workspace found from the
-//! current directory or `--manifest-path` (with the workspace root's config), paths
-//! relative to the repository root in every format, nothing scanned as an error, and the
-//! line a clean run ends with.
+//! current directory or `--manifest-path` (with the workspace root's config), `--package`,
+//! paths relative to the repository root in every format, and nothing scanned as an error.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -195,6 +194,63 @@ fn manifest_path_takes_a_cargo_toml_and_scans_its_workspace() {
         "{}",
         stderr(&output)
     );
+}
+
+#[test]
+fn package_limits_the_reported_findings() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    two_crate_workspace(dir.path());
+    let only = |args: &[&str]| {
+        let mut all = vec!["--format", "json"];
+        all.extend_from_slice(args);
+        let output = launchlint(&all, dir.path());
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let report = json(&output);
+        let paths: Vec<String> = findings(&report).into_iter().map(|f| f.0).collect();
+        (paths, report["summary"]["files_scanned"].as_u64())
+    };
+    let (worker, files) = only(&["-p", "worker"]);
+    assert_eq!(worker, ["worker/src/main.rs"]);
+    // The summary counts the files of the packages reported on: its manifest and source.
+    assert_eq!(files, Some(2));
+    let (both, _) = only(&["--package", "worker,api"]);
+    assert_eq!(both, ["api/src/main.rs", "worker/src/main.rs"]);
+    let (repeated, _) = only(&["-p", "api", "-p", "worker"]);
+    assert_eq!(repeated, both);
+    let (all, files) = only(&[]);
+    assert_eq!(all, both);
+    assert_eq!(files, Some(6));
+
+    // A clean package prints the clean line.
+    write(
+        dir.path(),
+        &[
+            (
+                "jobs/Cargo.toml",
+                "[package]\nname = \"jobs\"\nversion = \"0.1.0\"\n",
+            ),
+            ("jobs/src/lib.rs", "pub fn run() {}\n"),
+        ],
+    );
+    let root = std::fs::read_to_string(dir.path().join("Cargo.toml")).expect("read");
+    std::fs::write(
+        dir.path().join("Cargo.toml"),
+        root.replace("\"worker\"]", "\"worker\", \"jobs\"]"),
+    )
+    .expect("written");
+    let output = launchlint(&["-p", "jobs", "--color", "never"], dir.path());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        "launchlint: no launch-gate findings in 2 files\n"
+    );
+
+    let output = launchlint(&["-p", "api,nope", "--color", "never"], dir.path());
+    assert_eq!(output.status.code(), Some(2));
+    let text = stderr(&output);
+    assert!(text.contains("unknown package `nope`"), "{text}");
+    assert!(text.contains("api, jobs, worker"), "{text}");
+    assert!(stdout(&output).is_empty());
 }
 
 #[test]

@@ -109,6 +109,14 @@ pub struct CheckArgs {
     /// Path to a Cargo.toml: its workspace is scanned (default: the current directory's)
     #[arg(long, value_name = "PATH")]
     pub manifest_path: Option<PathBuf>,
+    /// Report only the findings in these packages' files (repeatable, comma-separated)
+    #[arg(
+        short = 'p',
+        long = "package",
+        value_name = "NAME",
+        value_delimiter = ','
+    )]
+    pub packages: Vec<String>,
     /// Config file to use instead of launchlint.toml
     #[arg(long, value_name = "PATH")]
     pub config: Option<PathBuf>,
@@ -243,6 +251,13 @@ mod tests {
                 ("a".to_string(), Level::Warn)
             ]
         );
+    }
+
+    #[test]
+    fn packages_repeat_and_split_at_commas() {
+        let cli = parse_str("cargo launchlint -p web --package server,jobs");
+        assert_eq!(cli.check.packages, ["web", "server", "jobs"]);
+        assert!(parse_str("cargo launchlint").check.packages.is_empty());
     }
 
     #[test]

@@ -63,6 +63,9 @@ pub enum ScanError {
         what: String,
         help: String,
     },
+    #[error("unknown package `{name}` in `--package`")]
+    #[diagnostic(code(launchlint::unknown_package), help("{help}"))]
+    UnknownPackage { name: String, help: String },
     #[error(transparent)]
     #[diagnostic(transparent)]
     Config(#[from] Box<ConfigError>),
@@ -90,6 +93,9 @@ pub struct Scan {
     /// Where printed paths start (the git work tree holding `root`). Paths in `files`,
     /// `outcome` and `notes` stay relative to `root`: scopes and fingerprints use those.
     pub base: Base,
+    /// How many files the report covers: all of `files`, or with `--package` the files of
+    /// those packages.
+    pub reported_files: usize,
 }
 
 pub fn run(args: &CheckArgs) -> Result<Scan, ScanError> {
@@ -206,6 +212,8 @@ pub fn run(args: &CheckArgs) -> Result<Scan, ScanError> {
             }
         })
         .collect();
+    // An unknown `--package` stops the run before the analysis.
+    let selected = selected_packages(&model.packages, &args.packages)?;
     model.frontends = preread
         .iter()
         .filter(|(path, _)| matches!(model::file_name(path), "package.json" | "Trunk.toml"))
@@ -219,8 +227,12 @@ pub fn run(args: &CheckArgs) -> Result<Scan, ScanError> {
         .collect();
     let (mut files, unread) = analyze_all(&root, &model, &walked.files, preread)?;
     notes.extend(unread);
-    let outcome = analysis::check(&model, &mut files, &levels);
+    let mut outcome = analysis::check(&model, &mut files, &levels);
     notes.extend(files.iter().flat_map(|file| file.notes.iter().cloned()));
+    let reported_files = match selected {
+        Some(dirs) => report_only(&model.packages, &dirs, &mut outcome, &files),
+        None => files.len(),
+    };
     Ok(Scan {
         files,
         outcome,
@@ -228,7 +240,76 @@ pub fn run(args: &CheckArgs) -> Result<Scan, ScanError> {
         model,
         base: Base::of(&root),
         root,
+        reported_files,
     })
+}
+
+/// The folders of the packages `--package` names (repeatable, comma-separated), `None`
+/// without the flag; an unknown name is an error that lists the known ones.
+fn selected_packages(
+    packages: &[Package],
+    names: &[String],
+) -> Result<Option<BTreeSet<String>>, ScanError> {
+    if names.is_empty() {
+        return Ok(None);
+    }
+    let mut selected = BTreeSet::new();
+    for name in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
+        let dirs: Vec<String> = packages
+            .iter()
+            .filter(|p| p.name == name)
+            .map(|p| p.dir.clone())
+            .collect();
+        if dirs.is_empty() {
+            let known: BTreeSet<&str> = packages.iter().map(|p| p.name.as_str()).collect();
+            let help = if known.is_empty() {
+                "this project has no cargo packages; leave out `--package`".to_string()
+            } else {
+                format!(
+                    "the packages of this workspace: {}",
+                    known.into_iter().collect::<Vec<_>>().join(", ")
+                )
+            };
+            return Err(ScanError::UnknownPackage {
+                name: sanitize(name),
+                help: sanitize(&help),
+            });
+        }
+        selected.extend(dirs);
+    }
+    Ok(Some(selected))
+}
+
+/// Keeps the findings (and the count of suppressed ones) in the files of the packages in
+/// `dirs`; returns how many files those packages have.
+fn report_only(
+    packages: &[Package],
+    dirs: &BTreeSet<String>,
+    outcome: &mut Outcome,
+    files: &[FileAnalysis],
+) -> usize {
+    let reported = |path: &str| package_of(packages, path).is_some_and(|p| dirs.contains(&p.dir));
+    outcome.findings.retain(|finding| reported(&finding.path));
+    outcome.suppressed = outcome
+        .suppressed_in
+        .iter()
+        .filter(|path| reported(path))
+        .count();
+    files.iter().filter(|file| reported(&file.path)).count()
+}
+
+/// The package whose folder holds `path`: the innermost one, so a member inside the root
+/// package's folder owns its own files.
+fn package_of<'m>(packages: &'m [Package], path: &str) -> Option<&'m Package> {
+    packages
+        .iter()
+        .filter(|p| {
+            p.dir.is_empty()
+                || path
+                    .strip_prefix(p.dir.as_str())
+                    .is_some_and(|rest| rest.starts_with('/'))
+        })
+        .max_by_key(|p| p.dir.len())
 }
 
 /// Whether the walk found anything that makes a project: a manifest, source, env, config or

@@ -112,7 +112,7 @@ impl<'a> Report<'a> {
                 .map(|file| (sanitize(&format!("{prefix}{}", file.path)), file))
                 .collect(),
             summary: Summary {
-                files_scanned: scan.files.len(),
+                files_scanned: scan.reported_files,
                 errors,
                 warnings,
                 suppressed: scan.outcome.suppressed,
