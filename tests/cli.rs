@@ -168,7 +168,7 @@ fn exit_codes_follow_the_worst_finding() {
         Some(warning.path()),
     );
     assert!(
-        stdout(&output).contains("0 errors, 0 warnings"),
+        stdout(&output) == "no launch-gate findings in 2 files\n",
         "{}",
         stdout(&output)
     );
@@ -358,7 +358,8 @@ fn demo_secrets(dir: &Path) -> Vec<String> {
     found
 }
 
-/// Human output, pinned: run inside the fixture so paths are relative.
+/// Human output, pinned: run inside the fixture, which is scanned where it is, so its paths
+/// start with the fixture's place in the repository.
 fn human(fixture_path: &str) -> String {
     // As in tests/fixtures.rs: a rule's fixture declares no full launch, so the rules that
     // judge the launch record and alerts run only in their own fixtures.
@@ -583,6 +584,7 @@ fn sarif_output_of_the_demo() {
     let run = &sarif["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
     assert_eq!(rules.len(), launchlint_rules::rules::ALL.len());
+    let prefix = support::repository_prefix(&fixture("demo"));
     // Every result points at a rule of the driver, by id and index, with a relative URI.
     for result in run["results"].as_array().unwrap() {
         let index = result["ruleIndex"].as_u64().unwrap() as usize;
@@ -591,6 +593,33 @@ fn sarif_output_of_the_demo() {
             .as_str()
             .unwrap();
         assert!(!uri.starts_with('/') && !uri.contains('\\'), "{uri}");
+        assert!(
+            uri.starts_with(&prefix),
+            "{uri} is not relative to the repository root"
+        );
+    }
+    // `%SRCROOT%` is the repository root, as a file URI ending in `/`.
+    let demo = std::fs::canonicalize(fixture("demo")).unwrap();
+    let top = format!("{}/", demo.display())
+        .strip_suffix(prefix.as_str())
+        .map(str::to_string);
+    assert!(
+        top.is_some(),
+        "the prefix is where the demo is in the repository"
+    );
+    let base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .unwrap();
+    assert!(
+        base.starts_with("file:///") && base.ends_with('/'),
+        "{base}"
+    );
+    // The expected URI is spelled out only for a plain path (percent-encoding is unit-tested).
+    if let Some(top) = top.filter(|top| {
+        top.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/-._~".contains(&b))
+    }) {
+        assert_eq!(base, format!("file://{top}"));
     }
     // The results, without the (long) rule docs, are pinned.
     insta::assert_json_snapshot!("sarif_demo_results", run["results"]);
@@ -605,8 +634,10 @@ fn github_annotations() {
         .lines()
         .find(|line| line.contains("frontend/.env.production"))
         .unwrap();
+    // Scanned where it is: the file is named from the repository root.
+    let prefix = support::repository_prefix(&fixture("demo"));
     assert!(
-        first.starts_with("::error file=frontend/.env.production,line=3,col=22,endLine=3,endColumn=57,title=secret-key-in-client::live secret key `sk_live_…fqif`"),
+        first.starts_with(&format!("::error file={prefix}frontend/.env.production,line=3,col=22,endLine=3,endColumn=57,title=secret-key-in-client::live secret key `sk_live_…fqif`")),
         "{first}"
     );
     assert!(
@@ -655,7 +686,7 @@ fn baselines_accept_existing_findings_and_catch_new_ones() {
     );
     assert_eq!(output.status.code(), Some(0));
     assert!(
-        stdout(&output).ends_with("0 errors, 0 warnings, 18 suppressed\n"),
+        stdout(&output).ends_with("no launch-gate findings in 27 files, 18 suppressed\n"),
         "{}",
         stdout(&output)
     );

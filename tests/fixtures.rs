@@ -10,6 +10,8 @@ use std::process::Command;
 
 use launchlint_rules::rules;
 
+mod support;
+
 const MARKER: &str = "launchlint-expect:";
 
 /// Rules that judge what the project as a whole declares for its launch (a launch record,
@@ -156,8 +158,11 @@ fn expected(fixture: &Path) -> Expected {
     expected
 }
 
-/// Runs the binary on a fixture; returns its findings and the whole JSON.
+/// Runs the binary on a fixture; returns its findings (paths relative to the fixture) and the
+/// whole JSON. The fixture is scanned where it is, so printed paths start with its place in
+/// the repository (`fixtures/<rule>/<case>/`).
 fn actual(fixture: &Path) -> Result<(Expected, serde_json::Value), String> {
+    let prefix = support::repository_prefix(fixture);
     let output = Command::new(env!("CARGO_BIN_EXE_cargo-launchlint"))
         .arg(fixture)
         .args(["--format", "json"])
@@ -179,16 +184,18 @@ fn actual(fixture: &Path) -> Result<(Expected, serde_json::Value), String> {
             "exit code {code:?} does not match the findings (error present: {has_error})"
         ));
     }
-    let set = findings
-        .iter()
-        .map(|f| {
-            (
-                f["path"].as_str().unwrap_or_default().to_string(),
-                f["line"].as_u64().unwrap_or_default() as usize,
-                f["rule"].as_str().unwrap_or_default().to_string(),
-            )
-        })
-        .collect();
+    let mut set = Expected::new();
+    for f in &findings {
+        let path = f["path"].as_str().unwrap_or_default();
+        let Some(inside) = path.strip_prefix(&prefix) else {
+            return Err(format!("`{path}` is not relative to the repository root"));
+        };
+        set.insert((
+            inside.to_string(),
+            f["line"].as_u64().unwrap_or_default() as usize,
+            f["rule"].as_str().unwrap_or_default().to_string(),
+        ));
+    }
     Ok((set, json))
 }
 

@@ -42,7 +42,8 @@ pub enum Command {
 
 #[derive(Args, Debug, Default)]
 pub struct InitArgs {
-    /// Folder to scan and write launchlint.toml into (default: the current directory)
+    /// Folder to scan and write launchlint.toml into (default: the cargo workspace at the
+    /// current directory)
     pub path: Option<PathBuf>,
     /// Path to the workspace's Cargo.toml
     #[arg(long, value_name = "PATH")]
@@ -105,9 +106,17 @@ pub enum ReadinessFormat {
 pub struct CheckArgs {
     /// Folder to scan (default: the cargo workspace at the current directory)
     pub path: Option<PathBuf>,
-    /// Path to the workspace's Cargo.toml
+    /// Path to a Cargo.toml: its workspace is scanned (default: the current directory's)
     #[arg(long, value_name = "PATH")]
     pub manifest_path: Option<PathBuf>,
+    /// Report only the findings in these packages' files (repeatable, comma-separated)
+    #[arg(
+        short = 'p',
+        long = "package",
+        value_name = "NAME",
+        value_delimiter = ','
+    )]
+    pub packages: Vec<String>,
     /// Config file to use instead of launchlint.toml
     #[arg(long, value_name = "PATH")]
     pub config: Option<PathBuf>,
@@ -242,6 +251,13 @@ mod tests {
                 ("a".to_string(), Level::Warn)
             ]
         );
+    }
+
+    #[test]
+    fn packages_repeat_and_split_at_commas() {
+        let cli = parse_str("cargo launchlint -p web --package server,jobs");
+        assert_eq!(cli.check.packages, ["web", "server", "jobs"]);
+        assert!(parse_str("cargo launchlint").check.packages.is_empty());
     }
 
     #[test]

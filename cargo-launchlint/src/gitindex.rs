@@ -18,13 +18,16 @@ const MAX_INDEX_BYTES: u64 = 256 * 1024 * 1024;
 const STAT_BYTES: usize = 40;
 const MODE_AT: usize = 24;
 
-/// The git work tree holding `root`: the nearest folder at or above it with a `.git` folder.
+/// The git work tree holding `root`: the nearest folder at or above it with a `.git` folder,
+/// or a `.git` file (a linked work tree or a submodule, whose index lives elsewhere and is
+/// not read).
 pub fn repository_of(root: &Path) -> Option<PathBuf> {
     let root = std::fs::canonicalize(root).ok()?;
     root.ancestors()
         .find(|dir| {
-            std::fs::symlink_metadata(dir.join(".git"))
-                .is_ok_and(|metadata| metadata.file_type().is_dir())
+            std::fs::symlink_metadata(dir.join(".git")).is_ok_and(|metadata| {
+                metadata.file_type().is_dir() || metadata.file_type().is_file()
+            })
         })
         .map(Path::to_path_buf)
 }

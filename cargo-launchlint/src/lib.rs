@@ -8,6 +8,7 @@ pub mod config;
 pub mod fsio;
 pub mod gitindex;
 pub mod init;
+pub mod locate;
 pub mod report;
 pub mod scan;
 pub mod walk;

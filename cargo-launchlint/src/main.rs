@@ -61,7 +61,7 @@ fn check(args: &CheckArgs, style: Style) -> Result<ExitCode, Box<dyn miette::Dia
         ));
     }
     for note in report::notes_to_print(&scan.notes, args.verbose) {
-        eprint_safe(&format!("{}\n", report::note_line(note)));
+        eprint_safe(&format!("{}\n", report::note_line(note, &scan.base.prefix)));
     }
     let report = report::Report::new(&scan);
     let output = match args.format {
@@ -99,7 +99,7 @@ fn readiness(args: &cli::ReadinessArgs) -> Result<ExitCode, Box<dyn miette::Diag
     let scan = scan::run(&args.check_args())
         .map_err(|error| Box::new(error) as Box<dyn miette::Diagnostic>)?;
     for note in report::notes_to_print(&scan.notes, false) {
-        eprint_safe(&format!("{}\n", report::note_line(note)));
+        eprint_safe(&format!("{}\n", report::note_line(note, &scan.base.prefix)));
     }
     let gate = launchlint_rules::pipeline::readiness::assess(&scan.model.launch, &scan.outcome);
     let output = match args.format {

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use launchlint_rules::extract::file::{FileAnalysis, Note, NoteKind};
+use launchlint_rules::extract::redact::sanitize;
 use launchlint_rules::pipeline::{self as analysis, Outcome};
 use launchlint_rules::project::model::{self, Environment, FrontEnd, Package, ProjectModel};
 use launchlint_rules::rules;
@@ -16,6 +17,7 @@ use rayon::prelude::*;
 use crate::cli::{CheckArgs, EnvironmentArg};
 use crate::config::{self, ConfigError, LoadedConfig};
 use crate::fsio;
+use crate::locate::{self, Base};
 use crate::walk;
 use crate::workspace::{self, Source};
 
@@ -24,12 +26,46 @@ const WORKER_STACK_BYTES: usize = 64 * 1024 * 1024;
 
 #[derive(Debug, thiserror::Error, Diagnostic)]
 pub enum ScanError {
-    #[error("no project at `{0}`: it is not a folder")]
+    #[error("no project at `{0}`: there is no such folder")]
     #[diagnostic(
         code(launchlint::no_project),
         help("pass the folder of the project to scan, or run inside it")
     )]
     NoProject(PathBuf),
+    #[error("no project at `{0}`: it is a file, not a folder")]
+    #[diagnostic(
+        code(launchlint::no_project),
+        help("pass the folder of the project to scan; for one workspace, `--manifest-path path/to/Cargo.toml`")
+    )]
+    NotAFolder(PathBuf),
+    #[error("`--manifest-path {0}` is a folder")]
+    #[diagnostic(
+        code(launchlint::manifest_path),
+        help("--manifest-path expects a Cargo.toml; to scan a folder pass it as PATH")
+    )]
+    ManifestIsFolder(PathBuf),
+    #[error("`--manifest-path {0}`: there is no such file")]
+    #[diagnostic(
+        code(launchlint::manifest_path),
+        help("pass the path of the workspace's Cargo.toml, or scan a folder with PATH")
+    )]
+    NoManifest(PathBuf),
+    #[error("`--manifest-path {0}` is not a Cargo.toml")]
+    #[diagnostic(
+        code(launchlint::manifest_path),
+        help("--manifest-path expects a path to a Cargo.toml file, as cargo does")
+    )]
+    NotAManifest(PathBuf),
+    #[error("nothing to scan in `{root}`: {what}")]
+    #[diagnostic(code(launchlint::nothing_to_scan), help("{help}"))]
+    NothingToScan {
+        root: PathBuf,
+        what: String,
+        help: String,
+    },
+    #[error("unknown package `{name}` in `--package`")]
+    #[diagnostic(code(launchlint::unknown_package), help("{help}"))]
+    UnknownPackage { name: String, help: String },
     #[error(transparent)]
     #[diagnostic(transparent)]
     Config(#[from] Box<ConfigError>),
@@ -54,6 +90,12 @@ pub struct Scan {
     pub model: ProjectModel,
     /// The folder scanned: reporters read the few files they show excerpts of again.
     pub root: PathBuf,
+    /// Where printed paths start (the git work tree holding `root`). Paths in `files`,
+    /// `outcome` and `notes` stay relative to `root`: scopes and fingerprints use those.
+    pub base: Base,
+    /// How many files the report covers: all of `files`, or with `--package` the files of
+    /// those packages.
+    pub reported_files: usize,
 }
 
 pub fn run(args: &CheckArgs) -> Result<Scan, ScanError> {
@@ -88,6 +130,9 @@ pub fn run(args: &CheckArgs) -> Result<Scan, ScanError> {
 
     let mut notes = Vec::new();
     let walked = walk::walk(&root, &model, ignored.as_ref());
+    if let Some(nothing) = nothing_to_scan(&root, &walked.files, walked.errors.first()) {
+        return Err(nothing);
+    }
     notes.extend(
         walked
             .errors
@@ -96,7 +141,7 @@ pub fn run(args: &CheckArgs) -> Result<Scan, ScanError> {
     );
     model.credentials_only = walked.credentials_only;
     // After the walk: cargo is not started on a tree with links it could follow out of it.
-    let cargo = workspace::load(&root, args.manifest_path.as_deref(), &walked.irregular);
+    let cargo = workspace::load(&root, &walked.irregular);
     if let Some(reason) = &cargo.fallback_reason {
         notes.push(Note::new(
             "Cargo.toml",
@@ -167,6 +212,8 @@ pub fn run(args: &CheckArgs) -> Result<Scan, ScanError> {
             }
         })
         .collect();
+    // An unknown `--package` stops the run before the analysis.
+    let selected = selected_packages(&model.packages, &args.packages)?;
     model.frontends = preread
         .iter()
         .filter(|(path, _)| matches!(model::file_name(path), "package.json" | "Trunk.toml"))
@@ -180,14 +227,136 @@ pub fn run(args: &CheckArgs) -> Result<Scan, ScanError> {
         .collect();
     let (mut files, unread) = analyze_all(&root, &model, &walked.files, preread)?;
     notes.extend(unread);
-    let outcome = analysis::check(&model, &mut files, &levels);
+    let mut outcome = analysis::check(&model, &mut files, &levels);
     notes.extend(files.iter().flat_map(|file| file.notes.iter().cloned()));
+    let reported_files = match selected {
+        Some(dirs) => report_only(&model.packages, &dirs, &mut outcome, &files),
+        None => files.len(),
+    };
     Ok(Scan {
         files,
         outcome,
         notes,
         model,
+        base: Base::of(&root),
         root,
+        reported_files,
+    })
+}
+
+/// The folders of the packages `--package` names (repeatable, comma-separated), `None`
+/// without the flag; an unknown name is an error that lists the known ones.
+fn selected_packages(
+    packages: &[Package],
+    names: &[String],
+) -> Result<Option<BTreeSet<String>>, ScanError> {
+    if names.is_empty() {
+        return Ok(None);
+    }
+    let mut selected = BTreeSet::new();
+    for name in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
+        let dirs: Vec<String> = packages
+            .iter()
+            .filter(|p| p.name == name)
+            .map(|p| p.dir.clone())
+            .collect();
+        if dirs.is_empty() {
+            let known: BTreeSet<&str> = packages.iter().map(|p| p.name.as_str()).collect();
+            let help = if known.is_empty() {
+                "this project has no cargo packages; leave out `--package`".to_string()
+            } else {
+                format!(
+                    "the packages of this workspace: {}",
+                    known.into_iter().collect::<Vec<_>>().join(", ")
+                )
+            };
+            return Err(ScanError::UnknownPackage {
+                name: sanitize(name),
+                help: sanitize(&help),
+            });
+        }
+        selected.extend(dirs);
+    }
+    Ok(Some(selected))
+}
+
+/// Keeps the findings (and the count of suppressed ones) in the files of the packages in
+/// `dirs`; returns how many files those packages have.
+fn report_only(
+    packages: &[Package],
+    dirs: &BTreeSet<String>,
+    outcome: &mut Outcome,
+    files: &[FileAnalysis],
+) -> usize {
+    let reported = |path: &str| package_of(packages, path).is_some_and(|p| dirs.contains(&p.dir));
+    outcome.findings.retain(|finding| reported(&finding.path));
+    outcome.suppressed = outcome
+        .suppressed_in
+        .iter()
+        .filter(|path| reported(path))
+        .count();
+    files.iter().filter(|file| reported(&file.path)).count()
+}
+
+/// The package whose folder holds `path`: the innermost one, so a member inside the root
+/// package's folder owns its own files.
+fn package_of<'m>(packages: &'m [Package], path: &str) -> Option<&'m Package> {
+    packages
+        .iter()
+        .filter(|p| {
+            p.dir.is_empty()
+                || path
+                    .strip_prefix(p.dir.as_str())
+                    .is_some_and(|rest| rest.starts_with('/'))
+        })
+        .max_by_key(|p| p.dir.len())
+}
+
+/// Whether the walk found anything that makes a project: a manifest, source, env, config or
+/// bundle file. Documentation, text, images and other files alone are not one (a mistyped
+/// folder, a docs folder, everything ignored).
+fn nothing_to_scan(
+    root: &Path,
+    files: &[String],
+    walk_error: Option<&String>,
+) -> Option<ScanError> {
+    let makes_a_project = |path: &String| {
+        let name = model::file_name(path);
+        matches!(name, "Cargo.toml" | "package.json")
+            || matches!(
+                name.rsplit_once('.').map(|(_, ext)| ext),
+                Some("toml" | "yaml" | "yml" | "json")
+            )
+            || !matches!(
+                model::FileKind::of(path),
+                model::FileKind::Doc | model::FileKind::Other
+            )
+    };
+    if files.iter().any(makes_a_project) {
+        return None;
+    }
+    let (what, help) = if files.is_empty() {
+        (
+            match walk_error {
+                Some(error) => format!("the walk found no files ({})", sanitize(error)),
+                None => "the walk found no files".to_string(),
+            },
+            "check the path; files that `.gitignore` or `[ignore] paths` list are not scanned",
+        )
+    } else {
+        let plural = if files.len() == 1 { "" } else { "s" };
+        (
+            format!(
+                "no Cargo.toml, source, env, config or bundle file among its {} file{plural}",
+                files.len()
+            ),
+            "pass the folder of the project (the one with Cargo.toml or package.json), or run inside it",
+        )
+    };
+    Some(ScanError::NothingToScan {
+        root: root.to_path_buf(),
+        what,
+        help: help.to_string(),
     })
 }
 
@@ -351,24 +520,42 @@ fn surface_name(surface: config::ProductSurface) -> &'static str {
     }
 }
 
-/// The folder a check scans: PATH, the `--manifest-path` folder, or the current directory.
+/// The folder a check scans: PATH as given; otherwise the workspace root that cargo would
+/// find from the `--manifest-path` folder or the current directory (see [`locate`]); with no
+/// `Cargo.toml` at or above the current directory, the current directory.
 pub fn project_root(args: &CheckArgs) -> Result<PathBuf, ScanError> {
-    let root = match (&args.path, &args.manifest_path) {
-        (Some(path), _) => path.clone(),
-        (None, Some(manifest)) => manifest
-            .parent()
-            .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
-        (None, None) => PathBuf::from("."),
-    };
-    let root = if root.as_os_str().is_empty() {
-        PathBuf::from(".")
-    } else {
-        root
-    };
-    if !root.is_dir() {
-        return Err(ScanError::NoProject(root));
+    if let Some(path) = &args.path {
+        let root = if path.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            path.clone()
+        };
+        return match std::fs::metadata(&root) {
+            Ok(metadata) if metadata.is_dir() => Ok(root),
+            Ok(_) => Err(ScanError::NotAFolder(root)),
+            Err(_) => Err(ScanError::NoProject(root)),
+        };
     }
-    Ok(root)
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let Some(manifest) = &args.manifest_path else {
+        return Ok(locate::workspace_root(&cwd, &cwd).unwrap_or_else(|| PathBuf::from(".")));
+    };
+    match std::fs::metadata(manifest) {
+        Ok(metadata) if metadata.is_dir() => {
+            return Err(ScanError::ManifestIsFolder(manifest.clone()))
+        }
+        Ok(_)
+            if manifest
+                .file_name()
+                .is_some_and(|name| name == "Cargo.toml") => {}
+        Ok(_) => return Err(ScanError::NotAManifest(manifest.clone())),
+        Err(_) => return Err(ScanError::NoManifest(manifest.clone())),
+    }
+    let dir = manifest
+        .parent()
+        .filter(|dir| !dir.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    Ok(locate::workspace_root(dir, &cwd).unwrap_or_else(|| dir.to_path_buf()))
 }
 
 /// Defaults, then `[rules]`, then `-A/-W/-D` in command-line order.

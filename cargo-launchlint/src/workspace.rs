@@ -40,15 +40,15 @@ pub struct Workspace {
     pub fallback_reason: Option<String>,
 }
 
-/// Reads the workspace at `root` (or at `manifest_path`). `irregular` are the tree's
+/// Reads the workspace whose root manifest is `root/Cargo.toml`. `irregular` are the tree's
 /// symlinks, FIFOs and devices, as the walk found them.
-pub fn load(root: &Path, manifest_path: Option<&Path>, irregular: &[Irregular]) -> Workspace {
+pub fn load(root: &Path, irregular: &[Irregular]) -> Workspace {
     let manifests = |fallback_reason| Workspace {
         packages: Vec::new(),
         source: Source::Manifests,
         fallback_reason,
     };
-    let manifest = manifest_path.map_or_else(|| root.join("Cargo.toml"), Path::to_path_buf);
+    let manifest = root.join("Cargo.toml");
     let Ok(metadata) = std::fs::symlink_metadata(&manifest) else {
         return manifests(None);
     };
@@ -280,7 +280,8 @@ pub fn workspace_excludes(text: &str) -> Vec<String> {
     string_list(manifest.get("workspace").and_then(|w| w.get("exclude")))
 }
 
-fn string_list(value: Option<&toml::Value>) -> Vec<String> {
+/// The strings of a TOML array (others skipped); empty when it is not one.
+pub(crate) fn string_list(value: Option<&toml::Value>) -> Vec<String> {
     value
         .and_then(toml::Value::as_array)
         .into_iter()

@@ -109,6 +109,8 @@ pub fn run_project(model: &ProjectModel, inputs: &[(&str, &[u8])]) {
         model: model.clone(),
         // Nothing is on disk: reporters show findings without excerpts.
         root: std::path::PathBuf::from("/nonexistent-fuzz-root"),
+        base: cargo_launchlint::locate::Base::default(),
+        reported_files: inputs.len(),
     };
     if reporters_enabled() {
         render_all(&scan);

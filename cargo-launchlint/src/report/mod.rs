@@ -11,6 +11,10 @@
 //! sanitized once, in [`Report::new`], before any reporter sees it: secrets masked, control
 //! characters escaped (see [`launchlint_rules::extract::redact`]). Notes on stderr go through
 //! [`note_line`]; source excerpts through `sanitize_source` in the human reporter.
+//!
+//! Paths are printed relative to the repository root (the git work tree holding the scanned
+//! root, see [`crate::locate::Base`]) in every format: [`Report::new`] puts the scanned root's
+//! place in it before each finding's and label's path, and [`note_line`] before each note's.
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
@@ -24,6 +28,7 @@ use launchlint_rules::ground::finding::{Finding, Label, Severity};
 use serde::Serialize;
 
 use crate::fsio;
+use crate::locate::Base;
 use crate::scan::Scan;
 
 pub mod github;
@@ -62,6 +67,8 @@ pub struct Report<'a> {
     /// Files by (sanitized) path, for their masked text.
     pub files: BTreeMap<String, &'a FileAnalysis>,
     pub summary: Summary,
+    /// Where printed paths start: the repository root, and the scanned root's place in it.
+    pub base: &'a Base,
     /// Where the files' paths are relative to.
     root: &'a Path,
     /// The last few texts read again, by path: findings come sorted by path, and their
@@ -74,7 +81,13 @@ const SHOWN_TEXTS: usize = 4;
 
 impl<'a> Report<'a> {
     pub fn new(scan: &'a Scan) -> Self {
-        let findings: Vec<Finding> = scan.outcome.findings.iter().map(sanitized).collect();
+        let prefix = scan.base.prefix.as_str();
+        let findings: Vec<Finding> = scan
+            .outcome
+            .findings
+            .iter()
+            .map(|finding| sanitized(finding, prefix))
+            .collect();
         let count = |severity| findings.iter().filter(|f| f.severity == severity).count();
         let errors = count(Severity::Error);
         let warnings = count(Severity::Warning);
@@ -96,10 +109,10 @@ impl<'a> Report<'a> {
             files: scan
                 .files
                 .iter()
-                .map(|file| (sanitize(&file.path), file))
+                .map(|file| (sanitize(&format!("{prefix}{}", file.path)), file))
                 .collect(),
             summary: Summary {
-                files_scanned: scan.files.len(),
+                files_scanned: scan.reported_files,
                 errors,
                 warnings,
                 suppressed: scan.outcome.suppressed,
@@ -108,6 +121,7 @@ impl<'a> Report<'a> {
                 unparsed: noted(NoteKind::Unparsed),
                 binary: noted(NoteKind::Binary),
             },
+            base: &scan.base,
             root: &scan.root,
             shown: RefCell::new(Vec::new()),
         }
@@ -136,17 +150,18 @@ impl<'a> Report<'a> {
     }
 }
 
-/// A finding with every string that came from the scanned tree made safe to print.
-fn sanitized(finding: &Finding) -> Finding {
+/// A finding with every string that came from the scanned tree made safe to print, its paths
+/// relative to the repository root (`prefix` is the scanned root's place in it).
+fn sanitized(finding: &Finding, prefix: &str) -> Finding {
     Finding {
-        path: sanitize(&finding.path),
+        path: sanitize(&format!("{prefix}{}", finding.path)),
         message: sanitize(&finding.message),
         help: sanitize(&finding.help),
         labels: finding
             .labels
             .iter()
             .map(|label| Label {
-                path: sanitize(&label.path),
+                path: sanitize(&format!("{prefix}{}", label.path)),
                 text: sanitize(&label.text),
                 ..label.clone()
             })
@@ -163,31 +178,44 @@ pub fn notes_to_print(notes: &[Note], verbose: bool) -> impl Iterator<Item = &No
         .filter(move |note| verbose || note.kind != NoteKind::Binary)
 }
 
-/// `launchlint: note: path: message`, sanitized, for stderr.
-pub fn note_line(note: &Note) -> String {
+/// `launchlint: note: path: message`, sanitized, for stderr; `prefix` puts the path
+/// relative to the repository root like every other printed path.
+pub fn note_line(note: &Note, prefix: &str) -> String {
     let path = if note.path.is_empty() {
         String::new()
     } else {
-        format!("{}: ", sanitize(&note.path))
+        format!("{}: ", sanitize(&format!("{prefix}{}", note.path)))
     };
     format!("launchlint: note: {path}{}", sanitize(&note.message))
 }
 
-/// `42 files scanned: 1 error, 0 warnings, 0 suppressed`, then what was not fully scanned
-/// and how many binary files were skipped, when any.
+/// `42 files scanned: 1 error, 0 warnings, 0 suppressed`, or on a clean run
+/// `no launch-gate findings in 42 files` (with `, 3 suppressed` when any were), then what
+/// was not fully scanned and how many binary files were skipped, when any.
 impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let plural = |count: usize, noun: &str| {
             format!("{count} {noun}{}", if count == 1 { "" } else { "s" })
         };
-        write!(
-            f,
-            "{} scanned: {}, {}, {} suppressed",
-            plural(self.files_scanned, "file"),
-            plural(self.errors, "error"),
-            plural(self.warnings, "warning"),
-            self.suppressed
-        )?;
+        if self.errors + self.warnings == 0 {
+            write!(
+                f,
+                "no launch-gate findings in {}",
+                plural(self.files_scanned, "file")
+            )?;
+            if self.suppressed > 0 {
+                write!(f, ", {} suppressed", self.suppressed)?;
+            }
+        } else {
+            write!(
+                f,
+                "{} scanned: {}, {}, {} suppressed",
+                plural(self.files_scanned, "file"),
+                plural(self.errors, "error"),
+                plural(self.warnings, "warning"),
+                self.suppressed
+            )?;
+        }
         if self.not_fully_scanned() > 0 {
             let parts: Vec<String> = [
                 (self.unreadable, "unreadable"),

@@ -1,11 +1,16 @@
 //! SARIF 2.1.0, as GitHub code scanning accepts it: one run, the rules with their docs, one
 //! result per finding with a 1-based region, a relative URI and a partial fingerprint.
+//!
+//! Locations are relative to the repository root (`uriBaseId` `%SRCROOT%`, which
+//! `run.originalUriBaseIds` maps to the root's `file://` URI), percent-encoded, so GitHub
+//! finds the file whatever its name holds (spaces, `%`, `#`, `?`, non-ASCII).
 
 use launchlint_rules::ground::finding::{Level, Severity};
 use launchlint_rules::rules;
 use serde::Serialize;
 
 use super::Report;
+use crate::locate::Base;
 
 #[derive(Serialize)]
 struct Sarif<'a> {
@@ -16,8 +21,10 @@ struct Sarif<'a> {
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct Run<'a> {
     tool: Tool,
+    original_uri_base_ids: BaseIds,
     results: Vec<SarifResult<'a>>,
 }
 
@@ -70,28 +77,21 @@ struct SarifResult<'a> {
     rule_index: usize,
     level: &'static str,
     message: Text,
-    locations: Vec<Location<'a>>,
+    locations: Vec<Location>,
     partial_fingerprints: Fingerprints<'a>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Location<'a> {
-    physical_location: PhysicalLocation<'a>,
+struct Location {
+    physical_location: PhysicalLocation,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct PhysicalLocation<'a> {
-    artifact_location: ArtifactLocation<'a>,
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
     region: Region,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ArtifactLocation<'a> {
-    uri: &'a str,
-    uri_base_id: &'static str,
 }
 
 #[derive(Serialize)]
@@ -170,10 +170,7 @@ pub fn render(report: &Report) -> String {
             },
             locations: vec![Location {
                 physical_location: PhysicalLocation {
-                    artifact_location: ArtifactLocation {
-                        uri: &finding.path,
-                        uri_base_id: "%SRCROOT%",
-                    },
+                    artifact_location: artifact_location(&finding.path),
                     region: Region {
                         start_line: finding.start.line,
                         start_column: finding.start.column,
@@ -199,6 +196,7 @@ pub fn render(report: &Report) -> String {
                     rules: rules_list,
                 },
             },
+            original_uri_base_ids: base_ids(report.base),
             results,
         }],
     };
@@ -206,4 +204,100 @@ pub fn render(report: &Report) -> String {
         serde_json::to_string_pretty(&sarif).expect("the report is plain strings and numbers");
     out.push('\n');
     out
+}
+
+/// The base every location is relative to: the repository root.
+const SRCROOT: &str = "%SRCROOT%";
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactLocation {
+    uri: String,
+    uri_base_id: &'static str,
+}
+
+#[derive(Serialize)]
+struct BaseIds {
+    #[serde(rename = "%SRCROOT%")]
+    srcroot: BaseUri,
+}
+
+#[derive(Serialize)]
+struct BaseUri {
+    uri: String,
+}
+
+/// A finding's file: its path (relative to the repository root, with `/`) percent-encoded
+/// as a relative URI under `%SRCROOT%`.
+fn artifact_location(path: &str) -> ArtifactLocation {
+    ArtifactLocation {
+        uri: percent_encode(path, false),
+        uri_base_id: SRCROOT,
+    }
+}
+
+/// `%SRCROOT%` as the repository root's `file://` URI, ending in `/` as SARIF requires.
+fn base_ids(base: &Base) -> BaseIds {
+    let mut path = base.dir.to_string_lossy().replace('\\', "/");
+    // Windows: `\\?\C:\repo` is `/C:/repo` in a file URI.
+    if let Some(rest) = path.strip_prefix("//?/") {
+        path = rest.to_string();
+    }
+    if !path.starts_with('/') {
+        path.insert(0, '/');
+    }
+    if !path.ends_with('/') {
+        path.push('/');
+    }
+    BaseIds {
+        srcroot: BaseUri {
+            uri: format!("file://{}", percent_encode(&path, true)),
+        },
+    }
+}
+
+/// Percent-encodes every byte of `path` but RFC 3986's unreserved characters and `/` (and
+/// `:` when `keep_colon`, for a drive letter: in a relative URI a `:` could read as a
+/// scheme).
+fn percent_encode(path: &str, keep_colon: bool) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(char::from(byte));
+            }
+            b':' if keep_colon => out.push(':'),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_are_percent_encoded() {
+        assert_eq!(
+            percent_encode("fixtures/my shop/src/100%#1?.rs", false),
+            "fixtures/my%20shop/src/100%25%231%3F.rs"
+        );
+        assert_eq!(percent_encode("café/a:b.rs", false), "caf%C3%A9/a%3Ab.rs");
+        assert_eq!(percent_encode("C:/repo", true), "C:/repo");
+    }
+
+    #[test]
+    fn the_base_is_a_file_uri_ending_in_a_slash() {
+        let base = |dir: &str| {
+            base_ids(&Base {
+                dir: dir.into(),
+                prefix: String::new(),
+            })
+            .srcroot
+            .uri
+        };
+        assert_eq!(base("/home/dev/my repo"), "file:///home/dev/my%20repo/");
+        assert_eq!(base("/"), "file:///");
+    }
 }

@@ -22,6 +22,8 @@ pub mod readiness;
 pub struct Outcome {
     pub findings: Vec<Finding>,
     pub suppressed: usize,
+    /// The path of each finding a suppression comment silenced, for counting them per file.
+    pub suppressed_in: Vec<String>,
     /// What the launch gate's evidence areas found (handlers, write calls, launch alerts).
     pub evidence: crate::link::launch::LaunchEvidence,
 }
@@ -40,7 +42,7 @@ pub fn check(model: &ProjectModel, files: &mut [FileAnalysis], levels: &Levels) 
         }
     }
     let evidence = crate::link::launch::LaunchEvidence::of(&facts);
-    let (mut findings, suppressed, use_of_suppressions) =
+    let (mut findings, suppressed_in, use_of_suppressions) =
         apply_suppressions(files, cx.into_findings());
     let mut cx = Context::new(levels);
     for rule in rules::ALL {
@@ -52,18 +54,19 @@ pub fn check(model: &ProjectModel, files: &mut [FileAnalysis], levels: &Levels) 
     finding::finalize(&mut findings);
     Outcome {
         findings,
-        suppressed,
+        suppressed: suppressed_in.len(),
+        suppressed_in,
         evidence,
     }
 }
 
 /// Drops findings silenced by a suppression comment (one with a reason that names their
-/// rule, on their line or the line above); returns the rest, how many were dropped, and
+/// rule, on their line or the line above); returns the rest, the paths of those dropped, and
 /// which comments silenced something.
 fn apply_suppressions(
     files: &[FileAnalysis],
     findings: Vec<Finding>,
-) -> (Vec<Finding>, usize, SuppressionUse<'_>) {
+) -> (Vec<Finding>, Vec<String>, SuppressionUse<'_>) {
     let mut first: BTreeMap<&str, usize> = BTreeMap::new();
     let mut total = 0;
     for file in files {
@@ -85,7 +88,7 @@ fn apply_suppressions(
         files.iter().map(|f| (f.path.as_str(), f)).collect();
     let mut used = vec![false; total];
     let mut kept = Vec::with_capacity(findings.len());
-    let mut suppressed = 0;
+    let mut suppressed = Vec::new();
     for finding in findings {
         let line = finding.start.line;
         let silenced_by = by_path.get(finding.path.as_str()).and_then(|file| {
@@ -108,7 +111,7 @@ fn apply_suppressions(
         match silenced_by {
             Some(at) => {
                 used[first[finding.path.as_str()] + at] = true;
-                suppressed += 1;
+                suppressed.push(finding.path);
             }
             None => kept.push(finding),
         }
