@@ -27,8 +27,8 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// List every rule with its default level and area
-    Rules,
+    /// List every rule with its default level, area and summary
+    Rules(RulesArgs),
     /// Print a rule's docs
     Explain {
         /// A rule id, as `cargo launchlint rules` lists them
@@ -38,6 +38,13 @@ pub enum Command {
     Readiness(ReadinessArgs),
     /// Write a launchlint.toml from what a scan finds
     Init(InitArgs),
+}
+
+#[derive(Args, Debug, Default)]
+pub struct RulesArgs {
+    /// `human`: a table that fits the terminal; `json`: an array of the rules' metadata
+    #[arg(long, value_enum, default_value_t = ReadinessFormat::Human)]
+    pub format: ReadinessFormat,
 }
 
 #[derive(Args, Debug, Default)]
@@ -255,7 +262,15 @@ mod tests {
     fn subcommands() {
         assert!(matches!(
             parse_str("cargo-launchlint rules").command,
-            Some(Command::Rules)
+            Some(Command::Rules(RulesArgs {
+                format: ReadinessFormat::Human
+            }))
+        ));
+        assert!(matches!(
+            parse_str("cargo launchlint rules --format json").command,
+            Some(Command::Rules(RulesArgs {
+                format: ReadinessFormat::Json
+            }))
         ));
         assert!(matches!(
             parse_str("cargo launchlint explain secret-key-in-client").command,

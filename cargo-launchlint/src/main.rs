@@ -25,7 +25,7 @@ fn main() -> ExitCode {
     };
     let style = style(cli.color);
     let result = match &cli.command {
-        Some(Command::Rules) => Ok(print(&list_rules(), ExitCode::SUCCESS)),
+        Some(Command::Rules(args)) => Ok(print(&list_rules(args), ExitCode::SUCCESS)),
         Some(Command::Explain { rule }) => explain(rule),
         Some(Command::Readiness(args)) => readiness(args),
         Some(Command::Init(args)) => init(args),
@@ -125,29 +125,17 @@ fn init(args: &cli::InitArgs) -> Result<ExitCode, Box<dyn miette::Diagnostic>> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn list_rules() -> String {
-    let id_width = rules::ALL
-        .iter()
-        .map(|rule| rule.id.len())
-        .max()
-        .unwrap_or(0);
-    let area_width = rules::ALL
-        .iter()
-        .map(|rule| rule.area.len())
-        .max()
-        .unwrap_or(0);
-    let mut out = String::new();
-    for rule in rules::ALL {
-        let live = if rule.live_only { " (live only)" } else { "" };
-        out.push_str(&format!(
-            "{:<id_width$}  {:<5} {:<area_width$}  {}{live}\n",
-            rule.id,
-            rule.default.as_str(),
-            rule.area,
-            rule.summary()
-        ));
+/// The rule list: fitted to the terminal (80 columns when stdout is not one), or JSON.
+fn list_rules(args: &cli::RulesArgs) -> String {
+    match args.format {
+        cli::ReadinessFormat::Json => report::rules_list::json(),
+        cli::ReadinessFormat::Human => {
+            let width = terminal_size::terminal_size()
+                .filter(|_| std::io::stdout().is_terminal())
+                .map_or(80, |(w, _)| usize::from(w.0));
+            report::rules_list::human(width)
+        }
     }
-    out
 }
 
 fn explain(id: &str) -> Result<ExitCode, Box<dyn miette::Diagnostic>> {
@@ -157,14 +145,7 @@ fn explain(id: &str) -> Result<ExitCode, Box<dyn miette::Diagnostic>> {
             help: config::unknown_rule_help(id),
         }));
     };
-    let live = if rule.live_only { " (live only)" } else { "" };
-    let text = format!(
-        "# {}\n\nDefault level: {}{live}. Area: {}.\n\n{}\n",
-        rule.id,
-        rule.default.as_str(),
-        rule.area,
-        rule.docs().trim_end()
-    );
+    let text = rule.page();
     Ok(print(&text, ExitCode::SUCCESS))
 }
 

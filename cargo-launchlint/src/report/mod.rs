@@ -30,6 +30,7 @@ pub mod github;
 pub mod human;
 pub mod json;
 pub mod readiness;
+pub mod rules_list;
 pub mod sarif;
 pub mod short;
 

@@ -47,6 +47,9 @@ declare_rule! {
         default: Deny,
         area: "Credentials",
         live_only: false,
+        summary: "a secret credential written into server code or committed config",
+        precision: High,
+        security_severity: 9.0,
         check: Facts(check),
     }
 }

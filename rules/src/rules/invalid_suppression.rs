@@ -29,6 +29,8 @@ declare_rule! {
         default: Warn,
         area: "Suppressions",
         live_only: false,
+        summary: "a `launchlint: allow(…)` comment that cannot take effect",
+        precision: VeryHigh,
         check: Suppressions(check),
     }
 }

@@ -39,6 +39,9 @@ declare_rule! {
         default: Deny,
         area: "Credentials",
         live_only: false,
+        summary: "one config scope mixing live and sandbox credentials or hosts",
+        precision: Medium,
+        security_severity: 5.0,
         check: Facts(check),
     }
 }

@@ -44,6 +44,9 @@ declare_rule! {
         default: Deny,
         area: "Credentials",
         live_only: false,
+        summary: "a secret credential in code or files that reach a browser",
+        precision: High,
+        security_severity: 9.5,
         check: Facts(check),
     }
 }
