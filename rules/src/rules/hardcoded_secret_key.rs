@@ -29,8 +29,10 @@ declare_rule! {
     /// keys are read at runtime from the environment or a secret manager.
     ///
     /// ## Example
+    /// A key ending in `EXAMPLE`, as in these docs, is a placeholder; a real key in its place
+    /// is reported:
     /// ```rust,ignore
-    /// let client = GateClient::new("sk_live_51NzQ8vLr3TgHk2Wm9XpA7bCd");
+    /// let client = GateClient::new("sk_live_51NzQ8vLr3TgHk2Wm9EXAMPLE");
     /// ```
     ///
     /// Use instead:

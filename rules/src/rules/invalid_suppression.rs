@@ -16,13 +16,13 @@ declare_rule! {
     /// ## Example
     /// ```rust,ignore
     /// // launchlint: allow(hardcoded-secret)
-    /// const DEMO_KEY: &str = "sk_test_4eC39HqLyjWDarjtT1zdp7dc";
+    /// const DEMO_KEY: &str = "sk_test_4eC39HqLyjWDarjtEXAMPLE";
     /// ```
     ///
     /// Use instead:
     /// ```rust,ignore
     /// // launchlint: allow(hardcoded-secret-key) public sandbox key from the 0Bit quickstart
-    /// const DEMO_KEY: &str = "sk_test_4eC39HqLyjWDarjtT1zdp7dc";
+    /// const DEMO_KEY: &str = "sk_test_4eC39HqLyjWDarjtEXAMPLE";
     /// ```
     pub static INVALID_SUPPRESSION = {
         id: "invalid-suppression",

@@ -26,7 +26,7 @@ declare_rule! {
     /// ```toml
     /// # config/production.toml
     /// gate_api_base = "https://gate-api-sandbox.0bit.app/v1"
-    /// secret_key = "sk_live_51NzQ8vLr3TgHk2Wm9XpA7bCd"
+    /// secret_key = "sk_live_51NzQ8vLr3TgHk2Wm9EXAMPLE"
     /// ```
     ///
     /// Use instead:
