@@ -51,7 +51,9 @@ pub fn render(report: &Report, style: Style) -> String {
         render_finding(&handler, &mut out, finding, report);
         out.push('\n');
     }
-    let _ = writeln!(out, "launchlint: {}", report.summary);
+    if report.summary_line {
+        let _ = writeln!(out, "launchlint: {}", report.summary);
+    }
     out
 }
 

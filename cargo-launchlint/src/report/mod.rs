@@ -29,6 +29,7 @@ use crate::scan::Scan;
 pub mod github;
 pub mod human;
 pub mod json;
+pub mod json_cargo;
 pub mod readiness;
 pub mod rules_list;
 pub mod sarif;
@@ -63,6 +64,11 @@ pub struct Report<'a> {
     /// Files by (sanitized) path, for their masked text.
     pub files: BTreeMap<String, &'a FileAnalysis>,
     pub summary: Summary,
+    /// Whether the human, short and github formats end with the summary line (not with
+    /// `--quiet`).
+    pub summary_line: bool,
+    /// The project's packages, (folder, name), for formats that attribute findings to one.
+    pub packages: Vec<(String, String)>,
     /// Where the files' paths are relative to.
     root: &'a Path,
     /// The last few texts read again, by path: findings come sorted by path, and their
@@ -109,6 +115,13 @@ impl<'a> Report<'a> {
                 unparsed: noted(NoteKind::Unparsed),
                 binary: noted(NoteKind::Binary),
             },
+            summary_line: true,
+            packages: scan
+                .model
+                .packages
+                .iter()
+                .map(|package| (package.dir.clone(), package.name.clone()))
+                .collect(),
             root: &scan.root,
             shown: RefCell::new(Vec::new()),
         }
@@ -157,21 +170,57 @@ fn sanitized(finding: &Finding) -> Finding {
 }
 
 /// The notes worth a line on stderr: all of them with `--verbose`; otherwise all but skipped
-/// binary files, which the summary counts (a repository can hold hundreds of images).
+/// binary files, which the summary counts (a repository can hold hundreds of images), and
+/// details.
 pub fn notes_to_print(notes: &[Note], verbose: bool) -> impl Iterator<Item = &Note> {
     notes
         .iter()
-        .filter(move |note| verbose || note.kind != NoteKind::Binary)
+        .filter(move |note| verbose || !matches!(note.kind, NoteKind::Binary | NoteKind::Detail))
 }
 
-/// `launchlint: note: path: message`, sanitized, for stderr.
+/// What `--verbose` adds on stderr before the notes: the config read, the environment, and
+/// each package with its side and why.
+pub fn verbose_lines(scan: &Scan) -> Vec<String> {
+    let mut lines = vec![match &scan.model.launch.path {
+        Some(path) => format!("launchlint: info: config: {}", sanitize(path)),
+        None => "launchlint: info: config: none found, defaults used".to_string(),
+    }];
+    lines.push(format!(
+        "launchlint: info: environment: {}",
+        match scan.model.environment {
+            launchlint_rules::project::model::Environment::Live => "live",
+            launchlint_rules::project::model::Environment::Sandbox => "sandbox",
+        }
+    ));
+    for package in &scan.model.packages {
+        let dir = if package.dir.is_empty() {
+            ".".to_string()
+        } else {
+            sanitize(&package.dir)
+        };
+        lines.push(format!(
+            "launchlint: info: package `{}` ({dir}): {}: {}",
+            sanitize(&package.name),
+            package.side.as_str(),
+            sanitize(&package.reason)
+        ));
+    }
+    lines
+}
+
+/// `launchlint: note: path: message`, sanitized, for stderr (`info` for details).
 pub fn note_line(note: &Note) -> String {
     let path = if note.path.is_empty() {
         String::new()
     } else {
         format!("{}: ", sanitize(&note.path))
     };
-    format!("launchlint: note: {path}{}", sanitize(&note.message))
+    let kind = if note.kind == NoteKind::Detail {
+        "info"
+    } else {
+        "note"
+    };
+    format!("launchlint: {kind}: {path}{}", sanitize(&note.message))
 }
 
 /// `42 files scanned: 1 error, 0 warnings, 0 suppressed`, then what was not fully scanned

@@ -117,6 +117,10 @@ pub fn analyze_credentials_of(model: &ProjectModel, path: &str, bytes: &[u8]) ->
     let mut class = model.classify(path);
     class.credentials_only = true;
     let mut analysis = FileAnalysis::new(path, class);
+    analysis.note(
+        NoteKind::Detail,
+        "written by launchlint (a report or a rule's docs page): read for credentials only",
+    );
     let text = String::from_utf8_lossy(bytes);
     scan_text(&mut analysis, &text);
     if analysis.may_be_reported(model.launch.path.as_deref()) {
