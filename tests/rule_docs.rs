@@ -245,7 +245,8 @@ fn docs_pages_are_up_to_date() {
     for rule in rules::ALL {
         let path = dir.join(format!("{}.md", rule.id));
         let page = rule.page();
-        if std::fs::read_to_string(&path).ok().as_deref() == Some(page.as_str()) {
+        let current = std::fs::read_to_string(&path).map(|text| text.replace("\r\n", "\n"));
+        if current.ok().as_deref() == Some(page.as_str()) {
             continue;
         }
         if update {

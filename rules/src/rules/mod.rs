@@ -164,12 +164,21 @@ impl Rule {
             .map(|line| line.strip_prefix(' ').unwrap_or(line))
     }
 
-    /// The paragraph under "What it does", on one line (SARIF's `fullDescription`).
+    /// The first paragraph under "What it does", on one line, and when it ends in a colon the
+    /// list that follows it (SARIF's `fullDescription`).
     pub fn description(&self) -> String {
         let docs = self.docs();
         let body = docs.split("## What it does").nth(1).unwrap_or("");
-        let paragraph = body.trim_start().split("\n\n").next().unwrap_or("");
-        paragraph.replace('\n', " ").trim().to_string()
+        let body = body.split("\n## ").next().unwrap_or("");
+        let mut blocks = body.trim().split("\n\n");
+        let mut text = blocks.next().unwrap_or("").replace('\n', " ");
+        if text.ends_with(':') {
+            if let Some(list) = blocks.next() {
+                text.push('\n');
+                text.push_str(list.trim_end());
+            }
+        }
+        text
     }
 
     /// The rule's docs page, as `cargo launchlint explain` prints it and `docs/rules/<id>.md`
@@ -326,6 +335,23 @@ mod tests {
         docs: " ## What it does\n Finds things.\n\n ```rust\n not_checked();\n ```\n\n ## Example\n ```rust,ignore\n # fn main() {\n bad();\n # }\n ```\n\n Use instead:\n ```toml\n # launchlint.toml\n [origins]\n ```\n\n ## Configuration\n ```toml\n x = 1\n ```\n",
         check: Check::Facts(|_, _| {}),
     };
+
+    #[test]
+    fn descriptions_keep_the_list_a_colon_announces() {
+        let listed = Rule {
+            id: "listed-rule",
+            default: Level::Warn,
+            area: "Test",
+            live_only: false,
+            summary: "a test rule",
+            precision: Precision::High,
+            security_severity: None,
+            docs: " ## What it does\n Finds two things:\n\n - one;\n - two.\n\n More.\n\n ## Example\n",
+            check: Check::Facts(|_, _| {}),
+        };
+        assert_eq!(listed.description(), "Finds two things:\n- one;\n- two.");
+        assert_eq!(DOCS.description(), "Finds things.");
+    }
 
     #[test]
     fn docs_hide_the_hidden_lines_of_rust_examples_only() {
