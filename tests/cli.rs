@@ -77,6 +77,87 @@ fn rules_lists_every_rule() {
 }
 
 #[test]
+fn rules_fit_80_columns_and_list_as_json() {
+    let output = launchlint(&["rules"], None);
+    assert!(output.status.success());
+    for line in stdout(&output).lines() {
+        assert!(line.chars().count() <= 80, "wider than 80 columns: {line}");
+    }
+    let output = launchlint(&["rules", "--format", "json"], None);
+    assert!(output.status.success());
+    let list: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let list = list.as_array().expect("an array");
+    assert_eq!(list.len(), launchlint_rules::rules::ALL.len());
+    for (rule, entry) in launchlint_rules::rules::ALL.iter().zip(list) {
+        assert_eq!(entry["id"], rule.id);
+        assert_eq!(entry["default"], rule.default.as_str());
+        assert_eq!(entry["area"], rule.area);
+        assert_eq!(entry["live_only"], rule.live_only);
+        assert_eq!(entry["summary"], rule.summary);
+        assert_eq!(entry["security_severity"].as_f64(), rule.security_severity);
+    }
+    assert_eq!(list[0]["security_severity"], 9.5, "{}", list[0]);
+    let keys: Vec<&String> = list
+        .iter()
+        .find(|entry| entry["id"] == "unused-suppression")
+        .and_then(|entry| entry.as_object())
+        .expect("listed")
+        .keys()
+        .collect();
+    assert_eq!(
+        keys,
+        ["area", "default", "id", "live_only", "summary"],
+        "no security_severity for a rule without one"
+    );
+}
+
+/// Human diagnostics: a blank line between findings, every label with its text, and the
+/// rule's docs named as a command (they are published at no URL).
+#[test]
+fn human_diagnostics_are_spaced_labelled_and_link_free() {
+    let output = launchlint(&[".", "--color", "never"], Some(&fixture("demo")));
+    let text = stdout(&output);
+    let json = launchlint(&[".", "--format", "json"], Some(&fixture("demo")));
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    let count = json["findings"].as_array().expect("findings").len();
+    assert!(!text.contains("https://docs.rs"), "{text}");
+    let blocks: Vec<&str> = text.split("\n\n").collect();
+    assert_eq!(
+        blocks
+            .iter()
+            .filter(|block| block.contains("  × ") || block.contains("  ⚠ "))
+            .count(),
+        count,
+        "one block per finding, blank lines between: {text}"
+    );
+    assert_eq!(
+        text.matches("see: `cargo launchlint explain ").count(),
+        count
+    );
+    // Each finding's header (its rule id) after the first follows a blank line.
+    let lines: Vec<&str> = text.lines().collect();
+    for (at, line) in lines.iter().enumerate().skip(1) {
+        if launchlint_rules::rules::by_id(line).is_some() {
+            assert_eq!(lines[at - 1], "", "no blank line before `{line}`: {text}");
+        }
+    }
+    // A label without text is an underline with no `┬` branching to its text.
+    for line in text.lines() {
+        let mark = line.trim_start_matches(|c: char| c.is_ascii_digit() || c == ' ');
+        if let Some(marks) = mark.strip_prefix('·') {
+            let marks = marks.trim();
+            assert!(
+                marks.is_empty()
+                    || marks.contains('┬')
+                    || marks.contains('╰')
+                    || marks.contains('│'),
+                "a label without text: {line}"
+            );
+        }
+    }
+}
+
+#[test]
 fn cargo_passes_its_subcommand_word() {
     let output = launchlint(&["launchlint", "rules"], None);
     assert!(output.status.success());

@@ -55,6 +55,65 @@ fn docs_have_the_required_sections() {
                 rule.id
             );
         }
-        assert!(!rule.summary().is_empty(), "`{}` has no summary", rule.id);
+        assert!(
+            !rule.description().is_empty(),
+            "`{}` has no description",
+            rule.id
+        );
+    }
+}
+
+/// A summary is one short phrase in the message style: it is the line of `cargo launchlint
+/// rules` (indented four columns in 80), a finding's label and SARIF's `shortDescription`.
+#[test]
+fn summaries_are_short_lowercase_phrases() {
+    for rule in rules::ALL {
+        let summary = rule.summary;
+        assert!(
+            !summary.is_empty() && summary.chars().count() <= 72,
+            "`{}`: summary of {} characters",
+            rule.id,
+            summary.chars().count()
+        );
+        assert!(
+            !summary.starts_with(|c: char| c.is_uppercase()) && !summary.ends_with('.'),
+            "`{}`: summary `{summary}` is not lowercase without a period",
+            rule.id
+        );
+        assert!(!summary.contains('\n'), "`{}`", rule.id);
+    }
+}
+
+/// The rules whose findings are vulnerabilities carry GitHub's `security-severity`: the
+/// credential rules and the webhook rules about signatures, plus insecure origins. The rest
+/// (idempotency, payload contract, launch operations, suppressions) carry none.
+#[test]
+fn security_severity_is_set_for_the_security_rules() {
+    let expected = [
+        ("secret-key-in-client", 9.5),
+        ("secret-env-in-client", 8.5),
+        ("hardcoded-secret-key", 9.0),
+        ("key-mode-mismatch", 5.0),
+        ("server-call-from-client", 7.5),
+        ("unverified-webhook", 8.0),
+        ("webhook-body-parsed-before-verification", 6.5),
+        ("timing-unsafe-signature-compare", 6.0),
+        ("webhook-timestamp-not-checked", 5.0),
+        ("insecure-origin", 5.5),
+        ("runbook-leak", 7.5),
+        ("secret-in-log", 7.0),
+    ];
+    for rule in rules::ALL {
+        let want = expected
+            .iter()
+            .find(|(id, _)| *id == rule.id)
+            .map(|(_, severity)| *severity);
+        assert_eq!(rule.security_severity, want, "`{}`", rule.id);
+        if let Some(severity) = rule.security_severity {
+            assert!((0.1..=10.0).contains(&severity), "`{}`", rule.id);
+        }
+    }
+    for rule in rules::ALL.iter().filter(|rule| rule.area == "Credentials") {
+        assert!(rule.security_severity.is_some(), "`{}`", rule.id);
     }
 }

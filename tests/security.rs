@@ -446,6 +446,9 @@ fn no_secret_is_printed_in_full() {
         vec!["--format", "json"],
         vec!["--format", "sarif"],
         vec!["--format", "github"],
+        vec!["--message-format", "json"],
+        vec!["--message-format", "json-diagnostic-short"],
+        vec!["--message-format", "json-render-diagnostics"],
         vec!["--write-baseline", baseline_file.to_str().expect("UTF-8")],
     ] {
         let output = launchlint(root, &args);
@@ -566,6 +569,8 @@ fn output_cannot_be_forged() {
         vec!["--color", "never"],
         vec!["--format", "sarif"],
         vec!["--format", "json"],
+        vec!["--message-format", "json-diagnostic-rendered-ansi"],
+        vec!["--message-format", "json-render-diagnostics"],
     ] {
         let output = launchlint(root, &args);
         for (stream, bytes) in [("stdout", &output.stdout), ("stderr", &output.stderr)] {

@@ -5,9 +5,9 @@
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use cargo_launchlint::cli::{self, CheckArgs, ColorChoice, Command, Format};
+use cargo_launchlint::cli::{self, CheckArgs, ColorChoice, Command, Format, ReportFormat};
 use cargo_launchlint::report::{self, human::Style};
-use cargo_launchlint::{baseline, config, scan};
+use cargo_launchlint::{baseline, config, fsio, scan};
 use launchlint_rules::extract::redact::{mask_secrets, sanitize};
 use launchlint_rules::rules;
 
@@ -25,11 +25,11 @@ fn main() -> ExitCode {
     };
     let style = style(cli.color);
     let result = match &cli.command {
-        Some(Command::Rules) => Ok(print(&list_rules(), ExitCode::SUCCESS)),
+        Some(Command::Rules(args)) => Ok(print(&list_rules(args), ExitCode::SUCCESS)),
         Some(Command::Explain { rule }) => explain(rule),
         Some(Command::Readiness(args)) => readiness(args),
         Some(Command::Init(args)) => init(args),
-        None => check(&cli.check, style),
+        None => check(&cli.check, style, cli.color),
     };
     result.unwrap_or_else(|error| {
         let mut rendered = String::new();
@@ -43,7 +43,12 @@ fn main() -> ExitCode {
     })
 }
 
-fn check(args: &CheckArgs, style: Style) -> Result<ExitCode, Box<dyn miette::Diagnostic>> {
+fn check(
+    args: &CheckArgs,
+    style: Style,
+    color: ColorChoice,
+) -> Result<ExitCode, Box<dyn miette::Diagnostic>> {
+    let started = std::time::Instant::now();
     let mut scan =
         scan::run(args).map_err(|error| Box::new(error) as Box<dyn miette::Diagnostic>)?;
     let as_diagnostic =
@@ -54,44 +59,96 @@ fn check(args: &CheckArgs, style: Style) -> Result<ExitCode, Box<dyn miette::Dia
     }
     if let Some(path) = &args.write_baseline {
         baseline::write(path, &scan.outcome.findings).map_err(as_diagnostic)?;
+        if !args.quiet {
+            eprint_safe(&format!(
+                "launchlint: wrote {} findings to {}\n",
+                scan.outcome.findings.len(),
+                sanitize(&path.display().to_string())
+            ));
+        }
+    }
+    if args.verbose {
+        for line in report::verbose_lines(&scan) {
+            eprint_safe(&format!("{line}\n"));
+        }
+    }
+    if !args.quiet {
+        for note in report::notes_to_print(&scan.notes, args.verbose) {
+            eprint_safe(&format!("{}\n", report::note_line(note, &scan.base.prefix)));
+        }
+    }
+    if args.verbose {
         eprint_safe(&format!(
-            "launchlint: wrote {} findings to {}\n",
-            scan.outcome.findings.len(),
-            sanitize(&path.display().to_string())
+            "launchlint: info: {} files scanned in {:.2} s\n",
+            scan.files.len(),
+            started.elapsed().as_secs_f64()
         ));
     }
-    for note in report::notes_to_print(&scan.notes, args.verbose) {
-        eprint_safe(&format!("{}\n", report::note_line(note, &scan.base.prefix)));
-    }
-    let report = report::Report::new(&scan);
-    let output = match args.format {
-        Format::Human => report::human::render(&report, style),
-        Format::Short => report::short::render(&report),
-        Format::Json => report::json::render(&report),
-        Format::Sarif => report::sarif::render(&report),
-        Format::Github => report::github::render(&report),
-    };
+    let mut report = report::Report::new(&scan);
+    report.summary_line = !args.quiet;
     let summary = report.summary;
-    if args.strict && summary.not_fully_scanned() > 0 {
-        print(&mask_secrets(&output), ExitCode::SUCCESS);
+    let strict_failed = args.strict && summary.not_fully_scanned() > 0;
+    // Writing a baseline accepts the findings it records.
+    let failed = args.write_baseline.is_none()
+        && (summary.errors > 0 || (args.deny_warnings && summary.warnings > 0));
+    // A report written to a file is coloured only when asked to be.
+    let style = match &args.output {
+        Some(_) => Style {
+            color: color == ColorChoice::Always,
+            links: false,
+            width: 100,
+        },
+        None => style,
+    };
+    let success = !failed && !strict_failed;
+    let output = match args.report {
+        ReportFormat::Plain(Format::Human) => report::human::render(&report, style),
+        ReportFormat::Plain(Format::Short) => report::short::render(&report),
+        ReportFormat::Plain(Format::Json) => report::json::render(&report),
+        ReportFormat::Plain(Format::Sarif) => report::sarif::render(&report),
+        ReportFormat::Plain(Format::Github) => report::github::render(&report),
+        ReportFormat::Plain(Format::JsonCargo) => cargo_json(&report, Default::default(), success),
+        ReportFormat::Cargo(options) => cargo_json(&report, options, success),
+    };
+    // Reporters get sanitized findings; masking the whole output again is the last net.
+    let output = mask_secrets(&output);
+    let code = if strict_failed {
+        ExitCode::from(2)
+    } else if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    };
+    let code = match &args.output {
+        Some(path) => {
+            fsio::write_atomic(path, output.as_bytes()).map_err(|error| {
+                Box::new(OutputError {
+                    path: sanitize(&path.display().to_string()),
+                    reason: error.to_string(),
+                }) as Box<dyn miette::Diagnostic>
+            })?;
+            code
+        }
+        None => print(&output, code),
+    };
+    if strict_failed {
         eprint_safe(&format!(
             "launchlint: error: --strict: {} files were not fully scanned (see the notes above)\n",
             summary.not_fully_scanned()
         ));
-        return Ok(ExitCode::from(2));
     }
-    // Writing a baseline accepts the findings it records.
-    let failed = args.write_baseline.is_none()
-        && (summary.errors > 0 || (args.deny_warnings && summary.warnings > 0));
-    // Reporters get sanitized findings; masking the whole output again is the last net.
-    Ok(print(
-        &mask_secrets(&output),
-        if failed {
-            ExitCode::from(1)
-        } else {
-            ExitCode::SUCCESS
-        },
-    ))
+    Ok(code)
+}
+
+/// cargo's JSON messages on stdout; for `json-render-diagnostics` the rendered findings, and
+/// unless `--quiet` the summary, on stderr (where cargo prints its own).
+fn cargo_json(report: &report::Report, options: cli::CargoJson, success: bool) -> String {
+    let rendered = report::json_cargo::render(report, options, success);
+    eprint_safe(&rendered.stderr);
+    if report.summary_line {
+        eprint_safe(&format!("launchlint: {}\n", report.summary));
+    }
+    rendered.stdout
 }
 
 /// One scan, then the launch gate: exit 0 only when every area passes.
@@ -125,29 +182,17 @@ fn init(args: &cli::InitArgs) -> Result<ExitCode, Box<dyn miette::Diagnostic>> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn list_rules() -> String {
-    let id_width = rules::ALL
-        .iter()
-        .map(|rule| rule.id.len())
-        .max()
-        .unwrap_or(0);
-    let area_width = rules::ALL
-        .iter()
-        .map(|rule| rule.area.len())
-        .max()
-        .unwrap_or(0);
-    let mut out = String::new();
-    for rule in rules::ALL {
-        let live = if rule.live_only { " (live only)" } else { "" };
-        out.push_str(&format!(
-            "{:<id_width$}  {:<5} {:<area_width$}  {}{live}\n",
-            rule.id,
-            rule.default.as_str(),
-            rule.area,
-            rule.summary()
-        ));
+/// The rule list: fitted to the terminal (80 columns when stdout is not one), or JSON.
+fn list_rules(args: &cli::RulesArgs) -> String {
+    match args.format {
+        cli::ReadinessFormat::Json => report::rules_list::json(),
+        cli::ReadinessFormat::Human => {
+            let width = terminal_size::terminal_size()
+                .filter(|_| std::io::stdout().is_terminal())
+                .map_or(80, |(w, _)| usize::from(w.0));
+            report::rules_list::human(width)
+        }
     }
-    out
 }
 
 fn explain(id: &str) -> Result<ExitCode, Box<dyn miette::Diagnostic>> {
@@ -157,15 +202,16 @@ fn explain(id: &str) -> Result<ExitCode, Box<dyn miette::Diagnostic>> {
             help: config::unknown_rule_help(id),
         }));
     };
-    let live = if rule.live_only { " (live only)" } else { "" };
-    let text = format!(
-        "# {}\n\nDefault level: {}{live}. Area: {}.\n\n{}\n",
-        rule.id,
-        rule.default.as_str(),
-        rule.area,
-        rule.docs().trim_end()
-    );
+    let text = rule.page();
     Ok(print(&text, ExitCode::SUCCESS))
+}
+
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("cannot write the report to `{path}`: {reason}")]
+#[diagnostic(code(launchlint::output))]
+struct OutputError {
+    path: String,
+    reason: String,
 }
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]

@@ -133,6 +133,7 @@ pub fn render_all(scan: &Scan) {
     std::hint::black_box(report::sarif::render(&report));
     std::hint::black_box(report::github::render(&report));
     std::hint::black_box(report::short::render(&report));
+    std::hint::black_box(report::json_cargo::render(&report, Default::default(), false));
 }
 
 /// One file at one of `paths` (chosen by [`pick`]), alone in the project.

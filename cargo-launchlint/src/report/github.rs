@@ -41,6 +41,8 @@ pub fn render(report: &Report) -> String {
             )
         );
     }
-    let _ = writeln!(out, "{}", report.summary);
+    if report.summary_line {
+        let _ = writeln!(out, "{}", report.summary);
+    }
     out
 }

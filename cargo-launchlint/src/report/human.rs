@@ -1,6 +1,8 @@
 //! miette's graphical report: the rule id as the code, the masked source with a label on the
-//! exact span, the help, and a link to the rule's docs. Long lines (minified bundles) are cut
-//! to a window around the finding so one finding never prints a megabyte.
+//! exact span (the rule's summary, so no label is blank), the help, and where the rule's docs
+//! are (`cargo launchlint explain <rule>`; they are not published anywhere a link could
+//! point). A blank line separates findings. Long lines (minified bundles) are cut to a window
+//! around the finding so one finding never prints a megabyte.
 
 use std::fmt::Write;
 use std::ops::Range;
@@ -46,11 +48,24 @@ pub fn render(report: &Report, style: Style) -> String {
     let handler = handler(style);
     let mut out = String::new();
     for finding in &report.findings {
-        let diagnostic = FindingDiagnostic::new(finding, report);
-        let _ = handler.render_report(&mut out, &diagnostic);
+        render_finding(&handler, &mut out, finding, report);
+        out.push('\n');
     }
-    let _ = writeln!(out, "launchlint: {}", report.summary);
+    if report.summary_line {
+        let _ = writeln!(out, "launchlint: {}", report.summary);
+    }
     out
+}
+
+/// One finding's graphical report, appended to `out`.
+pub fn render_finding(
+    handler: &GraphicalReportHandler,
+    out: &mut String,
+    finding: &Finding,
+    report: &Report,
+) {
+    let diagnostic = FindingDiagnostic::new(finding, report);
+    let _ = handler.render_report(out, &diagnostic);
 }
 
 /// Adapts a finding to miette.
@@ -58,7 +73,10 @@ pub fn render(report: &Report, style: Style) -> String {
 struct FindingDiagnostic<'a> {
     finding: &'a Finding,
     excerpt: Option<Excerpt>,
-    url: Option<String>,
+    /// The primary label's text: what the rule flags.
+    label: &'static str,
+    /// The help, and where the rule's docs are.
+    help: String,
     /// Labels in other files (the config), shown as related notes.
     related: Vec<LabelNote>,
 }
@@ -66,13 +84,16 @@ struct FindingDiagnostic<'a> {
 /// A secondary label rendered as a related note with its own source excerpt.
 #[derive(Debug)]
 struct LabelNote {
+    /// The label's text.
     text: String,
+    /// Where it points, `path:line`.
+    at: String,
     excerpt: Option<Excerpt>,
 }
 
 impl std::fmt::Display for LabelNote {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.text)
+        write!(f, "{} ({})", self.text, self.at)
     }
 }
 
@@ -92,7 +113,7 @@ impl Diagnostic for LabelNote {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let excerpt = self.excerpt.as_ref()?;
         Some(Box::new(std::iter::once(
-            LabeledSpan::new_primary_with_span(None, excerpt.label),
+            LabeledSpan::new_primary_with_span(Some(self.text.clone()), excerpt.label),
         )))
     }
 }
@@ -105,7 +126,8 @@ impl<'a> FindingDiagnostic<'a> {
             .labels
             .iter()
             .map(|label| LabelNote {
-                text: format!("{} ({}:{})", label.text, label.path, label.start.line),
+                text: label.text.clone(),
+                at: format!("{}:{}", label.path, label.start.line),
                 excerpt: report
                     .files
                     .get(label.path.as_str())
@@ -115,7 +137,11 @@ impl<'a> FindingDiagnostic<'a> {
         FindingDiagnostic {
             finding,
             excerpt,
-            url: rule_of(finding).map(|rule| rule.url()),
+            label: rule_of(finding).map_or(finding.rule, |rule| rule.summary),
+            help: format!(
+                "{}\nsee: `cargo launchlint explain {}`",
+                finding.help, finding.rule
+            ),
             related,
         }
     }
@@ -142,13 +168,7 @@ impl Diagnostic for FindingDiagnostic<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-        Some(Box::new(&self.finding.help))
-    }
-
-    fn url<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-        self.url
-            .as_ref()
-            .map(|url| Box::new(url) as Box<dyn std::fmt::Display>)
+        Some(Box::new(&self.help))
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -170,7 +190,7 @@ impl Diagnostic for FindingDiagnostic<'_> {
         let excerpt = self.excerpt.as_ref()?;
         let span = excerpt.label;
         Some(Box::new(std::iter::once(
-            LabeledSpan::new_primary_with_span(None, span),
+            LabeledSpan::new_primary_with_span(Some(self.label.to_string()), span),
         )))
     }
 }

@@ -34,7 +34,9 @@ use crate::scan::Scan;
 pub mod github;
 pub mod human;
 pub mod json;
+pub mod json_cargo;
 pub mod readiness;
+pub mod rules_list;
 pub mod sarif;
 pub mod short;
 
@@ -69,6 +71,11 @@ pub struct Report<'a> {
     pub summary: Summary,
     /// Where printed paths start: the repository root, and the scanned root's place in it.
     pub base: &'a Base,
+    /// Whether the human, short and github formats end with the summary line (not with
+    /// `--quiet`).
+    pub summary_line: bool,
+    /// The project's packages, (folder, name), for formats that attribute findings to one.
+    pub packages: Vec<(String, String)>,
     /// Where the files' paths are relative to.
     root: &'a Path,
     /// The last few texts read again, by path: findings come sorted by path, and their
@@ -122,6 +129,13 @@ impl<'a> Report<'a> {
                 binary: noted(NoteKind::Binary),
             },
             base: &scan.base,
+            summary_line: true,
+            packages: scan
+                .model
+                .packages
+                .iter()
+                .map(|package| (package.dir.clone(), package.name.clone()))
+                .collect(),
             root: &scan.root,
             shown: RefCell::new(Vec::new()),
         }
@@ -171,22 +185,58 @@ fn sanitized(finding: &Finding, prefix: &str) -> Finding {
 }
 
 /// The notes worth a line on stderr: all of them with `--verbose`; otherwise all but skipped
-/// binary files, which the summary counts (a repository can hold hundreds of images).
+/// binary files, which the summary counts (a repository can hold hundreds of images), and
+/// details.
 pub fn notes_to_print(notes: &[Note], verbose: bool) -> impl Iterator<Item = &Note> {
     notes
         .iter()
-        .filter(move |note| verbose || note.kind != NoteKind::Binary)
+        .filter(move |note| verbose || !matches!(note.kind, NoteKind::Binary | NoteKind::Detail))
 }
 
-/// `launchlint: note: path: message`, sanitized, for stderr; `prefix` puts the path
-/// relative to the repository root like every other printed path.
+/// What `--verbose` adds on stderr before the notes: the config read, the environment, and
+/// each package with its side and why.
+pub fn verbose_lines(scan: &Scan) -> Vec<String> {
+    let mut lines = vec![match &scan.model.launch.path {
+        Some(path) => format!("launchlint: info: config: {}", sanitize(path)),
+        None => "launchlint: info: config: none found, defaults used".to_string(),
+    }];
+    lines.push(format!(
+        "launchlint: info: environment: {}",
+        match scan.model.environment {
+            launchlint_rules::project::model::Environment::Live => "live",
+            launchlint_rules::project::model::Environment::Sandbox => "sandbox",
+        }
+    ));
+    for package in &scan.model.packages {
+        let dir = if package.dir.is_empty() {
+            ".".to_string()
+        } else {
+            sanitize(&package.dir)
+        };
+        lines.push(format!(
+            "launchlint: info: package `{}` ({dir}): {}: {}",
+            sanitize(&package.name),
+            package.side.as_str(),
+            sanitize(&package.reason)
+        ));
+    }
+    lines
+}
+
+/// `launchlint: note: path: message`, sanitized, for stderr (`info` for details); `prefix`
+/// puts the path relative to the repository root like every other printed path.
 pub fn note_line(note: &Note, prefix: &str) -> String {
     let path = if note.path.is_empty() {
         String::new()
     } else {
         format!("{}: ", sanitize(&format!("{prefix}{}", note.path)))
     };
-    format!("launchlint: note: {path}{}", sanitize(&note.message))
+    let kind = if note.kind == NoteKind::Detail {
+        "info"
+    } else {
+        "note"
+    };
+    format!("launchlint: {kind}: {path}{}", sanitize(&note.message))
 }
 
 /// `42 files scanned: 1 error, 0 warnings, 0 suppressed`, or on a clean run

@@ -4,6 +4,13 @@
 //! Locations are relative to the repository root (`uriBaseId` `%SRCROOT%`, which
 //! `run.originalUriBaseIds` maps to the root's `file://` URI), percent-encoded, so GitHub
 //! finds the file whatever its name holds (spaces, `%`, `#`, `?`, non-ASCII).
+//!
+//! Each rule carries a one-sentence `shortDescription`, the "What it does" paragraph as
+//! `fullDescription`, its whole docs page as `help` (text and Markdown: the docs are not
+//! published at any URL, so there is no `helpUri`), and `properties`: `tags`, `precision`,
+//! and for rules whose findings are vulnerabilities the `security` tag and GitHub's
+//! `security-severity`. Columns count characters, as in the JSON contract:
+//! `columnKind` is `unicodeCodePoints`.
 
 use launchlint_rules::ground::finding::{Level, Severity};
 use launchlint_rules::rules;
@@ -26,6 +33,7 @@ struct Run<'a> {
     tool: Tool,
     original_uri_base_ids: BaseIds,
     results: Vec<SarifResult<'a>>,
+    column_kind: &'static str,
 }
 
 #[derive(Serialize)]
@@ -38,7 +46,6 @@ struct Tool {
 struct Driver {
     name: &'static str,
     version: &'static str,
-    information_uri: &'static str,
     rules: Vec<SarifRule>,
 }
 
@@ -49,9 +56,18 @@ struct SarifRule {
     name: String,
     short_description: Text,
     full_description: Text,
-    help_uri: String,
     help: Help,
     default_configuration: Configuration,
+    properties: RuleProperties,
+}
+
+#[derive(Serialize)]
+struct RuleProperties {
+    tags: Vec<String>,
+    precision: &'static str,
+    /// A numeric string, as GitHub code scanning reads it.
+    #[serde(rename = "security-severity", skip_serializing_if = "Option::is_none")]
+    security_severity: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -128,33 +144,53 @@ fn camel_case(id: &str) -> String {
         .collect()
 }
 
+/// `a secret credential in …` → `A secret credential in ….`
+fn sentence(phrase: &str) -> String {
+    let mut chars = phrase.chars();
+    chars.next().map_or_else(String::new, |first| {
+        format!("{}{}.", first.to_uppercase(), chars.as_str())
+    })
+}
+
+fn sarif_rule(rule: &rules::Rule) -> SarifRule {
+    let page = rule.page();
+    let area_tag = rule.area.to_lowercase().replace(' ', "-");
+    let mut tags = vec!["launch-gate".to_string(), area_tag];
+    if rule.security_severity.is_some() {
+        tags.insert(0, "security".to_string());
+    }
+    SarifRule {
+        id: rule.id,
+        name: camel_case(rule.id),
+        short_description: Text {
+            text: sentence(rule.summary),
+        },
+        full_description: Text {
+            text: rule.description(),
+        },
+        help: Help {
+            text: page.clone(),
+            markdown: page,
+        },
+        default_configuration: Configuration {
+            level: if rule.default == Level::Deny {
+                "error"
+            } else {
+                "warning"
+            },
+        },
+        properties: RuleProperties {
+            tags,
+            precision: rule.precision.as_str(),
+            security_severity: rule
+                .security_severity
+                .map(|severity| format!("{severity:.1}")),
+        },
+    }
+}
+
 pub fn render(report: &Report) -> String {
-    let rules_list: Vec<SarifRule> = rules::ALL
-        .iter()
-        .map(|rule| {
-            let docs = rule.docs();
-            SarifRule {
-                id: rule.id,
-                name: camel_case(rule.id),
-                short_description: Text {
-                    text: rule.summary(),
-                },
-                full_description: Text { text: docs.clone() },
-                help_uri: rule.url(),
-                help: Help {
-                    text: docs.clone(),
-                    markdown: docs,
-                },
-                default_configuration: Configuration {
-                    level: if rule.default == Level::Deny {
-                        "error"
-                    } else {
-                        "warning"
-                    },
-                },
-            }
-        })
-        .collect();
+    let rules_list: Vec<SarifRule> = rules::ALL.iter().map(|rule| sarif_rule(rule)).collect();
     let results = report
         .findings
         .iter()
@@ -192,12 +228,12 @@ pub fn render(report: &Report) -> String {
                 driver: Driver {
                     name: "cargo-launchlint",
                     version: env!("CARGO_PKG_VERSION"),
-                    information_uri: "https://docs.rs/launchlint-rules",
                     rules: rules_list,
                 },
             },
             original_uri_base_ids: base_ids(report.base),
             results,
+            column_kind: "unicodeCodePoints",
         }],
     };
     let mut out =

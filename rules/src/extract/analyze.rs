@@ -110,6 +110,27 @@ pub fn analyze_file(model: &ProjectModel, path: &str, bytes: &[u8]) -> FileAnaly
     analysis
 }
 
+/// A file read by the credential rules alone (a report launchlint wrote: the pipeline decides):
+/// its credentials, and nothing else, not even suppressions or 0Bit evidence, since its text
+/// quotes other files and the rules' docs.
+pub fn analyze_credentials_of(model: &ProjectModel, path: &str, bytes: &[u8]) -> FileAnalysis {
+    let mut class = model.classify(path);
+    class.credentials_only = true;
+    let mut analysis = FileAnalysis::new(path, class);
+    analysis.note(
+        NoteKind::Detail,
+        "written by launchlint (a report or a rule's docs page): read for credentials only",
+    );
+    let text = String::from_utf8_lossy(bytes);
+    scan_text(&mut analysis, &text);
+    if analysis.may_be_reported(model.launch.path.as_deref()) {
+        analysis.lines = LineIndex::new(&text);
+        analysis.stamp = Some(Stamp::of(bytes));
+        analysis.first_line_end = text.lines().next().map_or(0, |line| line.trim_end().len());
+    }
+    analysis
+}
+
 /// Alert definitions, when the config lists the file or its name, folder or text says it
 /// holds some; a listed or named file that cannot be read gets a note.
 fn read_alerts(analysis: &mut FileAnalysis, model: &ProjectModel, text: &str) {

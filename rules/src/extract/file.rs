@@ -33,6 +33,8 @@ pub enum NoteKind {
     Binary,
     /// Scanned, with something worth knowing (invalid UTF-8 replaced, a fallback taken).
     Info,
+    /// Scanned differently, as intended (a report launchlint wrote): shown with `--verbose`.
+    Detail,
 }
 
 impl Note {

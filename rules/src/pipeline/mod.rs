@@ -1,7 +1,9 @@
 //! The pipeline of the analysis library, in the order data flows through it:
 //!
 //! 1. [`analyze_file`] reads one file's bytes once (parsing Rust once with syn) and returns a
-//!    [`FileAnalysis`]: plain facts with byte spans. It runs on any thread.
+//!    [`FileAnalysis`]: plain facts with byte spans. It runs on any thread. A file launchlint
+//!    wrote itself (a report, a rule's docs page: [`own_files`]) is read by the credential
+//!    rules only.
 //! 2. [`check`] takes every file's facts, resolves what needs the whole project (module gating
 //!    across files, which variables hold secrets), runs the rules, applies suppressions and
 //!    returns sorted findings.
@@ -14,9 +16,17 @@ use crate::link::facts::{Facts, SuppressionUse};
 use crate::project::model::{self, ProjectModel};
 use crate::rules::{self, Check, Context, Levels, Rule};
 
-pub use crate::extract::analyze::analyze_file;
-
+pub mod own_files;
 pub mod readiness;
+
+/// One file's facts: [`crate::extract::analyze::analyze_file`], or for a file launchlint
+/// wrote itself, its credentials alone.
+pub fn analyze_file(model: &ProjectModel, path: &str, bytes: &[u8]) -> FileAnalysis {
+    if own_files::is_own_file(path, bytes) {
+        return crate::extract::analyze::analyze_credentials_of(model, path, bytes);
+    }
+    crate::extract::analyze::analyze_file(model, path, bytes)
+}
 
 /// The outcome of a whole check.
 pub struct Outcome {

@@ -97,6 +97,9 @@ mod tests {
         default: Level::Deny,
         area: "Test",
         live_only: false,
+        summary: "a test rule",
+        precision: crate::rules::Precision::High,
+        security_severity: None,
         docs: "",
         check: crate::rules::Check::Facts(|_, _| {}),
     };

@@ -48,6 +48,8 @@ declare_rule! {
         default: Warn,
         area: "Money",
         live_only: false,
+        summary: "an amount sent to 0Bit as a float, not a decimal string",
+        precision: Medium,
         check: Facts(check),
     }
 }

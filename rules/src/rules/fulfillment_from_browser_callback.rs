@@ -97,6 +97,8 @@ declare_rule! {
         default: Warn,
         area: "Fulfilment",
         live_only: false,
+        summary: "fulfilment on the browser's return, before the API confirms it",
+        precision: Low,
         check: Facts(check),
     }
 }

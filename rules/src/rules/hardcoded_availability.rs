@@ -66,6 +66,8 @@ declare_rule! {
         default: Warn,
         area: "Availability",
         live_only: false,
+        summary: "country lists or customer copy that hard-code availability",
+        precision: Medium,
         check: Facts(check),
     }
 }

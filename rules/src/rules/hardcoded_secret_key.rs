@@ -29,8 +29,10 @@ declare_rule! {
     /// keys are read at runtime from the environment or a secret manager.
     ///
     /// ## Example
+    /// A key ending in `EXAMPLE`, as in these docs, is a placeholder; a real key in its place
+    /// is reported:
     /// ```rust,ignore
-    /// let client = GateClient::new("sk_live_51NzQ8vLr3TgHk2Wm9XpA7bCd");
+    /// let client = GateClient::new("sk_live_51NzQ8vLr3TgHk2Wm9EXAMPLE");
     /// ```
     ///
     /// Use instead:
@@ -47,6 +49,9 @@ declare_rule! {
         default: Deny,
         area: "Credentials",
         live_only: false,
+        summary: "a secret credential written into server code or committed config",
+        precision: High,
+        security_severity: 9.0,
         check: Facts(check),
     }
 }

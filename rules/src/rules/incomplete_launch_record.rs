@@ -44,6 +44,8 @@ declare_rule! {
         default: Deny,
         area: "Launch record",
         live_only: true,
+        summary: "a `[launch]` record without surface, sandbox evidence or approval",
+        precision: VeryHigh,
         check: Facts(check),
     }
 }

@@ -56,6 +56,9 @@ declare_rule! {
         default: Deny,
         area: "Origins",
         live_only: true,
+        summary: "an origin that is plain `http://`, local, a tunnel or a wildcard",
+        precision: High,
+        security_severity: 5.5,
         check: Facts(check),
     }
 }

@@ -16,19 +16,21 @@ declare_rule! {
     /// ## Example
     /// ```rust,ignore
     /// // launchlint: allow(hardcoded-secret)
-    /// const DEMO_KEY: &str = "sk_test_4eC39HqLyjWDarjtT1zdp7dc";
+    /// const DEMO_KEY: &str = "sk_test_4eC39HqLyjWDarjtEXAMPLE";
     /// ```
     ///
     /// Use instead:
     /// ```rust,ignore
     /// // launchlint: allow(hardcoded-secret-key) public sandbox key from the 0Bit quickstart
-    /// const DEMO_KEY: &str = "sk_test_4eC39HqLyjWDarjtT1zdp7dc";
+    /// const DEMO_KEY: &str = "sk_test_4eC39HqLyjWDarjtEXAMPLE";
     /// ```
     pub static INVALID_SUPPRESSION = {
         id: "invalid-suppression",
         default: Warn,
         area: "Suppressions",
         live_only: false,
+        summary: "a `launchlint: allow(…)` comment that cannot take effect",
+        precision: VeryHigh,
         check: Suppressions(check),
     }
 }

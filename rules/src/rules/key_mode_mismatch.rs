@@ -26,7 +26,7 @@ declare_rule! {
     /// ```toml
     /// # config/production.toml
     /// gate_api_base = "https://gate-api-sandbox.0bit.app/v1"
-    /// secret_key = "sk_live_51NzQ8vLr3TgHk2Wm9XpA7bCd"
+    /// secret_key = "sk_live_51NzQ8vLr3TgHk2Wm9EXAMPLE"
     /// ```
     ///
     /// Use instead:
@@ -39,6 +39,9 @@ declare_rule! {
         default: Deny,
         area: "Credentials",
         live_only: false,
+        summary: "one config scope mixing live and sandbox credentials or hosts",
+        precision: Medium,
+        security_severity: 5.0,
         check: Facts(check),
     }
 }

@@ -53,6 +53,8 @@ declare_rule! {
         default: Deny,
         area: "Idempotency",
         live_only: false,
+        summary: "a 0Bit write request sent without an `Idempotency-Key`",
+        precision: High,
         check: Facts(check),
     }
 }

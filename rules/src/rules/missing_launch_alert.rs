@@ -64,6 +64,8 @@ declare_rule! {
         default: Deny,
         area: "Monitoring",
         live_only: false,
+        summary: "alert definitions without one of the three launch alerts",
+        precision: Medium,
         check: Facts(check),
     }
 }

@@ -51,9 +51,38 @@ pub struct Rule {
     pub area: &'static str,
     /// Reports nothing when `[launch] environment = "sandbox"`.
     pub live_only: bool,
+    /// What the rule flags, as a short phrase (lowercase, no trailing period): the line of
+    /// `cargo launchlint rules`, the text of a finding's label, SARIF's `shortDescription`.
+    pub summary: &'static str,
+    /// How often a finding of the rule is a true positive (SARIF's `precision`).
+    pub precision: Precision,
+    /// For rules whose findings are vulnerabilities: GitHub code scanning's
+    /// `security-severity`, 0.1 to 10.0 (9.0 and up critical, 7.0 to 8.9 high, 4.0 to 6.9
+    /// medium, below that low).
+    pub security_severity: Option<f64>,
     /// The user docs: What it does / Why is this bad? / Example / Use instead.
     pub(crate) docs: &'static str,
     pub check: Check,
+}
+
+/// SARIF's `precision` of a rule's findings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Precision {
+    VeryHigh,
+    High,
+    Medium,
+    Low,
+}
+
+impl Precision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Precision::VeryHigh => "very-high",
+            Precision::High => "high",
+            Precision::Medium => "medium",
+            Precision::Low => "low",
+        }
+    }
 }
 
 /// When a rule runs, and over what.
@@ -135,25 +164,33 @@ impl Rule {
             .map(|line| line.strip_prefix(' ').unwrap_or(line))
     }
 
-    /// The first sentence of "What it does", for listings.
-    pub fn summary(&self) -> String {
+    /// The first paragraph under "What it does", on one line, and when it ends in a colon the
+    /// list that follows it (SARIF's `fullDescription`).
+    pub fn description(&self) -> String {
         let docs = self.docs();
         let body = docs.split("## What it does").nth(1).unwrap_or("");
-        let paragraph = body.trim_start().split("\n\n").next().unwrap_or("");
-        let sentence = paragraph.split(". ").next().unwrap_or(paragraph);
-        sentence
-            .replace('\n', " ")
-            .trim_end_matches('.')
-            .to_string()
+        let body = body.split("\n## ").next().unwrap_or("");
+        let mut blocks = body.trim().split("\n\n");
+        let mut text = blocks.next().unwrap_or("").replace('\n', " ");
+        if text.ends_with(':') {
+            if let Some(list) = blocks.next() {
+                text.push('\n');
+                text.push_str(list.trim_end());
+            }
+        }
+        text
     }
 
-    /// Where the rule's docs are published.
-    pub fn url(&self) -> String {
+    /// The rule's docs page, as `cargo launchlint explain` prints it and `docs/rules/<id>.md`
+    /// holds it: a title, the level and area, then the docs.
+    pub fn page(&self) -> String {
+        let live = if self.live_only { " (live only)" } else { "" };
         format!(
-            "https://docs.rs/launchlint-rules/{}/launchlint_rules/rules/{}/static.{}.html",
-            env!("CARGO_PKG_VERSION"),
-            self.id.replace('-', "_"),
-            self.id.replace('-', "_").to_uppercase()
+            "# {}\n\nDefault level: {}{live}. Area: {}.\n\n{}\n",
+            self.id,
+            self.default.as_str(),
+            self.area,
+            self.docs().trim_end()
         )
     }
 }
@@ -191,6 +228,9 @@ macro_rules! declare_rule {
             default: $level:ident,
             area: $area:literal,
             live_only: $live_only:literal,
+            summary: $summary:literal,
+            precision: $precision:ident,
+            $(security_severity: $severity:literal,)?
             check: $stage:ident($check:path) $(,)?
         }
     ) => {
@@ -200,9 +240,18 @@ macro_rules! declare_rule {
             default: $crate::ground::finding::Level::$level,
             area: $area,
             live_only: $live_only,
+            summary: $summary,
+            precision: $crate::rules::Precision::$precision,
+            security_severity: $crate::rules::declare_rule!(@severity $($severity)?),
             docs: concat!($($doc, "\n"),*),
             check: $crate::rules::Check::$stage($check),
         };
+    };
+    (@severity) => {
+        None
+    };
+    (@severity $severity:literal) => {
+        Some($severity)
     };
 }
 pub(crate) use declare_rule;
@@ -280,9 +329,29 @@ mod tests {
         default: Level::Warn,
         area: "Test",
         live_only: false,
+        summary: "a test rule",
+        precision: Precision::High,
+        security_severity: None,
         docs: " ## What it does\n Finds things.\n\n ```rust\n not_checked();\n ```\n\n ## Example\n ```rust,ignore\n # fn main() {\n bad();\n # }\n ```\n\n Use instead:\n ```toml\n # launchlint.toml\n [origins]\n ```\n\n ## Configuration\n ```toml\n x = 1\n ```\n",
         check: Check::Facts(|_, _| {}),
     };
+
+    #[test]
+    fn descriptions_keep_the_list_a_colon_announces() {
+        let listed = Rule {
+            id: "listed-rule",
+            default: Level::Warn,
+            area: "Test",
+            live_only: false,
+            summary: "a test rule",
+            precision: Precision::High,
+            security_severity: None,
+            docs: " ## What it does\n Finds two things:\n\n - one;\n - two.\n\n More.\n\n ## Example\n",
+            check: Check::Facts(|_, _| {}),
+        };
+        assert_eq!(listed.description(), "Finds two things:\n- one;\n- two.");
+        assert_eq!(DOCS.description(), "Finds things.");
+    }
 
     #[test]
     fn docs_hide_the_hidden_lines_of_rust_examples_only() {

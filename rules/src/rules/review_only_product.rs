@@ -37,6 +37,8 @@ declare_rule! {
         default: Deny,
         area: "Product boundary",
         live_only: true,
+        summary: "use of a 0Bit product surface that is not open for live launch",
+        precision: High,
         check: Facts(check),
     }
 }

@@ -67,6 +67,9 @@ declare_rule! {
         default: Deny,
         area: "Support",
         live_only: false,
+        summary: "a secret, token or raw personal data written in a runbook",
+        precision: Medium,
+        security_severity: 7.5,
         check: Facts(check),
     }
 }

@@ -48,6 +48,9 @@ declare_rule! {
         default: Deny,
         area: "Browser values",
         live_only: false,
+        summary: "a server secret read by client code or put in a public env variable",
+        precision: High,
+        security_severity: 8.5,
         check: Facts(check),
     }
 }

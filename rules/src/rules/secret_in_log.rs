@@ -63,6 +63,9 @@ declare_rule! {
         default: Warn,
         area: "Support",
         live_only: false,
+        summary: "a secret handed to a logging or printing call",
+        precision: Medium,
+        security_severity: 7.0,
         check: Facts(check),
     }
 }

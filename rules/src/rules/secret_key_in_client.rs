@@ -20,13 +20,14 @@ declare_rule! {
     /// browser, and a leaked test key is one config change away from a leaked live key.
     ///
     /// Publishable keys (`pk_live_`, `pk_test_`) and session client secrets (`gsec_`) are
-    /// browser-safe and never reported. Placeholders (`sk_test_xxxx…`, `sk_live_<your key>`)
-    /// are not credentials.
+    /// browser-safe and never reported. Placeholders (`sk_test_xxxx…`, `sk_live_<your key>`,
+    /// and keys ending in `EXAMPLE`, like the ones in these docs) are not credentials: the
+    /// examples below show where a real key would be reported.
     ///
     /// ## Example
     /// ```rust,ignore
     /// // web/src/lib.rs, compiled to wasm
-    /// const GATE_KEY: &str = "sk_live_51NzQ8vLr3TgHk2Wm9XpA7bCd";
+    /// const GATE_KEY: &str = "sk_live_51NzQ8vLr3TgHk2Wm9EXAMPLE";
     /// ```
     ///
     /// Use instead:
@@ -44,6 +45,9 @@ declare_rule! {
         default: Deny,
         area: "Credentials",
         live_only: false,
+        summary: "a secret credential in code or files that reach a browser",
+        precision: High,
+        security_severity: 9.5,
         check: Facts(check),
     }
 }

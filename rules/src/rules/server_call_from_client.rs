@@ -43,6 +43,9 @@ declare_rule! {
         default: Deny,
         area: "Browser values",
         live_only: false,
+        summary: "client code calling a 0Bit endpoint that needs a secret key",
+        precision: High,
+        security_severity: 7.5,
         check: Facts(check),
     }
 }

@@ -39,6 +39,9 @@ declare_rule! {
         default: Deny,
         area: "Webhooks",
         live_only: false,
+        summary: "a signature or MAC compared in non-constant time",
+        precision: Medium,
+        security_severity: 6.0,
         check: Facts(check),
     }
 }

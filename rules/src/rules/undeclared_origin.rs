@@ -66,6 +66,8 @@ declare_rule! {
         default: Deny,
         area: "Origins",
         live_only: true,
+        summary: "an origin or return URL that `[origins] allowed` does not declare",
+        precision: High,
         check: Facts(check),
     }
 }

@@ -69,6 +69,8 @@ declare_rule! {
         default: Warn,
         area: "Webhooks",
         live_only: false,
+        summary: "a webhook payload field the 0Bit contract does not document",
+        precision: Medium,
         check: Facts(check),
     }
 }

@@ -63,6 +63,8 @@ declare_rule! {
         default: Warn,
         area: "Webhooks",
         live_only: false,
+        summary: "an event type matched on that is not a documented 0Bit event",
+        precision: High,
         check: Facts(check),
     }
 }

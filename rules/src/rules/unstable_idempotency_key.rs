@@ -61,6 +61,8 @@ declare_rule! {
         default: Warn,
         area: "Idempotency",
         live_only: false,
+        summary: "an idempotency key made fresh on every retry",
+        precision: Medium,
         check: Facts(check),
     }
 }

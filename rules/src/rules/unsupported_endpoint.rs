@@ -45,6 +45,8 @@ declare_rule! {
         default: Deny,
         area: "Product boundary",
         live_only: false,
+        summary: "a request to a 0Bit API path that the contract does not document",
+        precision: High,
         check: Facts(check),
     }
 }

@@ -27,6 +27,8 @@ declare_rule! {
         default: Warn,
         area: "Suppressions",
         live_only: false,
+        summary: "a `launchlint: allow(…)` comment that silences nothing",
+        precision: VeryHigh,
         check: Suppressions(check),
     }
 }

@@ -53,6 +53,9 @@ declare_rule! {
         default: Deny,
         area: "Webhooks",
         live_only: false,
+        summary: "a 0Bit webhook handler that never verifies the signature",
+        precision: Medium,
+        security_severity: 8.0,
         check: Facts(check),
     }
 }

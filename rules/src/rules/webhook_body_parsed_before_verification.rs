@@ -52,6 +52,9 @@ declare_rule! {
         default: Deny,
         area: "Webhooks",
         live_only: false,
+        summary: "a webhook body parsed before its signature is checked",
+        precision: High,
+        security_severity: 6.5,
         check: Facts(check),
     }
 }

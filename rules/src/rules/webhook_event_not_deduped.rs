@@ -65,6 +65,8 @@ declare_rule! {
         default: Warn,
         area: "Idempotency",
         live_only: false,
+        summary: "a webhook handler with side effects that never dedupes by event id",
+        precision: Medium,
         check: Facts(check),
     }
 }

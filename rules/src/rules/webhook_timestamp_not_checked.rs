@@ -68,6 +68,9 @@ declare_rule! {
         default: Warn,
         area: "Webhooks",
         live_only: false,
+        summary: "webhook verification that never checks the timestamp's age",
+        precision: Medium,
+        security_severity: 5.0,
         check: Facts(check),
     }
 }
