@@ -29,6 +29,7 @@ fn main() -> ExitCode {
         Some(Command::Explain { rule }) => explain(rule),
         Some(Command::Readiness(args)) => readiness(args),
         Some(Command::Init(args)) => init(args),
+        Some(Command::InstallHook(args)) => install_hook(args),
         None => check(&cli.check, style),
     };
     result.unwrap_or_else(|error| {
@@ -62,6 +63,13 @@ fn check(args: &CheckArgs, style: Style) -> Result<ExitCode, Box<dyn miette::Dia
     }
     for note in report::notes_to_print(&scan.notes, args.verbose) {
         eprint_safe(&format!("{}\n", report::note_line(note)));
+    }
+    if let Some(checked) = &scan.staged {
+        eprint_safe(&match checked.files {
+            0 => "launchlint: no staged files to check\n".to_string(),
+            1 => "launchlint: checked 1 staged file\n".to_string(),
+            n => format!("launchlint: checked {n} staged files\n"),
+        });
     }
     let report = report::Report::new(&scan);
     let output = match args.format {
@@ -121,6 +129,23 @@ fn init(args: &cli::InitArgs) -> Result<ExitCode, Box<dyn miette::Diagnostic>> {
     eprint_safe(&format!(
         "launchlint: wrote {}; fill in the [launch] record, then run `cargo launchlint readiness`\n",
         sanitize(&written.display().to_string())
+    ));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the git pre-commit hook.
+fn install_hook(args: &cli::InstallHookArgs) -> Result<ExitCode, Box<dyn miette::Diagnostic>> {
+    use cargo_launchlint::hook::{self, Installed};
+    let done =
+        hook::install(args).map_err(|error| Box::new(error) as Box<dyn miette::Diagnostic>)?;
+    let (verb, path) = match &done {
+        Installed::New(path) => ("wrote", path),
+        Installed::Updated(path) => ("updated", path),
+        Installed::Replaced(path) => ("replaced the hook at", path),
+    };
+    eprint_safe(&format!(
+        "launchlint: {verb} {}; each commit now runs `cargo launchlint --staged`\n",
+        sanitize(&path.display().to_string())
     ));
     Ok(ExitCode::SUCCESS)
 }

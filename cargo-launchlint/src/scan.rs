@@ -16,6 +16,7 @@ use rayon::prelude::*;
 use crate::cli::{CheckArgs, EnvironmentArg};
 use crate::config::{self, ConfigError, LoadedConfig};
 use crate::fsio;
+use crate::staged::{self, Checked, Staged};
 use crate::walk;
 use crate::workspace::{self, Source};
 
@@ -43,6 +44,9 @@ pub enum ScanError {
     #[error("could not start worker threads: {0}")]
     #[diagnostic(code(launchlint::threads))]
     Threads(String),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Staged(#[from] staged::StagedError),
 }
 
 /// Everything a reporter needs.
@@ -54,12 +58,18 @@ pub struct Scan {
     pub model: ProjectModel,
     /// The folder scanned: reporters read the few files they show excerpts of again.
     pub root: PathBuf,
+    /// With `--staged`: what was checked, and the staged texts excerpts come from.
+    pub staged: Option<Checked>,
 }
 
 pub fn run(args: &CheckArgs) -> Result<Scan, ScanError> {
     let root = project_root(args)?;
+    let mut staged = args.staged.then(|| Staged::read(&root)).transpose()?;
     let loaded = config::load(&root, args.config.as_deref())?;
-    let levels = levels(&loaded, args)?;
+    let mut levels = levels(&loaded, args)?;
+    if staged.is_some() {
+        staged::without_project_rules(&mut levels);
+    }
     let environment = match (
         args.environment,
         loaded
@@ -85,6 +95,17 @@ pub fn run(args: &CheckArgs) -> Result<Scan, ScanError> {
     let _ = model.set_runbook_paths(&strings(&loaded.config.support.runbooks));
     let _ = model.set_alert_paths(&strings(&loaded.config.monitoring.alerts));
     let ignored = glob_set(&strings(&loaded.config.ignore.paths));
+    if staged.as_ref().is_some_and(|s| s.count() == 0) {
+        let outcome = analysis::check(&model, &mut [], &levels);
+        return Ok(Scan {
+            files: Vec::new(),
+            outcome,
+            notes: Vec::new(),
+            model,
+            root,
+            staged: Some(Checked::nothing()),
+        });
+    }
 
     let mut notes = Vec::new();
     let walked = walk::walk(&root, &model, ignored.as_ref());
@@ -108,9 +129,15 @@ pub fn run(args: &CheckArgs) -> Result<Scan, ScanError> {
     // Manifests decide sides before any file is analyzed; their bytes are kept for analysis
     // so no file is read twice.
     let mut preread: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    if let Some(staged) = &staged {
+        // A staged manifest decides sides as it will be committed.
+        preread.extend(staged.manifests().map(|(p, b)| (p.clone(), b.clone())));
+    }
     for path in &walked.files {
         let name = model::file_name(path);
-        if matches!(name, "Cargo.toml" | "package.json" | "Trunk.toml") {
+        if matches!(name, "Cargo.toml" | "package.json" | "Trunk.toml")
+            && !preread.contains_key(path)
+        {
             if let Ok(bytes) = fsio::read_regular(&root.join(path), fsio::MAX_SCANNED_BYTES) {
                 preread.insert(path.clone(), bytes);
             }
@@ -178,16 +205,27 @@ pub fn run(args: &CheckArgs) -> Result<Scan, ScanError> {
             }
         })
         .collect();
-    let (mut files, unread) = analyze_all(&root, &model, &walked.files, preread)?;
+    let paths = match &mut staged {
+        Some(staged) => {
+            let excluded = |path: &str| ignored.as_ref().is_some_and(|g| g.is_match(path));
+            let paths = staged.paths_to_analyze(&root, &walked.files, &model, excluded);
+            staged.take_contents(&mut preread);
+            paths
+        }
+        None => walked.files,
+    };
+    let (mut files, unread) = analyze_all(&root, &model, &paths, preread)?;
     notes.extend(unread);
-    let outcome = analysis::check(&model, &mut files, &levels);
+    let mut outcome = analysis::check(&model, &mut files, &levels);
     notes.extend(files.iter().flat_map(|file| file.notes.iter().cloned()));
+    let staged = staged.map(|staged| staged.finish(&mut files, &mut outcome, &mut notes));
     Ok(Scan {
         files,
         outcome,
         notes,
         model,
         root,
+        staged,
     })
 }
 

@@ -109,6 +109,7 @@ pub fn run_project(model: &ProjectModel, inputs: &[(&str, &[u8])]) {
         model: model.clone(),
         // Nothing is on disk: reporters show findings without excerpts.
         root: std::path::PathBuf::from("/nonexistent-fuzz-root"),
+        staged: None,
     };
     if reporters_enabled() {
         render_all(&scan);

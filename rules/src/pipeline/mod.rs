@@ -22,6 +22,9 @@ pub mod readiness;
 pub struct Outcome {
     pub findings: Vec<Finding>,
     pub suppressed: usize,
+    /// How many findings suppression comments silenced, by file path (a run that reports
+    /// on some files only counts theirs).
+    pub suppressed_by_path: BTreeMap<String, usize>,
     /// What the launch gate's evidence areas found (handlers, write calls, launch alerts).
     pub evidence: crate::link::launch::LaunchEvidence,
 }
@@ -40,7 +43,7 @@ pub fn check(model: &ProjectModel, files: &mut [FileAnalysis], levels: &Levels) 
         }
     }
     let evidence = crate::link::launch::LaunchEvidence::of(&facts);
-    let (mut findings, suppressed, use_of_suppressions) =
+    let (mut findings, suppressed_by_path, use_of_suppressions) =
         apply_suppressions(files, cx.into_findings());
     let mut cx = Context::new(levels);
     for rule in rules::ALL {
@@ -52,18 +55,19 @@ pub fn check(model: &ProjectModel, files: &mut [FileAnalysis], levels: &Levels) 
     finding::finalize(&mut findings);
     Outcome {
         findings,
-        suppressed,
+        suppressed: suppressed_by_path.values().sum(),
+        suppressed_by_path,
         evidence,
     }
 }
 
 /// Drops findings silenced by a suppression comment (one with a reason that names their
-/// rule, on their line or the line above); returns the rest, how many were dropped, and
-/// which comments silenced something.
+/// rule, on their line or the line above); returns the rest, how many were dropped in each
+/// file, and which comments silenced something.
 fn apply_suppressions(
     files: &[FileAnalysis],
     findings: Vec<Finding>,
-) -> (Vec<Finding>, usize, SuppressionUse<'_>) {
+) -> (Vec<Finding>, BTreeMap<String, usize>, SuppressionUse<'_>) {
     let mut first: BTreeMap<&str, usize> = BTreeMap::new();
     let mut total = 0;
     for file in files {
@@ -85,7 +89,7 @@ fn apply_suppressions(
         files.iter().map(|f| (f.path.as_str(), f)).collect();
     let mut used = vec![false; total];
     let mut kept = Vec::with_capacity(findings.len());
-    let mut suppressed = 0;
+    let mut suppressed: BTreeMap<String, usize> = BTreeMap::new();
     for finding in findings {
         let line = finding.start.line;
         let silenced_by = by_path.get(finding.path.as_str()).and_then(|file| {
@@ -108,7 +112,7 @@ fn apply_suppressions(
         match silenced_by {
             Some(at) => {
                 used[first[finding.path.as_str()] + at] = true;
-                suppressed += 1;
+                *suppressed.entry(finding.path.clone()).or_default() += 1;
             }
             None => kept.push(finding),
         }
