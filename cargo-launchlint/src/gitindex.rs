@@ -378,7 +378,7 @@ mod tests {
         assert_eq!(cached_trees(b"\0-1 2\n", 20), None);
         assert_eq!(cached_trees(b"\0x y\n", 20), None);
         // A valid root whose object name is cut short.
-        assert_eq!(cached_trees(b"\03 0\nabc", 20), None);
+        assert_eq!(cached_trees(b"\x003 0\nabc", 20), None);
         assert_eq!(cached_trees(b"\0-1 99999999999999999999999\n", 20), None);
     }
 
