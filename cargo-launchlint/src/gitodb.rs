@@ -28,7 +28,7 @@ use crate::fsio;
 /// git's own limit on a delta chain is 4095 (`pack.depth`).
 const MAX_DELTA_DEPTH: usize = 4096;
 /// All the objects one delta chain builds may come to this many bytes, whatever their depth.
-const MAX_CHAIN_BYTES: u64 = 512 * 1024 * 1024;
+const MAX_CHAIN_BYTES: u64 = 256 * 1024 * 1024;
 /// Pack files listed at most (a repository has a handful; thousands mean something is wrong).
 const MAX_PACKS: usize = 4096;
 /// Resolved pack objects kept for the delta chains of the next lookups (trees share bases).
