@@ -5,6 +5,9 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+mod support;
+use support::copy_dir;
+
 /// Shaped like the fixtures' keys; fake.
 const LIVE_KEY: &str = "sk_live_51NzQ8vLr3TgHk2Wm9XpA7bCd";
 
@@ -200,6 +203,32 @@ fn packed_objects_and_a_new_branch_work() {
     git(fresh.path(), &["add", "-A"]);
     let output = launchlint(fresh.path(), &["--staged", "--format", "short"]);
     assert_eq!(output.status.code(), Some(1), "{output:?}");
+    assert!(text(&output.stderr).contains("checked 2 staged files"));
+}
+
+/// The staged files' package is their context: a handler verified by a middleware in a file
+/// that is not staged is still verified.
+#[test]
+fn the_package_of_a_staged_file_is_its_context() {
+    if !has_git() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let root = dir.path();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../fixtures/unverified-webhook/pass_poem_verifying_middleware");
+    copy_dir(&fixture, root);
+    git(root, &["init", "-q"]);
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-qm", "first"]);
+    for file in ["src/hooks.rs", "src/main.rs"] {
+        let mut text = std::fs::read_to_string(root.join(file)).expect("read");
+        text.push_str("// edited\n");
+        write(root, file, &text);
+    }
+    git(root, &["add", "src/hooks.rs", "src/main.rs"]);
+    let output = launchlint(root, &["--staged", "--format", "short"]);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
     assert!(text(&output.stderr).contains("checked 2 staged files"));
 }
 
