@@ -101,7 +101,10 @@ fn the_github_job_may_upload_sarif_installs_locked_and_fails_on_1_and_2() {
     let workflow = recipe("github-actions.yml");
     assert!(workflow.contains("security-events: write"));
     assert!(workflow.contains("cargo install --locked"));
-    assert!(!workflow.contains("|| true"), "no step may hide the exit code");
+    assert!(
+        !workflow.contains("|| true"),
+        "no step may hide the exit code"
+    );
     let gate = block_after(&workflow, "name: Launch gate");
     let fail = block_after(&workflow, "name: Fail on findings");
     let scratch = tempfile::tempdir().expect("tempdir");
@@ -135,7 +138,10 @@ fn the_github_job_may_upload_sarif_installs_locked_and_fails_on_1_and_2() {
                 &project,
                 &[],
             );
-            assert_eq!(failed.status.code().map(|c| c.to_string()), Some(expected.to_string()));
+            assert_eq!(
+                failed.status.code().map(|c| c.to_string()),
+                Some(expected.to_string())
+            );
         }
         let _ = std::fs::remove_file(sarif);
     }

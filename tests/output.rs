@@ -208,10 +208,7 @@ fn message_format_follows_cargos_json_options() {
     assert!(!messages.is_empty());
     for message in &messages {
         let rendered = message.message.rendered.as_deref().unwrap();
-        assert!(
-            rendered.contains("src/main.rs:37:10: error["),
-            "{rendered}"
-        );
+        assert!(rendered.contains("src/main.rs:37:10: error["), "{rendered}");
         assert_eq!(rendered.lines().count(), 1, "{rendered}");
     }
     let ansi = run("json-diagnostic-rendered-ansi");

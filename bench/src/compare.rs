@@ -38,11 +38,11 @@ struct Tool {
     rss_kib: Vec<u64>,
 }
 
-struct Sample {
-    wall: Duration,
+pub(crate) struct Sample {
+    pub(crate) wall: Duration,
     cpu: Option<Duration>,
     rss_kib: Option<u64>,
-    code: Option<i32>,
+    pub(crate) code: Option<i32>,
 }
 
 impl Options {
@@ -287,7 +287,7 @@ impl Tool {
     }
 }
 
-fn median(sorted: &[Duration]) -> Duration {
+pub(crate) fn median(sorted: &[Duration]) -> Duration {
     let n = sorted.len();
     if n % 2 == 1 {
         sorted[n / 2]
@@ -297,7 +297,7 @@ fn median(sorted: &[Duration]) -> Duration {
 }
 
 #[cfg(unix)]
-fn reap(child: std::process::Child, start: Instant) -> Result<Sample, String> {
+pub(crate) fn reap(child: std::process::Child, start: Instant) -> Result<Sample, String> {
     let pid = child.id() as libc::pid_t;
     let mut status: libc::c_int = 0;
     // SAFETY: `rusage` is plain old data; all-zero is a valid value.
@@ -328,7 +328,7 @@ fn reap(child: std::process::Child, start: Instant) -> Result<Sample, String> {
 }
 
 #[cfg(not(unix))]
-fn reap(mut child: std::process::Child, start: Instant) -> Result<Sample, String> {
+pub(crate) fn reap(mut child: std::process::Child, start: Instant) -> Result<Sample, String> {
     let status = child.wait().map_err(|e| format!("wait: {e}"))?;
     Ok(Sample {
         wall: start.elapsed(),
@@ -340,7 +340,11 @@ fn reap(mut child: std::process::Child, start: Instant) -> Result<Sample, String
 
 /// Builds one release binary with cargo and returns its path (from cargo's JSON messages,
 /// so `CARGO_TARGET_DIR` and `build.target-dir` are honoured).
-fn cargo_build(manifest: &Path, package: Option<&str>, bin: &str) -> Result<PathBuf, String> {
+pub(crate) fn cargo_build(
+    manifest: &Path,
+    package: Option<&str>,
+    bin: &str,
+) -> Result<PathBuf, String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(cargo);
     command
@@ -372,11 +376,11 @@ fn cargo_build(manifest: &Path, package: Option<&str>, bin: &str) -> Result<Path
         .ok_or_else(|| format!("cargo built no executable named {bin}"))
 }
 
-fn nproc() -> usize {
+pub(crate) fn nproc() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
-fn cpu_model() -> String {
+pub(crate) fn cpu_model() -> String {
     std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|info| {

@@ -5,6 +5,8 @@
 //! - `compare DIR` times, interleaved over several rounds, the release cargo-launchlint, the
 //!   parse-only baseline (`bench/parse-only`) and ripgrep with the credential patterns on DIR,
 //!   and prints medians, peak RSS and ratios.
+//! - `staged DIR` times `cargo-launchlint --staged` with ten staged files of DIR (it needs
+//!   git to build the repository, and skips with a note without it).
 //!
 //! Figures only: nothing here asserts on time.
 
@@ -12,6 +14,7 @@ mod compare;
 mod generate;
 mod rng;
 mod rust_code;
+mod staged;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -63,6 +66,23 @@ enum Command {
         #[arg(long, default_value = "rg")]
         rg: PathBuf,
     },
+    /// Time `cargo-launchlint --staged` with ten staged files of DIR (a generated workspace
+    /// that is not a git repository yet; needs git, skipped with a note without it).
+    Staged {
+        dir: PathBuf,
+        /// Timed rounds of each case, after one warm-up.
+        #[arg(long, default_value_t = 9)]
+        rounds: usize,
+        /// Threads for cargo-launchlint (RAYON_NUM_THREADS); default: the available cores.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// A cargo-launchlint binary to use instead of building the release one.
+        #[arg(long)]
+        launchlint: Option<PathBuf>,
+        /// The git binary that builds the repository (default: `git` on PATH).
+        #[arg(long, default_value = "git")]
+        git: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -96,6 +116,21 @@ fn main() -> ExitCode {
             launchlint,
             parse_only,
             rg,
+        }
+        .run(),
+        Command::Staged {
+            dir,
+            rounds,
+            threads,
+            launchlint,
+            git,
+        } => staged::Options {
+            dir,
+            rounds: rounds.max(1),
+            threads: threads
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+            launchlint,
+            git,
         }
         .run(),
     };

@@ -38,6 +38,17 @@ pub enum Command {
     Readiness(ReadinessArgs),
     /// Write a launchlint.toml from what a scan finds
     Init(InitArgs),
+    /// Write a git pre-commit hook that runs `cargo launchlint --staged`
+    InstallHook(InstallHookArgs),
+}
+
+#[derive(Args, Debug, Default)]
+pub struct InstallHookArgs {
+    /// A folder of the repository (default: the current directory)
+    pub path: Option<PathBuf>,
+    /// Replace a pre-commit hook that launchlint did not write
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Args, Debug, Default)]
@@ -175,6 +186,9 @@ pub struct CheckArgs {
     /// Record the current findings in this baseline file, and exit 0
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    /// Check the staged content of the staged files (from the git index), for a pre-commit hook
+    #[arg(long)]
+    pub staged: bool,
     /// Print the findings only: no notes on stderr, no summary line
     #[arg(short, long, conflicts_with = "verbose")]
     pub quiet: bool,
@@ -502,6 +516,11 @@ mod tests {
             parse_str("cargo launchlint explain secret-key-in-client").command,
             Some(Command::Explain { .. })
         ));
+        assert!(parse_str("cargo launchlint --staged").check.staged);
+        match parse_str("cargo launchlint install-hook --force").command {
+            Some(Command::InstallHook(args)) => assert!(args.force && args.path.is_none()),
+            other => panic!("{other:?}"),
+        }
         match parse_str("cargo launchlint readiness fixtures/demo --format json").command {
             Some(Command::Readiness(args)) => {
                 assert_eq!(args.format, ReadinessFormat::Json);

@@ -48,15 +48,7 @@ impl std::fmt::Display for ReadError {
 /// Reads the regular file at `path`, at most `limit` bytes. A symlink at `path` itself is
 /// refused (callers resolve the links they accept with [`inside_root`] first).
 pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
-    let file = open_no_follow(path).map_err(|error| match error.raw_os_error() {
-        Some(code) if code == libc_eloop() => ReadError::NotRegular("symbolic link"),
-        _ => ReadError::Io(error),
-    })?;
-    let metadata = file.metadata().map_err(ReadError::Io)?;
-    if !metadata.is_file() {
-        return Err(ReadError::NotRegular(kind_of(&metadata)));
-    }
-    let size = metadata.len();
+    let (file, size) = open_regular(path)?;
     if size > limit {
         return Err(ReadError::TooLarge { size, limit });
     }
@@ -72,6 +64,20 @@ pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
         });
     }
     Ok(bytes)
+}
+
+/// Opens the regular file at `path` for reading, as [`read_regular`] does, and returns it with
+/// its size, for callers that read parts of a large file (git pack files).
+pub fn open_regular(path: &Path) -> Result<(File, u64), ReadError> {
+    let file = open_no_follow(path).map_err(|error| match error.raw_os_error() {
+        Some(code) if code == libc_eloop() => ReadError::NotRegular("symbolic link"),
+        _ => ReadError::Io(error),
+    })?;
+    let metadata = file.metadata().map_err(ReadError::Io)?;
+    if !metadata.is_file() {
+        return Err(ReadError::NotRegular(kind_of(&metadata)));
+    }
+    Ok((file, metadata.len()))
 }
 
 /// [`read_regular`] for text: invalid UTF-8 is replaced, never an error.
@@ -194,6 +200,15 @@ pub fn inside_root(root: &Path, relative: &str) -> Result<PathBuf, Escape> {
 /// Writes `bytes` to `path` through a new temporary file in the same folder, renamed over
 /// `path`: readers never see half a file, and a symlink at `path` is replaced, not followed.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_atomic_as(path, bytes, false)
+}
+
+/// [`write_atomic`] for a program (a git hook): executable by everyone who may read it.
+pub fn write_atomic_executable(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_atomic_as(path, bytes, true)
+}
+
+fn write_atomic_as(path: &Path, bytes: &[u8], executable: bool) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
         _ => PathBuf::from("."),
@@ -222,12 +237,31 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     };
     let written = file
         .write_all(bytes)
+        .and_then(|()| make_executable(&file, executable))
         .and_then(|()| file.sync_all())
         .and_then(|()| std::fs::rename(&temporary, path));
     if written.is_err() {
         let _ = std::fs::remove_file(&temporary);
     }
     written
+}
+
+#[cfg(unix)]
+fn make_executable(file: &File, executable: bool) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    if !executable {
+        return Ok(());
+    }
+    let mut permissions = file.metadata()?.permissions();
+    // Read bits become execute bits too: 0o644 -> 0o755, 0o600 -> 0o700.
+    let mode = permissions.mode() & 0o777;
+    permissions.set_mode(mode | ((mode & 0o444) >> 2));
+    file.set_permissions(permissions)
+}
+
+#[cfg(not(unix))]
+fn make_executable(_: &File, _: bool) -> std::io::Result<()> {
+    Ok(())
 }
 
 #[cfg(test)]

@@ -29,6 +29,7 @@ fn main() -> ExitCode {
         Some(Command::Explain { rule }) => explain(rule),
         Some(Command::Readiness(args)) => readiness(args),
         Some(Command::Init(args)) => init(args),
+        Some(Command::InstallHook(args)) => install_hook(args),
         None => check(&cli.check, style, cli.color),
     };
     result.unwrap_or_else(|error| {
@@ -83,6 +84,13 @@ fn check(
             scan.files.len(),
             started.elapsed().as_secs_f64()
         ));
+    }
+    if let (Some(checked), false) = (&scan.staged, args.quiet) {
+        eprint_safe(&match checked.files {
+            0 => "launchlint: no staged files to check\n".to_string(),
+            1 => "launchlint: checked 1 staged file\n".to_string(),
+            n => format!("launchlint: checked {n} staged files\n"),
+        });
     }
     let mut report = report::Report::new(&scan);
     report.summary_line = !args.quiet;
@@ -178,6 +186,23 @@ fn init(args: &cli::InitArgs) -> Result<ExitCode, Box<dyn miette::Diagnostic>> {
     eprint_safe(&format!(
         "launchlint: wrote {}; fill in the [launch] record, then run `cargo launchlint readiness`\n",
         sanitize(&written.display().to_string())
+    ));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the git pre-commit hook.
+fn install_hook(args: &cli::InstallHookArgs) -> Result<ExitCode, Box<dyn miette::Diagnostic>> {
+    use cargo_launchlint::hook::{self, Installed};
+    let done =
+        hook::install(args).map_err(|error| Box::new(error) as Box<dyn miette::Diagnostic>)?;
+    let (verb, path) = match &done {
+        Installed::New(path) => ("wrote", path),
+        Installed::Updated(path) => ("updated", path),
+        Installed::Replaced(path) => ("replaced the hook at", path),
+    };
+    eprint_safe(&format!(
+        "launchlint: {verb} {}; each commit now runs `cargo launchlint --staged`\n",
+        sanitize(&path.display().to_string())
     ));
     Ok(ExitCode::SUCCESS)
 }

@@ -17,6 +17,7 @@ use launchlint_rules::project::model::ProjectModel;
 /// Folders never worth reading: VCS data and installed dependencies.
 const SKIP_DIRS: [&str; 3] = [".git", "node_modules", ".hg"];
 
+#[derive(Default)]
 pub struct Walked {
     /// Relative paths with `/`, sorted.
     pub files: Vec<String>,

@@ -111,6 +111,7 @@ pub fn run_project(model: &ProjectModel, inputs: &[(&str, &[u8])]) {
         root: std::path::PathBuf::from("/nonexistent-fuzz-root"),
         base: cargo_launchlint::locate::Base::default(),
         reported_files: inputs.len(),
+        staged: None,
     };
     if reporters_enabled() {
         render_all(&scan);

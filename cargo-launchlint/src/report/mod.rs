@@ -78,6 +78,8 @@ pub struct Report<'a> {
     pub packages: Vec<(String, String)>,
     /// Where the files' paths are relative to.
     root: &'a Path,
+    /// With `--staged`: the staged texts, which excerpts come from instead of the work tree.
+    staged: Option<&'a BTreeMap<String, Vec<u8>>>,
     /// The last few texts read again, by path: findings come sorted by path, and their
     /// labels point at a few other files (the config).
     shown: RefCell<Vec<(String, Option<Rc<str>>)>>,
@@ -137,6 +139,7 @@ impl<'a> Report<'a> {
                 .map(|package| (package.dir.clone(), package.name.clone()))
                 .collect(),
             root: &scan.root,
+            staged: scan.staged.as_ref().map(|checked| &checked.texts),
             shown: RefCell::new(Vec::new()),
         }
     }
@@ -149,13 +152,16 @@ impl<'a> Report<'a> {
         if let Some((_, text)) = shown.iter().find(|(path, _)| *path == file.path) {
             return text.clone();
         }
-        let text = fsio::inside_root(self.root, &file.path)
-            .ok()
-            .and_then(|_| {
-                fsio::read_regular(&self.root.join(&file.path), fsio::MAX_SCANNED_BYTES).ok()
-            })
-            .and_then(|bytes| masked_text(file, &bytes))
-            .map(Rc::from);
+        let text = match self.staged.and_then(|texts| texts.get(&file.path)) {
+            Some(bytes) => masked_text(file, bytes),
+            None => fsio::inside_root(self.root, &file.path)
+                .ok()
+                .and_then(|_| {
+                    fsio::read_regular(&self.root.join(&file.path), fsio::MAX_SCANNED_BYTES).ok()
+                })
+                .and_then(|bytes| masked_text(file, &bytes)),
+        }
+        .map(Rc::from);
         if shown.len() == SHOWN_TEXTS {
             shown.remove(0);
         }

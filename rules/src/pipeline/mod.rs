@@ -32,8 +32,9 @@ pub fn analyze_file(model: &ProjectModel, path: &str, bytes: &[u8]) -> FileAnaly
 pub struct Outcome {
     pub findings: Vec<Finding>,
     pub suppressed: usize,
-    /// The path of each finding a suppression comment silenced, for counting them per file.
-    pub suppressed_in: Vec<String>,
+    /// How many findings suppression comments silenced, by file path (a run that reports
+    /// on some files only counts theirs).
+    pub suppressed_by_path: BTreeMap<String, usize>,
     /// What the launch gate's evidence areas found (handlers, write calls, launch alerts).
     pub evidence: crate::link::launch::LaunchEvidence,
 }
@@ -52,7 +53,7 @@ pub fn check(model: &ProjectModel, files: &mut [FileAnalysis], levels: &Levels) 
         }
     }
     let evidence = crate::link::launch::LaunchEvidence::of(&facts);
-    let (mut findings, suppressed_in, use_of_suppressions) =
+    let (mut findings, suppressed_by_path, use_of_suppressions) =
         apply_suppressions(files, cx.into_findings());
     let mut cx = Context::new(levels);
     for rule in rules::ALL {
@@ -64,19 +65,19 @@ pub fn check(model: &ProjectModel, files: &mut [FileAnalysis], levels: &Levels) 
     finding::finalize(&mut findings);
     Outcome {
         findings,
-        suppressed: suppressed_in.len(),
-        suppressed_in,
+        suppressed: suppressed_by_path.values().sum(),
+        suppressed_by_path,
         evidence,
     }
 }
 
 /// Drops findings silenced by a suppression comment (one with a reason that names their
-/// rule, on their line or the line above); returns the rest, the paths of those dropped, and
-/// which comments silenced something.
+/// rule, on their line or the line above); returns the rest, how many were dropped in each
+/// file, and which comments silenced something.
 fn apply_suppressions(
     files: &[FileAnalysis],
     findings: Vec<Finding>,
-) -> (Vec<Finding>, Vec<String>, SuppressionUse<'_>) {
+) -> (Vec<Finding>, BTreeMap<String, usize>, SuppressionUse<'_>) {
     let mut first: BTreeMap<&str, usize> = BTreeMap::new();
     let mut total = 0;
     for file in files {
@@ -98,7 +99,7 @@ fn apply_suppressions(
         files.iter().map(|f| (f.path.as_str(), f)).collect();
     let mut used = vec![false; total];
     let mut kept = Vec::with_capacity(findings.len());
-    let mut suppressed = Vec::new();
+    let mut suppressed: BTreeMap<String, usize> = BTreeMap::new();
     for finding in findings {
         let line = finding.start.line;
         let silenced_by = by_path.get(finding.path.as_str()).and_then(|file| {
@@ -121,7 +122,7 @@ fn apply_suppressions(
         match silenced_by {
             Some(at) => {
                 used[first[finding.path.as_str()] + at] = true;
-                suppressed.push(finding.path);
+                *suppressed.entry(finding.path.clone()).or_default() += 1;
             }
             None => kept.push(finding),
         }
