@@ -31,9 +31,17 @@ pub struct PackageGraph<'a> {
     free: ByName<'a>,
     methods: ByTypeAndName<'a>,
     functions: Vec<&'a FnFacts>,
-    /// Targets of each function, by the function's address: what its calls resolve to,
-    /// first call first.
-    targets: HashMap<usize, Vec<InFile<'a, FnFacts>>>,
+    /// Every function's targets, one function after another: what its calls resolve to,
+    /// first call first. One list for the package, not one per function: a large package
+    /// has tens of thousands of functions.
+    targets: Vec<InFile<'a, FnFacts>>,
+    /// Where each function's targets are in `targets`, by the function's address.
+    target_ranges: HashMap<usize, (u32, u32)>,
+}
+
+/// A position in a package's target list (packages have far fewer than `u32::MAX` calls).
+fn index(at: usize) -> u32 {
+    u32::try_from(at).unwrap_or(u32::MAX)
 }
 
 fn address(function: &FnFacts) -> usize {
@@ -59,7 +67,8 @@ impl<'a> PackageGraph<'a> {
             free: BTreeMap::new(),
             methods: BTreeMap::new(),
             functions: functions.iter().map(|f| f.item).collect(),
-            targets: HashMap::new(),
+            targets: Vec::new(),
+            target_ranges: HashMap::with_capacity(functions.len()),
         };
         for f in functions {
             let name = f.item.name.as_str();
@@ -75,19 +84,32 @@ impl<'a> PackageGraph<'a> {
                 None => graph.free.entry(name).or_default().push(*f),
             }
         }
+        let mut targets = Vec::new();
+        let mut seen = HashSet::new();
         for function in functions {
-            let mut seen = HashSet::new();
-            let mut own = Vec::new();
+            seen.clear();
+            let start = targets.len();
             for call in &function.item.calls {
                 for target in graph.resolve(call) {
                     if seen.insert(address(target.item)) {
-                        own.push(*target);
+                        targets.push(*target);
                     }
                 }
             }
-            graph.targets.insert(address(function.item), own);
+            let range = (index(start), index(targets.len()));
+            graph.target_ranges.insert(address(function.item), range);
         }
+        targets.shrink_to_fit();
+        graph.targets = targets;
         graph
+    }
+
+    /// What `function`'s calls resolve to, first call first.
+    fn targets_of(&self, function: &FnFacts) -> &[InFile<'a, FnFacts>] {
+        self.target_ranges
+            .get(&address(function))
+            .and_then(|&(start, end)| self.targets.get(start as usize..end as usize))
+            .unwrap_or(&[])
     }
 
     /// The functions of the package `call` resolves to (see the module docs).
@@ -117,7 +139,7 @@ impl<'a> PackageGraph<'a> {
         for _ in 0..REACH {
             let mut next = Vec::new();
             for f in frontier {
-                for target in self.targets.get(&address(f)).into_iter().flatten() {
+                for target in self.targets_of(f) {
                     if known.insert(address(target.item)) {
                         seen.push(*target);
                         next.push(target.item);
@@ -159,7 +181,7 @@ impl<'a> PackageGraph<'a> {
                 .map(|f| {
                     let own = address(f);
                     let reached =
-                        passes[&own] || self.targets[&own].iter().any(|t| passes[&address(t.item)]);
+                        passes[&own] || self.targets_of(f).iter().any(|t| passes[&address(t.item)]);
                     (own, reached)
                 })
                 .collect();

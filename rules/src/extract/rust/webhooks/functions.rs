@@ -10,7 +10,10 @@
 //! have side effects or read the clock, and which names look like a signature are decided
 //! by the rules.
 
+use std::cell::RefCell;
+use std::collections::HashSet;
 use std::ops::Range;
+use std::sync::Arc;
 
 use crate::extract::rust::webhooks::routes::Registration;
 
@@ -83,10 +86,17 @@ pub struct KeyPath {
     pub source: Source,
 }
 
-/// A short name kept for the whole run (a call's name, path or type): a boxed `str`, 16
-/// bytes where a `String` is 24, with no spare capacity. Compares with and derefs to `str`.
+/// A short name kept for the whole run (a call's name, path or type). Names repeat (every
+/// `clone`, `map_err`, `Hmac::new_from_slice`), so each thread keeps one shared copy of each
+/// and a `Name` is a counted reference to it: 16 bytes, and no allocation for a name seen
+/// before. Compares with and derefs to `str`.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Name(Box<str>);
+pub struct Name(Arc<str>);
+
+thread_local! {
+    /// The names this thread has made, to share (bounded by the distinct names of a run).
+    static NAMES: RefCell<HashSet<Arc<str>>> = RefCell::new(HashSet::new());
+}
 
 impl Name {
     pub fn as_str(&self) -> &str {
@@ -103,13 +113,21 @@ impl std::ops::Deref for Name {
 
 impl From<&str> for Name {
     fn from(text: &str) -> Self {
-        Name(text.into())
+        NAMES.with(|names| {
+            let mut names = names.borrow_mut();
+            if let Some(shared) = names.get(text) {
+                return Name(Arc::clone(shared));
+            }
+            let shared: Arc<str> = Arc::from(text);
+            names.insert(Arc::clone(&shared));
+            Name(shared)
+        })
     }
 }
 
 impl From<String> for Name {
     fn from(text: String) -> Self {
-        Name(text.into_boxed_str())
+        Name::from(text.as_str())
     }
 }
 
