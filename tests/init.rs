@@ -1,16 +1,8 @@
 //! `cargo launchlint init`: the config it writes holds what the scan found, loads as a
 //! valid config, and never replaces one without `--force`.
 
-use std::path::Path;
-use std::process::{Command, Output};
-
-fn launchlint(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cargo-launchlint"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the binary runs")
-}
+mod support;
+use support::launchlint;
 
 /// A 0Gate merchant: a session with a public and a local return URL, a CORS origin whose
 /// text would break out of a TOML string if written raw, alerts and a runbook.

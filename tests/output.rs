@@ -2,23 +2,13 @@
 //! `--quiet`, `--verbose` and comma-separated rule lists.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use cargo_metadata::diagnostic::{DiagnosticLevel, DiagnosticSpan};
 use cargo_metadata::Message;
 
 mod support;
-use support::copy_dir;
-
-fn launchlint(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cargo-launchlint"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("CARGO_TERM_COLOR")
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("the binary runs")
-}
+use support::{copy_dir, launchlint};
 
 fn fixture(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -4,21 +4,12 @@
 //! does not report again.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use launchlint_rules::rules;
 
 mod support;
-use support::copy_dir;
-
-fn launchlint(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cargo-launchlint"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("CARGO_TERM_COLOR")
-        .output()
-        .expect("the binary runs")
-}
+use support::{copy_dir, launchlint};
 
 fn demo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/demo")

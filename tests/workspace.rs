@@ -3,23 +3,13 @@
 //! paths relative to the repository root in every format, and nothing scanned as an error.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 mod support;
-use support::copy_dir;
+use support::{copy_dir, launchlint};
 
 const LIVE_KEY: &str = "sk_live_51NzQ8vLr3TgHk2Wm9XpA7bCd";
 const OTHER_LIVE_KEY: &str = "sk_live_Zq81VbT4mN0pLs7dKf2hW9cR";
-
-fn launchlint(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cargo-launchlint"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("CARGO_TERM_COLOR")
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("the binary runs")
-}
 
 fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()

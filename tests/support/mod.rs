@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 use std::path::Path;
+use std::process::{Command, Output};
 
 /// What launchlint puts before the paths of a project scanned in `dir`: `dir`'s place in the
 /// git work tree holding it (`fixtures/demo/`), or nothing outside one.
@@ -31,4 +32,17 @@ pub fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), target).expect("copy");
         }
     }
+}
+
+/// Runs the built binary in `dir`. Colour follows its own rules, not the `CARGO_TERM_COLOR`
+/// or `NO_COLOR` of whoever runs the tests.
+#[allow(dead_code)] // not every test file runs the binary this way
+pub fn launchlint(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cargo-launchlint"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("CARGO_TERM_COLOR")
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("the binary runs")
 }
