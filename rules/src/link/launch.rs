@@ -96,7 +96,7 @@ impl LaunchEvidence {
             .handlers
             .iter()
             .map(|handler| HandlerEvidence {
-                name: handler.function.name.clone(),
+                name: handler.function.name.to_string(),
                 route: handler.route.clone(),
                 at: At::of(handler.file, handler.function.name_span.start),
                 verified: verification(handler),
@@ -173,7 +173,7 @@ fn verification(handler: &Handler) -> Option<(String, String)> {
         .reach
         .iter()
         .find(|f| f.item.calls_hmac())
-        .map(|f| f.item.name.clone())
+        .map(|f| f.item.name.to_string())
         .or_else(|| {
             handler
                 .reach
@@ -184,8 +184,8 @@ fn verification(handler: &Handler) -> Option<(String, String)> {
         })
         .or_else(|| {
             let found = handler.reach.iter().find(|f| checks_signature(f.item))?;
-            Some(found.item.name.clone())
+            Some(found.item.name.to_string())
         })
-        .unwrap_or_else(|| handler.function.name.clone());
+        .unwrap_or_else(|| handler.function.name.to_string());
     Some((header.to_string(), checker))
 }

@@ -164,7 +164,7 @@ impl<'f> Reach<'f> {
         // `OBIT_GATE_API_BASE_URL`) in a file that shows 0Bit evidence.
         let sends_in_0bit_file = !file.evidence.is_empty()
             && file.calls.requests.iter().any(|request| {
-                request.function == function.name && function.span.contains(&request.span.start)
+                function.name == request.function && function.span.contains(&request.span.start)
             });
         sends_in_0bit_file
             || self.senders.iter().any(|sender| {

@@ -110,7 +110,7 @@ impl<'a, T: Clone> Walk<'_, '_, 'a, T> {
                         .find_map(|callee| self.first(*callee, depth + 1))
                 })
                 .flatten();
-            let span = call.at..call.at + call.name.len();
+            let span = call.at()..call.at() + call.name.len();
             let found = match inner {
                 Some((value, mut through)) => {
                     through.insert(0, call.name.to_string());
@@ -322,7 +322,7 @@ mod tests {
             .iter()
             .map(|h| {
                 let found = routes.first_in_reach(h, &own, &by_name).expect("found");
-                (h.function.name.clone(), found.value, found.through)
+                (h.function.name.to_string(), found.value, found.through)
             })
             .collect();
         first.sort();

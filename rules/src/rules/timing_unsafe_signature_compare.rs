@@ -124,7 +124,7 @@ fn check(facts: &Facts, cx: &mut Context) {
                     comparison.span.clone(),
                     message,
                     HELP.into(),
-                    function.item.name.clone(),
+                    function.item.name.to_string(),
                 ),
             );
         }

@@ -152,7 +152,7 @@ fn undocumented<'a>(facts: &Facts<'a>) -> Vec<Undocumented<'a>> {
             }
             // `let event: GateEvent = verify_event(&headers, &body)?`
             let verified = function.item.calls.iter().filter(|c| is_verify_call(c));
-            envelopes.extend(verified.filter_map(|c| c.result_type.as_deref()));
+            envelopes.extend(verified.filter_map(|c| function.item.result_type(c)));
         }
     }
     let mut data_types: Vec<(&str, Option<&str>)> =

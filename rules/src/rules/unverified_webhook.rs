@@ -79,7 +79,7 @@ fn check(facts: &Facts, cx: &mut Context) {
                 handler.function.name_span.clone(),
                 message,
                 HELP.into(),
-                handler.function.name.clone(),
+                handler.function.name.to_string(),
             ),
         );
     }

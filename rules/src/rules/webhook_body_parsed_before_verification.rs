@@ -84,7 +84,7 @@ fn verified_at(model: &WebhookModel, handler: &Handler, verifying: &Reaching) ->
                     .iter()
                     .any(|target| verifying.contains(target.item))
         })
-        .map(|call| call.order)
+        .map(|call| call.order())
         .min()
         .or(Some(0))
 }
@@ -123,7 +123,7 @@ fn check(facts: &Facts, cx: &mut Context) {
                     function.name_span.clone(),
                     message,
                     HELP.into(),
-                    function.name.clone(),
+                    function.name.to_string(),
                 ),
             );
         }
@@ -138,7 +138,7 @@ fn check(facts: &Facts, cx: &mut Context) {
                     parse.span.clone(),
                     message,
                     HELP.into(),
-                    function.name.clone(),
+                    function.name.to_string(),
                 ),
             );
         }
@@ -155,7 +155,7 @@ fn check(facts: &Facts, cx: &mut Context) {
                         span.clone(),
                         message,
                         HELP.into(),
-                        reached.item.name.clone(),
+                        reached.item.name.to_string(),
                     ),
                 );
             }
@@ -283,6 +283,9 @@ mod tests {
             .iter()
             .find(|c| c.name == "check")
             .expect("a call of `check`");
-        assert_eq!(verified_at(&model, webhook, &verifying), Some(check.order));
+        assert_eq!(
+            verified_at(&model, webhook, &verifying),
+            Some(check.order())
+        );
     }
 }

@@ -175,7 +175,7 @@ fn check(facts: &Facts, cx: &mut Context) {
                 function.item.name_span.clone(),
                 message,
                 HELP.into(),
-                function_name.clone(),
+                function_name.to_string(),
             ),
         );
     }
@@ -200,7 +200,7 @@ mod tests {
         let facts = project.facts();
         unchecked_flows(&facts.webhooks)
             .iter()
-            .map(|f| f.item.name.clone())
+            .map(|f| f.item.name.to_string())
             .collect()
     }
 

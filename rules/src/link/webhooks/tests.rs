@@ -11,7 +11,7 @@ fn handlers(source: &str) -> Vec<(String, Option<String>)> {
     model
         .handlers
         .iter()
-        .map(|h| (h.function.name.clone(), h.route.clone()))
+        .map(|h| (h.function.name.to_string(), h.route.clone()))
         .collect()
 }
 
@@ -300,7 +300,7 @@ fn what_the_framework_runs_before_the_handler_is_reached() {
         handler(&model, name)
             .reach
             .iter()
-            .map(|f| f.item.name.clone())
+            .map(|f| f.item.name.to_string())
             .collect()
     };
     assert_eq!(reached("axum_hook"), ["axum_hook", "from_request", "check"]);
@@ -341,7 +341,7 @@ fn poem_and_salvo_middleware_is_reached() {
         handler(&model, name)
             .reach
             .iter()
-            .map(|f| f.item.name.clone())
+            .map(|f| f.item.name.to_string())
             .collect()
     };
     assert_eq!(

@@ -20,21 +20,21 @@ use crate::extract::rust::webhooks::routes::Registration;
 /// What one function does, as far as webhooks are concerned.
 #[derive(Clone, Debug, Default)]
 pub struct FnFacts {
-    pub name: String,
+    pub name: Name,
     pub name_span: Range<usize>,
     /// From the name to the end of the body: the function's scope in the file.
     pub span: Range<usize>,
     pub test: bool,
     /// The self type of the `impl` it is a method or associated function of:
     /// `Verifier` for `impl Verifier { fn check(..) }` and `impl Verify for Verifier`.
-    pub impl_type: Option<String>,
+    pub impl_type: Option<Name>,
     /// The path of its route attribute when that is a webhook path:
     /// `#[post("/webhooks/0bit")]` (actix, rocket).
     pub webhook_route: Option<String>,
     /// `Json<T>` extractor: the already-parsed body and its type.
     pub parsed_extractor: Option<String>,
     /// Types of parameters (for helpers receiving an event, and request guards).
-    pub param_types: Vec<String>,
+    pub param_types: Vec<Name>,
     /// Its string literals that mention a signature or `X-0bit-*` header, each once.
     pub header_mentions: Vec<HeaderMention>,
     /// Keys of the `key=value` pairs its string literals start with (`"t="`, `"v1="`: how a
@@ -64,6 +64,10 @@ pub struct FnFacts {
     pub value_paths: Vec<KeyPath>,
     /// Handlers it registers with `.route(..)`/`.at(..)`, whatever the path.
     pub registers: Vec<Registration>,
+    /// The type written on the `let` a call initializes, by the call's order:
+    /// `let event: GateEvent = verify_event(&headers, &body)?;`. Few calls have one, so it is
+    /// kept here rather than in every [`Call`].
+    pub result_types: Vec<(usize, Name)>,
 }
 
 /// A string literal that mentions a signature or `X-0bit-*` header (its lower case contains
@@ -170,16 +174,24 @@ pub struct Call {
     /// for a free function (`check(..)`, `verify::check(..)`) and for a method on a receiver
     /// of unknown type.
     pub on_type: Option<Name>,
-    /// The type written on the `let` the call initializes:
-    /// `let event: GateEvent = verify_event(&headers, &body)?;`.
-    pub result_type: Option<Name>,
-    /// Position among the function's calls, from 1.
-    pub order: usize,
-    /// Where the function or method name starts in the file.
-    pub at: usize,
+    /// Position among the function's calls, from 1 (`u32`: a call is kept for every call in
+    /// a large workspace, hundreds of thousands, and 4 bytes each add up).
+    pub order: u32,
+    /// Where the function or method name starts in the file (files are far below 4 GiB).
+    pub at: u32,
 }
 
 impl Call {
+    /// Position among the function's calls, from 1.
+    pub fn order(&self) -> usize {
+        self.order as usize
+    }
+
+    /// Where the function or method name starts in the file.
+    pub fn at(&self) -> usize {
+        self.at as usize
+    }
+
     /// The path of a function call, `""` for a method call.
     pub fn path(&self) -> &str {
         self.path.as_deref().unwrap_or("")
@@ -268,7 +280,7 @@ impl FnFacts {
 
     /// Makes it a method of `self_type`: its calls on `Self` are calls on that type.
     pub(super) fn in_impl(&mut self, self_type: &str) {
-        self.impl_type = Some(self_type.to_string());
+        self.impl_type = Some(Name::from(self_type));
         for call in &mut self.calls {
             if call.on_type.as_deref() == Some("Self") {
                 call.on_type = Some(self_type.into());
@@ -277,7 +289,16 @@ impl FnFacts {
     }
 
     /// Every function of every file is kept until the files are linked: no room to spare.
+    /// The type written on the `let` that `call` (one of this function's) initializes.
+    pub fn result_type(&self, call: &Call) -> Option<&str> {
+        self.result_types
+            .iter()
+            .find(|(order, _)| *order == call.order())
+            .map(|(_, name)| name.as_str())
+    }
+
     pub(super) fn shrink_to_fit(&mut self) {
+        self.result_types.shrink_to_fit();
         self.param_types.shrink_to_fit();
         self.header_mentions.shrink_to_fit();
         self.pair_keys.shrink_to_fit();

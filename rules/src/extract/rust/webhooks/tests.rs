@@ -56,7 +56,7 @@ fn calls_with_their_paths_in_order() {
     let calls: Vec<(&str, Option<&str>, usize)> = f
         .calls
         .iter()
-        .map(|c| (c.name.as_str(), c.path.as_deref(), c.order))
+        .map(|c| (c.name.as_str(), c.path.as_deref(), c.order()))
         .collect();
     assert_eq!(
         calls,
@@ -91,7 +91,7 @@ fn parses_with_target_types() {
         [(Some("GateEvent"), false), (Some("SessionData"), true)]
     );
     let from_slice = f.calls.iter().find(|c| c.name == "from_slice");
-    assert_eq!(Some(f.parses[0].order), from_slice.map(|c| c.order));
+    assert_eq!(Some(f.parses[0].order), from_slice.map(|c| c.order()));
     assert_eq!(f.reserializes.len(), 1);
 }
 
@@ -367,7 +367,7 @@ fn where_parsed_values_come_from() {
             ("Settings", Source::Other),
             ("Profile", Source::Other),
             ("Quote", Source::Other),
-            ("SessionData", Source::ReturnOf(verify.order)),
+            ("SessionData", Source::ReturnOf(verify.order())),
         ]
     );
 }
@@ -383,7 +383,7 @@ fn typed_results_of_calls() {
     let typed: Vec<(&str, Option<&str>)> = f
         .calls
         .iter()
-        .map(|c| (c.name.as_str(), c.result_type.as_deref()))
+        .map(|c| (c.name.as_str(), f.result_type(c)))
         .filter(|(_, t)| t.is_some())
         .collect();
     assert_eq!(

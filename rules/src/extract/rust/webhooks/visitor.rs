@@ -28,7 +28,7 @@ pub(super) fn read_function(
 ) -> (FnFacts, RouteReader) {
     let mut visitor = FnVisitor {
         facts: FnFacts {
-            name: name.to_string(),
+            name: Name::from(name.to_string()),
             name_span: name.span().byte_range(),
             span: name.span().byte_range().start..block.brace_token.span.close().byte_range().end,
             test,
@@ -50,7 +50,7 @@ pub(super) fn read_function(
                 visitor.facts.parsed_extractor = inner.or(Some("Json".into()));
             }
             if let Some(name) = type_name(&typed.ty) {
-                visitor.facts.param_types.push(name);
+                visitor.facts.param_types.push(Name::from(name));
             }
         }
     }
@@ -226,9 +226,8 @@ impl FnVisitor {
             name: name.into(),
             path: path.map(Name::from),
             on_type: on_type.map(Name::from),
-            result_type: None,
-            order,
-            at,
+            order: u32::try_from(order).unwrap_or(u32::MAX),
+            at: u32::try_from(at).unwrap_or(u32::MAX),
         });
         order
     }
@@ -529,9 +528,10 @@ impl<'ast> Visit<'ast> for FnVisitor {
                 parse.target_type = parse.target_type.take().or(type_name.clone());
             }
             // `let event: GateEvent = verify_event(&headers, &body)?;`
-            if let Some(order) = self.locals.call_order(init) {
-                if let Some(call) = self.facts.calls.get_mut(order - 1) {
-                    call.result_type = type_name.map(Name::from);
+            if let (Some(order), Some(type_name)) = (self.locals.call_order(init), type_name) {
+                if (1..=self.facts.calls.len()).contains(&order) {
+                    self.facts.result_types.retain(|(at, _)| *at != order);
+                    self.facts.result_types.push((order, Name::from(type_name)));
                 }
             }
         }
