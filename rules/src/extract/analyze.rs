@@ -51,7 +51,7 @@ pub fn analyze_file(model: &ProjectModel, path: &str, bytes: &[u8]) -> FileAnaly
     {
         analysis.class.scope = Scope::Documentation;
     }
-    analysis.suppressions = suppression::parse(&text, analysis.class.kind);
+    analysis.suppressions = suppression::parse(&text, analysis.class.kind).into();
     match analysis.class.kind {
         _ if analysis.class.credentials_only => analyze_credentials_only(&mut analysis, &text),
         FileKind::Rust => analyze_rust(&mut analysis, &text, &model.operation_methods),
@@ -65,15 +65,15 @@ pub fn analyze_file(model: &ProjectModel, path: &str, bytes: &[u8]) -> FileAnaly
         && crate::extract::copy::is_copy_file(path)
     {
         analysis.sentences =
-            crate::extract::copy::sentences(&text, crate::extract::copy::Layout::Prose);
+            crate::extract::copy::sentences(&text, crate::extract::copy::Layout::Prose).into();
     }
     match analysis.class.kind {
         _ if analysis.class.credentials_only => {}
         FileKind::Env => {
-            analysis.origins = env_origin_uses(&analysis.env_assignments);
+            analysis.origins = env_origin_uses(&analysis.env_assignments).into();
         }
         FileKind::Other | FileKind::FrontEnd => {
-            analysis.origins = crate::extract::origins::text_origin_uses(&text)
+            analysis.origins = crate::extract::origins::text_origin_uses(&text).into()
         }
         _ => {}
     }
@@ -84,20 +84,21 @@ pub fn analyze_file(model: &ProjectModel, path: &str, bytes: &[u8]) -> FileAnaly
         analysis.logs.retain(|call| call.may_matter());
     }
     if analysis.class.runbook && !analysis.class.credentials_only {
-        analysis.mentions = crate::extract::pii::in_document(path, &text);
+        analysis.mentions = crate::extract::pii::in_document(path, &text).into();
     }
     if analysis.hosts.is_empty()
         && analysis.class.kind != FileKind::Wasm
         && !analysis.class.credentials_only
     {
-        analysis.hosts = crate::extract::origins::host_mentions(&text);
+        analysis.hosts = crate::extract::origins::host_mentions(&text).into();
     }
     analysis.evidence = crate::extract::evidence::of_file(
         &text,
         &analysis.hosts,
         &analysis.webhooks,
         &model.contract,
-    );
+    )
+    .into();
     analysis.calls.finish();
     analysis.webhooks.shrink_to_fit();
     analysis.handlers.writes.shrink_to_fit();
@@ -205,11 +206,11 @@ fn analyze_front_end(analysis: &mut FileAnalysis, text: &str) {
         })
         .collect();
     let found = js::requests(&js);
-    analysis.calls.requests = found.requests;
-    analysis.calls.consts = found.consts;
-    analysis.imports = js::local_imports(&js);
+    analysis.calls.requests = found.requests.into();
+    analysis.calls.consts = found.consts.into();
+    analysis.imports = js::local_imports(&js).into();
     analysis.use_client = model::declares_use_client(text);
-    analysis.logs = crate::extract::js_logs::console_calls(&js);
+    analysis.logs = crate::extract::js_logs::console_calls(&js).into();
     read_copy_and_callbacks(analysis, &js);
     // An Astro component's frontmatter, and the functions frameworks run before rendering
     // (`getServerSideProps`, Remix `loader`/`action`), run on the server only.
@@ -261,9 +262,9 @@ fn read_copy_and_callbacks(analysis: &mut FileAnalysis, js: &js::JsText) {
         .iter()
         .any(|ext| analysis.path.ends_with(ext));
     let layout = if script { Layout::Code } else { Layout::Markup };
-    analysis.sentences = crate::extract::copy::sentences(text, layout);
-    analysis.lists = crate::extract::lists::js_lists(text);
-    analysis.callbacks = crate::extract::callbacks::js_callbacks(js);
+    analysis.sentences = crate::extract::copy::sentences(text, layout).into();
+    analysis.lists = crate::extract::lists::js_lists(text).into();
+    analysis.callbacks = crate::extract::callbacks::js_callbacks(js).into();
 }
 
 /// `ALLOWED_ORIGINS=https://a,https://b`, `RETURN_URL=…`: each listed value.
@@ -328,17 +329,17 @@ fn analyze_rust(analysis: &mut FileAnalysis, text: &str, operations: &[String]) 
                     },
                 })
                 .collect();
-            analysis.hosts = crate::extract::origins::host_mentions(text);
+            analysis.hosts = crate::extract::origins::host_mentions(text).into();
             for mention in &mut analysis.hosts {
                 mention.gate = facts.gate_at(mention.span.start);
             }
-            analysis.mod_decls = facts.mod_decls;
-            analysis.includes = facts.includes;
+            analysis.mod_decls = facts.mod_decls.into();
+            analysis.includes = facts.includes.into();
             analysis.calls = facts.calls;
             analysis.webhooks = facts.webhooks;
-            analysis.logs = facts.logs;
+            analysis.logs = facts.logs.into();
             analysis.handlers = facts.handlers;
-            analysis.lists = facts.lists;
+            analysis.lists = facts.lists.into();
         }
         Err(not_parsed) => {
             let line_of = |at: usize| {
@@ -380,7 +381,7 @@ fn analyze_rust(analysis: &mut FileAnalysis, text: &str, operations: &[String]) 
 }
 
 fn analyze_env(analysis: &mut FileAnalysis, text: &str) {
-    analysis.env_assignments = env_file::parse(text);
+    analysis.env_assignments = env_file::parse(text).into();
     scan_text(analysis, text);
     // Assignments come in line order, so their values' spans are sorted and disjoint: the one
     // holding a hit is found by binary search, not by a scan per hit.

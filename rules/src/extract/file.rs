@@ -1,6 +1,7 @@
 //! What one file contributes, as plain data: [`FileAnalysis`] and the notes about it.
 
 use std::ops::Range;
+use thin_vec::ThinVec;
 
 use crate::extract::credential::Credential;
 use crate::extract::env_file::{self, Assignment};
@@ -108,43 +109,43 @@ pub struct FileAnalysis {
     /// Where the first line's text ends, trailing white space left out (0 when the lines were
     /// not kept): findings about what a whole project lacks point at it.
     pub first_line_end: usize,
-    pub credentials: Vec<CredentialHit>,
-    pub env_reads: Vec<EnvRead>,
-    pub env_assignments: Vec<Assignment>,
-    pub mod_decls: Vec<ModDecl>,
+    pub credentials: ThinVec<CredentialHit>,
+    pub env_reads: ThinVec<EnvRead>,
+    pub env_assignments: ThinVec<Assignment>,
+    pub mod_decls: ThinVec<ModDecl>,
     /// `include_str!`/`include_bytes!` in this Rust file.
-    pub includes: Vec<Include>,
+    pub includes: ThinVec<Include>,
     /// HTTP requests and what resolves their URLs (Rust files).
     pub calls: crate::extract::request::CallFacts,
     /// Webhook handlers' building blocks (Rust files).
     pub webhooks: crate::extract::rust::webhooks::WebhookFacts,
     /// Origin uses in env, config and front-end files (Rust ones are in `calls`).
-    pub origins: Vec<crate::extract::origins::OriginUse>,
+    pub origins: ThinVec<crate::extract::origins::OriginUse>,
     /// Mentions of `*.0bit.app` hosts, with the Rust gate at each.
-    pub hosts: Vec<crate::extract::origins::HostMention>,
+    pub hosts: ThinVec<crate::extract::origins::HostMention>,
     /// Local modules this JS/TS file imports, as written.
-    pub imports: Vec<String>,
+    pub imports: ThinVec<String>,
     /// The JS/TS module starts with `"use client"`.
     pub use_client: bool,
-    pub suppressions: Vec<Suppression>,
+    pub suppressions: ThinVec<Suppression>,
     /// Logging and printing calls (Rust macros, JS `console.*`).
-    pub logs: Vec<crate::extract::logs::LogCall>,
+    pub logs: ThinVec<crate::extract::logs::LogCall>,
     /// Personal data, bearer values and client secrets in a runbook's text.
-    pub mentions: Vec<crate::extract::pii::Mention>,
+    pub mentions: ThinVec<crate::extract::pii::Mention>,
     /// What in this file says it deals with 0Bit.
-    pub evidence: Vec<crate::extract::evidence::Evidence>,
+    pub evidence: ThinVec<crate::extract::evidence::Evidence>,
     /// The alert definitions this file holds, when it is read as an alert file.
     pub alerts: Option<crate::extract::alerts::AlertFile>,
     /// Routes of every path and state writes (Rust files).
     pub handlers: crate::extract::rust::handlers::HandlerFacts,
     /// Named lists of short strings (Rust consts, JS/TS consts).
-    pub lists: Vec<crate::extract::lists::NamedList>,
+    pub lists: ThinVec<crate::extract::lists::NamedList>,
     /// Sentences that speak of reach or outcome (front-end, Markdown, translation files).
-    pub sentences: Vec<crate::extract::copy::Sentence>,
+    pub sentences: ThinVec<crate::extract::copy::Sentence>,
     /// Success and close callbacks given in browser code (JS/TS, Vue, Svelte). Findings
     /// about them point at the file's requests, which keep its text already.
-    pub callbacks: Vec<crate::extract::callbacks::Callback>,
-    pub notes: Vec<Note>,
+    pub callbacks: ThinVec<crate::extract::callbacks::Callback>,
+    pub notes: ThinVec<Note>,
     /// Gates inherited from the `mod` declaration of this file; set by [`check`].
     pub inherited: Gate,
     /// The client-side Rust file that compiles this file in with `include_str!`/`include_bytes!`.
@@ -159,27 +160,27 @@ impl FileAnalysis {
             lines: LineIndex::default(),
             stamp: None,
             first_line_end: 0,
-            credentials: Vec::new(),
-            env_reads: Vec::new(),
-            env_assignments: Vec::new(),
-            mod_decls: Vec::new(),
-            includes: Vec::new(),
+            credentials: ThinVec::new(),
+            env_reads: ThinVec::new(),
+            env_assignments: ThinVec::new(),
+            mod_decls: ThinVec::new(),
+            includes: ThinVec::new(),
             calls: Default::default(),
             webhooks: Default::default(),
-            origins: Vec::new(),
-            hosts: Vec::new(),
-            imports: Vec::new(),
+            origins: ThinVec::new(),
+            hosts: ThinVec::new(),
+            imports: ThinVec::new(),
             use_client: false,
-            suppressions: Vec::new(),
-            logs: Vec::new(),
-            mentions: Vec::new(),
-            evidence: Vec::new(),
+            suppressions: ThinVec::new(),
+            logs: ThinVec::new(),
+            mentions: ThinVec::new(),
+            evidence: ThinVec::new(),
             alerts: None,
             handlers: Default::default(),
-            lists: Vec::new(),
-            sentences: Vec::new(),
-            callbacks: Vec::new(),
-            notes: Vec::new(),
+            lists: ThinVec::new(),
+            sentences: ThinVec::new(),
+            callbacks: ThinVec::new(),
+            notes: ThinVec::new(),
             inherited: Gate::default(),
             shipped_by: None,
         }

@@ -8,6 +8,7 @@
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
+use thin_vec::ThinVec;
 
 use crate::extract::gate::Gate;
 
@@ -204,20 +205,20 @@ pub struct RustOrigin {
 /// Everything the request readers take from one file.
 #[derive(Clone, Debug, Default)]
 pub struct CallFacts {
-    pub requests: Vec<Request>,
-    pub consts: Vec<ConstString>,
+    pub requests: ThinVec<Request>,
+    pub consts: ThinVec<ConstString>,
     /// `field: value` in struct literals: the first value of each field that is known at
     /// all (the one `requests` resolves a field to).
-    pub fields: Vec<FieldValue>,
+    pub fields: ThinVec<FieldValue>,
     /// Calls with string-like arguments: for each function, only the calls that give some
     /// argument position its first known value (the ones `requests` resolves parameters to).
-    pub call_args: Vec<CallArgs>,
-    pub structs: Vec<SerializedStruct>,
+    pub call_args: ThinVec<CallArgs>,
+    pub structs: ThinVec<SerializedStruct>,
     /// Origins and redirect targets: return URLs, CORS origins, wildcards.
-    pub origins: Vec<RustOrigin>,
+    pub origins: ThinVec<RustOrigin>,
     /// Calls of local functions with a path literal among their arguments
     /// (`self.send("/customers", &body)`): each may be a request through a helper that sends.
-    pub call_sites: Vec<CallSite>,
+    pub call_sites: ThinVec<CallSite>,
     /// Fields in `fields` already.
     field_names: HashSet<String>,
     /// The argument positions `call_args` gives a known value, per function.

@@ -15,6 +15,7 @@
 //! the rules' decision.
 
 use std::ops::Range;
+use thin_vec::ThinVec;
 
 use proc_macro2::{TokenStream, TokenTree};
 use syn::visit::{self, Visit};
@@ -24,8 +25,8 @@ use crate::ground::syntax::last_segment;
 
 #[derive(Clone, Debug, Default)]
 pub struct HandlerFacts {
-    pub routes: Vec<Route>,
-    pub writes: Vec<StateWrite>,
+    pub routes: ThinVec<Route>,
+    pub writes: ThinVec<StateWrite>,
 }
 
 impl HandlerFacts {

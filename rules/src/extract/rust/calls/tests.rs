@@ -11,7 +11,7 @@ fn facts(source: &str) -> CallFacts {
 }
 
 fn requests(source: &str) -> Vec<Request> {
-    facts(source).requests
+    facts(source).requests.into_iter().collect()
 }
 
 /// The first request's headers, as (lower-case text name, whether the value is fresh).

@@ -14,6 +14,7 @@ use std::cell::RefCell;
 use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::Arc;
+use thin_vec::ThinVec;
 
 use crate::extract::rust::webhooks::routes::Registration;
 
@@ -34,40 +35,40 @@ pub struct FnFacts {
     /// `Json<T>` extractor: the already-parsed body and its type.
     pub parsed_extractor: Option<String>,
     /// Types of parameters (for helpers receiving an event, and request guards).
-    pub param_types: Vec<Name>,
+    pub param_types: ThinVec<Name>,
     /// Its string literals that mention a signature or `X-0bit-*` header, each once.
-    pub header_mentions: Vec<HeaderMention>,
+    pub header_mentions: ThinVec<HeaderMention>,
     /// Keys of the `key=value` pairs its string literals start with (`"t="`, `"v1="`: how a
     /// signature header is split), each once.
-    pub pair_keys: Vec<String>,
+    pub pair_keys: ThinVec<String>,
     /// Reads the event's id: the envelope's `id` (`event.id`, `payload["id"]`, not
     /// `event.data.id`), `event_id`/`eventId`, or the `X-0bit-Event-Id` header.
     pub reads_event_id: bool,
     /// Calls to functions and methods, in source order.
-    pub calls: Vec<Call>,
+    pub calls: ThinVec<Call>,
     /// Types it builds with a struct literal (`VerifyEndpoint { inner: ep }`), each once: what
     /// a poem middleware's `transform` wraps the endpoint in.
-    pub constructs: Vec<String>,
+    pub constructs: ThinVec<String>,
     /// The leading keyword of each string literal that starts like an SQL statement
     /// (`INSERT`, `UPDATE`, `SELECT`, …), upper case, each once; sqlx query macros included.
-    pub sql_keywords: Vec<String>,
+    pub sql_keywords: ThinVec<String>,
     /// `serde_json::from_*` calls.
-    pub parses: Vec<Parse>,
+    pub parses: ThinVec<Parse>,
     /// `serde_json::to_vec`/`to_string` spans (a MAC over re-serialized JSON).
-    pub reserializes: Vec<Range<usize>>,
+    pub reserializes: ThinVec<Range<usize>>,
     /// Comparisons that take longer the more leading bytes match (`==`, `!=`, `.eq()`,
     /// `.starts_with()`) between two computed values: not a length, a literal or `None`.
-    pub comparisons: Vec<Comparison>,
+    pub comparisons: ThinVec<Comparison>,
     /// Event-type strings matched or compared.
-    pub event_types: Vec<EventTypeString>,
+    pub event_types: ThinVec<EventTypeString>,
     /// `event["data"]["x"]`, `.pointer("/data/x")`.
-    pub value_paths: Vec<KeyPath>,
+    pub value_paths: ThinVec<KeyPath>,
     /// Handlers it registers with `.route(..)`/`.at(..)`, whatever the path.
-    pub registers: Vec<Registration>,
+    pub registers: ThinVec<Registration>,
     /// The type written on the `let` a call initializes, by the call's order:
     /// `let event: GateEvent = verify_event(&headers, &body)?;`. Few calls have one, so it is
     /// kept here rather than in every [`Call`].
-    pub result_types: Vec<(usize, Name)>,
+    pub result_types: ThinVec<(usize, Name)>,
 }
 
 /// A string literal that mentions a signature or `X-0bit-*` header (its lower case contains

@@ -24,18 +24,19 @@ pub use routes::{Filter, NestedRouter, Registration, WebhookRoute};
 pub use serde_types::{DeField, DeStruct, TaggedEnum, TaggedVariant};
 
 use crate::ground::syntax::{last_segment, type_name};
+use thin_vec::ThinVec;
 
 #[derive(Clone, Debug, Default)]
 pub struct WebhookFacts {
-    pub functions: Vec<FnFacts>,
+    pub functions: ThinVec<FnFacts>,
     /// Handlers registered on a route whose path contains `webhook`.
-    pub routes: Vec<WebhookRoute>,
+    pub routes: ThinVec<WebhookRoute>,
     /// Router functions nested under a webhook path: `.nest("/webhooks", routes())`.
-    pub nested_routers: Vec<NestedRouter>,
+    pub nested_routers: ThinVec<NestedRouter>,
     /// Request-guard types (`impl FromRequest for DeliveryHeaders`) that mention headers.
-    pub request_guards: Vec<RequestGuard>,
-    pub structs: Vec<DeStruct>,
-    pub enums: Vec<TaggedEnum>,
+    pub request_guards: ThinVec<RequestGuard>,
+    pub structs: ThinVec<DeStruct>,
+    pub enums: ThinVec<TaggedEnum>,
 }
 
 /// A type that a `FromRequest`/`FromRequestParts`/`FromData` impl makes a request guard: a
