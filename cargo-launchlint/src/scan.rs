@@ -278,7 +278,7 @@ pub fn run(args: &CheckArgs) -> Result<Scan, ScanError> {
     notes.extend(files.iter().flat_map(|file| file.notes.iter().cloned()));
     let staged = staged.map(|staged| staged.finish(&mut files, &mut outcome, &mut notes));
     let reported_files = match selected {
-        Some(dirs) => report_only(&model.packages, &dirs, &mut outcome, &files),
+        Some(dirs) => report_only(&model, &dirs, &mut outcome, &files),
         None => files.len(),
     };
     Ok(Scan {
@@ -332,12 +332,18 @@ fn selected_packages(
 /// Keeps the findings (and the count of suppressed ones) in the files of the packages in
 /// `dirs`; returns how many files those packages have.
 fn report_only(
-    packages: &[Package],
+    model: &ProjectModel,
     dirs: &BTreeSet<String>,
     outcome: &mut Outcome,
     files: &[FileAnalysis],
 ) -> usize {
-    let reported = |path: &str| package_of(packages, path).is_some_and(|p| dirs.contains(&p.dir));
+    // The innermost package holding the file: a member inside the root package's folder owns
+    // its own files.
+    let reported = |path: &str| {
+        model
+            .package_of(path)
+            .is_some_and(|p| dirs.contains(&p.dir))
+    };
     outcome.findings.retain(|finding| reported(&finding.path));
     outcome.suppressed = outcome
         .suppressed_by_path
@@ -346,20 +352,6 @@ fn report_only(
         .map(|(_, count)| count)
         .sum();
     files.iter().filter(|file| reported(&file.path)).count()
-}
-
-/// The package whose folder holds `path`: the innermost one, so a member inside the root
-/// package's folder owns its own files.
-fn package_of<'m>(packages: &'m [Package], path: &str) -> Option<&'m Package> {
-    packages
-        .iter()
-        .filter(|p| {
-            p.dir.is_empty()
-                || path
-                    .strip_prefix(p.dir.as_str())
-                    .is_some_and(|rest| rest.starts_with('/'))
-        })
-        .max_by_key(|p| p.dir.len())
 }
 
 /// Whether the walk found anything that makes a project: a manifest, source, env, config or
