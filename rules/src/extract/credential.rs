@@ -21,7 +21,7 @@ pub const PREFIXES: [&str; 5] = [
 const MIN_TAIL: usize = 16;
 
 /// Words that mark a documentation value rather than a real key (matched case-insensitively).
-const PLACEHOLDER_WORDS: [&str; 7] = [
+pub const PLACEHOLDER_WORDS: [&str; 7] = [
     "xxx",
     "your",
     "example",
@@ -31,7 +31,7 @@ const PLACEHOLDER_WORDS: [&str; 7] = [
     "changeme",
 ];
 /// Characters that never occur in a real key but do in templates and elisions.
-const PLACEHOLDER_MARKS: [&str; 8] = ["...", "…", "<", ">", "{", "}", "$", "*"];
+pub const PLACEHOLDER_MARKS: [&str; 8] = ["...", "…", "<", ">", "{", "}", "$", "*"];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Mode {

@@ -1,5 +1,5 @@
 use super::{counts_as_live, declare_rule, describe_in};
-use crate::extract::credential::Mode;
+use crate::extract::credential::{Mode, PLACEHOLDER_MARKS, PLACEHOLDER_WORDS};
 use crate::extract::file::{CredentialHit, FileAnalysis, HitContext};
 use crate::extract::markdown::SegmentKind;
 use crate::extract::pii::{Mention, MentionKind};
@@ -137,24 +137,6 @@ const TEST_CARDS: [&str; 14] = [
     "3056930009020004",
     "3566002020360505",
 ];
-/// Marks of a placeholder value (spec §2, Credentials).
-const PLACEHOLDER_MARKS: [&str; 14] = [
-    "xxx",
-    "...",
-    "…",
-    "<",
-    ">",
-    "{",
-    "}",
-    "$",
-    "your",
-    "example",
-    "placeholder",
-    "redacted",
-    "dummy",
-    "changeme",
-];
-
 /// What the rule makes of a mention.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Leak {
@@ -174,11 +156,16 @@ impl Leak {
     }
 }
 
+/// A placeholder value: one of the credential placeholder words or marks (spec §2,
+/// Credentials; all but `*`) anywhere in it, a `…token` name, or one character repeated.
 fn is_placeholder(value: &str) -> bool {
     let lower = value.to_ascii_lowercase();
     let mut chars = value.chars().skip_while(|c| *c != '_').skip(1);
     let first = chars.next();
-    PLACEHOLDER_MARKS.iter().any(|mark| lower.contains(mark))
+    PLACEHOLDER_WORDS
+        .iter()
+        .chain(PLACEHOLDER_MARKS.iter().filter(|mark| **mark != "*"))
+        .any(|mark| lower.contains(mark))
         || lower.ends_with("token")
         || (first.is_some() && chars.all(|c| Some(c) == first))
 }
