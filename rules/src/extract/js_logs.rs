@@ -11,7 +11,7 @@ use regex::Regex;
 
 use crate::extract::gate::Gate;
 use crate::extract::js::{function_call_end, in_any, skip_string, JsText, ScanBudget};
-use crate::extract::logs::{LogCall, Logged, Value, ValueKind, PRECEDING_CHARS};
+use crate::extract::logs::{preceding, LogCall, Logged, Value, ValueKind};
 
 /// Argument lists longer than this are not read.
 const MAX_ARGUMENTS_BYTES: usize = 4000;
@@ -271,21 +271,14 @@ fn template(text: &str, start: usize, end: usize, depth: usize) -> Value {
                 let Some(close) = matching(bytes, at + 1, end) else {
                     break;
                 };
-                let before: String = text[text_start..at]
-                    .chars()
-                    .rev()
-                    .take(PRECEDING_CHARS)
-                    .collect::<Vec<_>>()
-                    .into_iter()
-                    .rev()
-                    .collect();
+                let before = preceding(&text[text_start..at]);
                 if let Some(value) = split_top_level(text, at + 2, close)
                     .first()
                     .and_then(|&(a, b)| read(text, a, b, depth + 1))
                 {
                     args.push(Logged {
                         field: None,
-                        preceded_by: Some(before),
+                        preceded_by: Some(before.to_string()),
                         value,
                     });
                 }

@@ -40,6 +40,17 @@ pub struct Logged {
 /// How much of the format text before a placeholder [`Logged::preceded_by`] keeps.
 pub const PRECEDING_CHARS: usize = 40;
 
+/// The last [`PRECEDING_CHARS`] characters of `text` (all of it when shorter): what
+/// [`Logged::preceded_by`] keeps of the format text before a placeholder.
+pub(crate) fn preceding(text: &str) -> &str {
+    let start = text
+        .char_indices()
+        .rev()
+        .nth(PRECEDING_CHARS - 1)
+        .map_or(0, |(at, _)| at);
+    &text[start..]
+}
+
 /// The shape of an expression, as far as logging is concerned.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Value {
@@ -150,15 +161,7 @@ pub fn placeholders(format: &str) -> Vec<(String, Range<usize>, String)> {
                 let close = format[at..].find('}').map_or(format.len(), |c| at + c);
                 let inner = &format[at + 1..close];
                 let key = inner.split(':').next().unwrap_or("").trim().to_string();
-                let before = &format[text_start..at];
-                let before: String = before
-                    .chars()
-                    .rev()
-                    .take(PRECEDING_CHARS)
-                    .collect::<Vec<_>>()
-                    .into_iter()
-                    .rev()
-                    .collect();
+                let before = preceding(&format[text_start..at]);
                 let end = (close + 1).min(format.len());
                 found.push((key, at..end, before.replace("{{", "{").replace("}}", "}")));
                 at = end;
