@@ -171,7 +171,7 @@ fn undocumented<'a>(facts: &Facts<'a>) -> Vec<Undocumented<'a>> {
                 found.push(Undocumented {
                     file: envelope.file,
                     span: field.span.clone(),
-                    field: field.name.clone(),
+                    field: field.name.to_string(),
                     object: Some("envelope"),
                 });
             }
@@ -200,7 +200,7 @@ fn undocumented<'a>(facts: &Facts<'a>) -> Vec<Undocumented<'a>> {
             found.push(Undocumented {
                 file: data.file,
                 span: field.span.clone(),
-                field: field.name.clone(),
+                field: field.name.to_string(),
                 object,
             });
         }

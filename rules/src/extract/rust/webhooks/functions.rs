@@ -93,26 +93,49 @@ pub struct KeyPath {
 
 /// A short name kept for the whole run (a call's name, path or type). Names repeat (every
 /// `clone`, `map_err`, `Hmac::new_from_slice`), so each thread keeps one shared copy of each
-/// and a `Name` is a counted reference to it: 16 bytes, and no allocation for a name seen
-/// before. Compares with and derefs to `str`.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Name(Arc<str>);
+/// and a `Name` is a counted reference to it: one pointer (an `Arc` of a sized `String`, so
+/// `Option<Name>` is 8 bytes too), and no allocation for a name seen before. Compares with
+/// and derefs to `str`.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Name(Arc<String>);
+
+/// A shared name in a thread's set, looked up by its text.
+#[derive(PartialEq, Eq, Hash)]
+struct Shared(Arc<String>);
+
+impl std::borrow::Borrow<str> for Shared {
+    fn borrow(&self) -> &str {
+        self.0.as_str()
+    }
+}
 
 thread_local! {
     /// The names this thread has made, to share (bounded by the distinct names of a run).
-    static NAMES: RefCell<HashSet<Arc<str>>> = RefCell::new(HashSet::new());
+    static NAMES: RefCell<HashSet<Shared>> = RefCell::new(HashSet::new());
 }
 
 impl Name {
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
+    }
+}
+
+impl Default for Name {
+    fn default() -> Self {
+        Name::from("")
+    }
+}
+
+impl std::fmt::Debug for Name {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
     }
 }
 
 impl std::ops::Deref for Name {
     type Target = str;
     fn deref(&self) -> &str {
-        &self.0
+        self.as_str()
     }
 }
 
@@ -121,10 +144,10 @@ impl From<&str> for Name {
         NAMES.with(|names| {
             let mut names = names.borrow_mut();
             if let Some(shared) = names.get(text) {
-                return Name(Arc::clone(shared));
+                return Name(Arc::clone(&shared.0));
             }
-            let shared: Arc<str> = Arc::from(text);
-            names.insert(Arc::clone(&shared));
+            let shared = Arc::new(text.to_string());
+            names.insert(Shared(Arc::clone(&shared)));
             Name(shared)
         })
     }
@@ -138,25 +161,25 @@ impl From<String> for Name {
 
 impl PartialEq<str> for Name {
     fn eq(&self, other: &str) -> bool {
-        &*self.0 == other
+        self.as_str() == other
     }
 }
 
 impl PartialEq<&str> for Name {
     fn eq(&self, other: &&str) -> bool {
-        &*self.0 == *other
+        self.as_str() == *other
     }
 }
 
 impl PartialEq<String> for Name {
     fn eq(&self, other: &String) -> bool {
-        &*self.0 == other.as_str()
+        self.as_str() == other.as_str()
     }
 }
 
 impl std::fmt::Display for Name {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 

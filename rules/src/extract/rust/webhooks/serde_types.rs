@@ -7,20 +7,21 @@ use std::ops::Range;
 use proc_macro2::TokenTree;
 use syn::Lit;
 
+use super::functions::Name;
 use crate::ground::syntax::type_name;
 
 /// A `Deserialize` struct: its serde field names, spans and (inner) types.
 #[derive(Clone, Debug, Default)]
 pub struct DeStruct {
-    pub name: String,
+    pub name: Name,
     pub fields: Vec<DeField>,
 }
 
 #[derive(Clone, Debug)]
 pub struct DeField {
-    pub name: String,
+    pub name: Name,
     pub span: Range<usize>,
-    pub type_name: Option<String>,
+    pub type_name: Option<Name>,
 }
 
 /// `#[serde(tag = "type")] enum`: each variant's event type and its `data` payload type.
@@ -77,13 +78,16 @@ pub fn serde_type(item: &syn::Item) -> Option<SerdeType> {
                     let name = serde_value(&f.attrs, "rename")
                         .unwrap_or_else(|| rename(raw, rename_all.as_deref()));
                     Some(DeField {
-                        name,
+                        name: Name::from(name),
                         span: ident.span().byte_range(),
-                        type_name: type_name(&f.ty),
+                        type_name: type_name(&f.ty).map(Name::from),
                     })
                 })
                 .collect();
-            Some(SerdeType::Struct(DeStruct { name, fields }))
+            Some(SerdeType::Struct(DeStruct {
+                name: Name::from(name),
+                fields,
+            }))
         }
         syn::Item::Enum(e) if serde_value(attrs, "tag").is_some() => {
             let variants = e
