@@ -15,7 +15,7 @@ pub struct Position {
 /// nothing can be reported in it (see [`LineIndex::is_kept`]).
 #[derive(Clone, Debug, Default)]
 pub struct LineIndex {
-    line_starts: Vec<u32>,
+    line_starts: LineStarts,
     /// The text's length in bytes; `None` for a binary file.
     len: Option<usize>,
     chars: Chars,
@@ -36,6 +36,107 @@ enum Chars {
     Dense { bits: Vec<u64>, before: Vec<u32> },
 }
 
+/// The byte offsets where lines start, packed: a line takes about one byte rather than
+/// four, as the index of every file a finding may point into is kept through the run. Every
+/// [`LINES_PER_ANCHOR`]-th start is kept whole; the others are summed from line lengths
+/// of a byte each, and the few lines of [`LONG_LINE`] bytes or more are looked up in `long`.
+/// A lookup sums at most one anchor's lines.
+#[derive(Clone, Debug, Default)]
+struct LineStarts {
+    /// The start of lines 0, 64, 128, …
+    anchors: Vec<u32>,
+    /// Each line's length with its line break, but the last line's; [`LONG_LINE`] for a line
+    /// in `long`.
+    lengths: Vec<u8>,
+    /// `(line, length)` of the lines of [`LONG_LINE`] bytes or more, by line.
+    long: Vec<(u32, u32)>,
+}
+
+const LINES_PER_ANCHOR: usize = 64;
+const LONG_LINE: u8 = u8::MAX;
+
+impl LineStarts {
+    /// From the starts of lines after the first (the first starts at 0), in order.
+    fn new(starts: impl Iterator<Item = u32>) -> Self {
+        let mut packed = LineStarts {
+            anchors: vec![0],
+            ..LineStarts::default()
+        };
+        let mut previous = 0;
+        for start in starts {
+            let line = packed.lengths.len();
+            let length = start - previous;
+            match u8::try_from(length) {
+                Ok(short) if short < LONG_LINE => packed.lengths.push(short),
+                _ => {
+                    packed.lengths.push(LONG_LINE);
+                    let line = u32::try_from(line).expect("fewer lines than bytes");
+                    packed.long.push((line, length));
+                }
+            }
+            if (line + 1) % LINES_PER_ANCHOR == 0 {
+                packed.anchors.push(start);
+            }
+            previous = start;
+        }
+        packed.anchors.shrink_to_fit();
+        packed.lengths.shrink_to_fit();
+        packed.long.shrink_to_fit();
+        packed
+    }
+
+    /// Lines (0 for the default, which keeps none).
+    fn len(&self) -> usize {
+        if self.anchors.is_empty() {
+            0
+        } else {
+            self.lengths.len() + 1
+        }
+    }
+
+    fn length(&self, line: usize) -> u32 {
+        match self.lengths[line] {
+            LONG_LINE => {
+                let at = self
+                    .long
+                    .partition_point(|&(long, _)| (long as usize) < line);
+                self.long[at].1
+            }
+            short => u32::from(short),
+        }
+    }
+
+    /// Where 0-based `line` starts.
+    fn start(&self, line: usize) -> Option<usize> {
+        if line >= self.len() {
+            return None;
+        }
+        let anchor = line / LINES_PER_ANCHOR;
+        let from = anchor * LINES_PER_ANCHOR;
+        let summed: u32 = (from..line).map(|l| self.length(l)).sum();
+        Some((self.anchors[anchor] + summed) as usize)
+    }
+
+    /// How many lines start at or before `offset`.
+    fn starting_by(&self, offset: usize) -> usize {
+        let anchor = self.anchors.partition_point(|&a| a as usize <= offset);
+        let Some(anchor) = anchor.checked_sub(1) else {
+            return 0;
+        };
+        let mut line = anchor * LINES_PER_ANCHOR;
+        let mut start = self.anchors[anchor] as usize;
+        while line + 1 < self.len() {
+            let next = start + self.length(line) as usize;
+            if next > offset {
+                break;
+            }
+            start = next;
+            line += 1;
+        }
+        line + 1
+    }
+}
+
 /// Bytes per count of [`Chars::Dense`]: 8 words of bits.
 const BLOCK: usize = 512;
 
@@ -51,11 +152,9 @@ impl LineIndex {
             return LineIndex::binary();
         }
         let as_u32 = |at: usize| u32::try_from(at).expect("the text's length fits in 32 bits");
-        let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(at, _)| as_u32(at + 1)));
-        line_starts.shrink_to_fit();
+        let starts = text.match_indices('\n').map(|(at, _)| as_u32(at + 1));
         LineIndex {
-            line_starts,
+            line_starts: LineStarts::new(starts),
             len: Some(text.len()),
             chars: Chars::of(text.as_bytes()),
         }
@@ -64,7 +163,7 @@ impl LineIndex {
     /// For binary files: everything is line 1.
     pub fn binary() -> Self {
         LineIndex {
-            line_starts: vec![0],
+            line_starts: LineStarts::new(std::iter::empty()),
             len: None,
             chars: Chars::Ascii,
         }
@@ -72,15 +171,12 @@ impl LineIndex {
 
     /// False for the default index, which a file gets when its lines were not kept.
     pub fn is_kept(&self) -> bool {
-        !self.line_starts.is_empty()
+        self.line_starts.len() > 0
     }
 
     pub fn position(&self, offset: usize) -> Position {
-        let line = self
-            .line_starts
-            .partition_point(|&start| start as usize <= offset)
-            .max(1);
-        let line_start = self.line_starts.get(line - 1).map_or(0, |&at| at as usize);
+        let line = self.line_starts.starting_by(offset).max(1);
+        let line_start = self.line_starts.start(line - 1).unwrap_or(0);
         let column = match self.len {
             Some(len) => {
                 let end = self.chars.floor_char_boundary(offset.min(len));
@@ -95,11 +191,8 @@ impl LineIndex {
     /// Byte range of 1-based `line`, without its line break.
     pub fn line_range(&self, line: usize) -> Option<std::ops::Range<usize>> {
         let len = self.len?;
-        let start = *self.line_starts.get(line.checked_sub(1)?)? as usize;
-        let end = self
-            .line_starts
-            .get(line)
-            .map_or(len, |&next| next as usize - 1);
+        let start = self.line_starts.start(line.checked_sub(1)?)?;
+        let end = self.line_starts.start(line).map_or(len, |next| next - 1);
         Some(start..end.max(start))
     }
 
@@ -258,6 +351,31 @@ pub fn floor_char_boundary(text: &str, mut at: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Line ranges across anchors and long lines, as the text says: lines of 0 to 600
+    /// bytes, the lengths around the one-byte limit among them.
+    #[test]
+    fn line_ranges_match_the_text() {
+        let lengths = [0, 1, 80, 253, 254, 255, 256, 600, 17];
+        let text: String = (0..300)
+            .map(|line| "x".repeat(lengths[line % lengths.len()]) + "\n")
+            .collect::<String>()
+            + "last";
+        let index = LineIndex::new(&text);
+        let mut start = 0;
+        for (line, content) in text.split('\n').enumerate() {
+            let range = start..start + content.len();
+            assert_eq!(
+                index.line_range(line + 1),
+                Some(range.clone()),
+                "line {line}"
+            );
+            assert_eq!(index.position(range.end).line, line + 1);
+            start = range.end + 1;
+        }
+        assert_eq!(index.line_count(), 301);
+        assert_eq!(index.line_range(302), None);
+    }
 
     #[test]
     fn columns_count_characters() {
