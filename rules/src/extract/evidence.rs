@@ -78,20 +78,30 @@ pub fn of_file(
         add(EvidenceKind::Host, mention.span.clone());
     }
     for function in &webhooks.functions {
-        for mention in &function.header_mentions {
+        for mention in &function.rare().header_mentions {
             if is_0bit_header_name(&mention.literal) {
                 add(EvidenceKind::Header, mention.span.clone());
             }
         }
-        for event in &function.event_types {
+        for event in &function.rare().event_types {
             if is_0bit_event_type(contract, &event.value) {
                 add(EvidenceKind::EventType, event.span.clone());
             }
         }
-        if function.webhook_route.as_deref().is_some_and(names_0bit) {
+        if function
+            .rare()
+            .webhook_route
+            .as_deref()
+            .is_some_and(names_0bit)
+        {
             add(EvidenceKind::Route, function.name_span.clone());
         }
-        if function.registers.iter().any(|r| names_0bit(&r.path)) {
+        if function
+            .rare()
+            .registers
+            .iter()
+            .any(|r| names_0bit(&r.path))
+        {
             add(EvidenceKind::Route, function.name_span.clone());
         }
     }

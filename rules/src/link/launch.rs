@@ -160,7 +160,10 @@ fn verification(handler: &Handler) -> Option<(String, String)> {
     if !handler.verifies_signature() {
         return None;
     }
-    let in_code = handler.reach.iter().flat_map(|f| &f.item.header_mentions);
+    let in_code = handler
+        .reach
+        .iter()
+        .flat_map(|f| &f.item.rare().header_mentions);
     let in_guards = handler.guards.iter().flat_map(|g| &g.header_mentions);
     let header = in_code
         .chain(in_guards)

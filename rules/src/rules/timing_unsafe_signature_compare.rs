@@ -87,6 +87,7 @@ fn compares_signature(comparison: &Comparison) -> bool {
 fn signature_code(function: &FnFacts) -> bool {
     function.calls_hmac()
         || function
+            .rare()
             .header_mentions
             .iter()
             .any(|h| names_signature_header(&h.literal))
@@ -110,6 +111,7 @@ fn check(facts: &Facts, cx: &mut Context) {
     for function in in_handlers.chain(signature_code) {
         for comparison in function
             .item
+            .rare()
             .comparisons
             .iter()
             .filter(|c| compares_signature(c))
@@ -141,6 +143,7 @@ mod tests {
         let project = rust(&format!("fn verify() {{ {body} }}"));
         project
             .function("verify")
+            .rare()
             .comparisons
             .iter()
             .filter(|c| compares_signature(c))

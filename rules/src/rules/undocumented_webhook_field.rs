@@ -133,12 +133,13 @@ fn undocumented<'a>(facts: &Facts<'a>) -> Vec<Undocumented<'a>> {
     let mut envelopes: BTreeSet<&str> = BTreeSet::new();
     let mut parsed_data: BTreeSet<&str> = BTreeSet::new();
     for handler in &webhooks.handlers {
-        envelopes.extend(handler.function.parsed_extractor.as_deref());
+        envelopes.extend(handler.function.rare().parsed_extractor.as_deref());
         for function in &handler.reach {
             // What the body (or the event) is parsed into; rows, files and other JSON are
             // not payloads.
             let parses = function
                 .item
+                .rare()
                 .parses
                 .iter()
                 .filter(|p| is_event_source(function.item, p.source));
@@ -209,6 +210,7 @@ fn undocumented<'a>(facts: &Facts<'a>) -> Vec<Undocumented<'a>> {
     for function in webhooks.event_code(&facts.model.contract) {
         let of_event = function
             .item
+            .rare()
             .value_paths
             .iter()
             .filter(|p| is_event_source(function.item, p.source));

@@ -115,6 +115,7 @@ fn event_literals<'a>(facts: &Facts<'a>) -> Vec<EventLiteral<'a>> {
         // Only what is compared with the event: a job's `kind` or a row's type is not.
         let of_event = function
             .item
+            .rare()
             .event_types
             .iter()
             .filter(|e| is_event_source(function.item, e.source));

@@ -101,6 +101,7 @@ fn parsed_before_verification<'a>(
     let function: &'a FnFacts = handler.function;
     // A config file or a database row read first is not the body.
     function
+        .rare()
         .parses
         .iter()
         .filter(|parse| parse.order < verified_at && is_event_source(function, parse.source))
@@ -112,7 +113,7 @@ fn check(facts: &Facts, cx: &mut Context) {
     let verifying = model.within_reach(checks_signature);
     for handler in &model.handlers {
         let function = handler.function;
-        if let Some(parsed) = &function.parsed_extractor {
+        if let Some(parsed) = &function.rare().parsed_extractor {
             let message = format!(
                 "webhook handler {} receives the body already parsed as `Json<{parsed}>`",
                 handler.describe()
@@ -144,7 +145,7 @@ fn check(facts: &Facts, cx: &mut Context) {
         }
         // A MAC over `serde_json::to_vec(..)` in code that computes the HMAC.
         for reached in handler.reach.iter().filter(|f| f.item.calls_hmac()) {
-            for span in &reached.item.reserializes {
+            for span in &reached.item.rare().reserializes {
                 let message = format!(
                     "`{}` computes the signature over re-serialized JSON instead of the raw body",
                     reached.item.name

@@ -144,6 +144,7 @@ fn is_effect_call(call: &Call) -> bool {
 fn has_side_effect(function: &FnFacts) -> bool {
     function.calls.iter().any(is_effect_call)
         || function
+            .rare()
             .sql_keywords
             .iter()
             .any(|k| WRITING_SQL.contains(&k.as_str()))

@@ -87,17 +87,18 @@ const CLOCK_CALLS: [&str; 3] = ["now", "now_utc", "unix_timestamp"];
 
 /// Splits the `t=` timestamp off a header (`strip_prefix("t=")`).
 fn splits_timestamp(function: &FnFacts) -> bool {
-    function.pair_keys.iter().any(|k| k == TIMESTAMP_KEY)
+    function.rare().pair_keys.iter().any(|k| k == TIMESTAMP_KEY)
 }
 
 /// Handles a signature itself: mentions the signature header, splits `v1=` or checks an
 /// HMAC. A `t=` split there is the signature's timestamp.
 fn handles_signature(function: &FnFacts) -> bool {
     function
+        .rare()
         .header_mentions
         .iter()
         .any(|h| names_signature_header(&h.literal))
-        || function.pair_keys.iter().any(|k| k == SIGNATURE_KEY)
+        || function.rare().pair_keys.iter().any(|k| k == SIGNATURE_KEY)
         || checks_signature(function)
 }
 

@@ -88,7 +88,10 @@ impl Handler<'_> {
     /// [header mention](crate::extract::rust::webhooks::HeaderMention) for which `test`
     /// holds.
     pub fn mentions_header(&self, test: impl Fn(&str) -> bool) -> bool {
-        let in_code = self.reach.iter().flat_map(|f| &f.item.header_mentions);
+        let in_code = self
+            .reach
+            .iter()
+            .flat_map(|f| &f.item.rare().header_mentions);
         let in_guards = self.guards.iter().flat_map(|g| &g.header_mentions);
         in_code
             .chain(in_guards)
@@ -123,6 +126,7 @@ impl<'a> WebhookModel<'a> {
         let reached = self.handlers.iter().flat_map(|h| h.reach.iter().copied());
         let matching = self.functions.iter().copied().filter(|f| {
             f.item
+                .rare()
                 .event_types
                 .iter()
                 .any(|e| contract.event(&e.value).is_some())
@@ -203,7 +207,7 @@ fn middleware_methods<'a>(
     let wrapped: Vec<&str> = methods
         .iter()
         .filter(|m| m.item.name == "transform")
-        .flat_map(|m| m.item.constructs.iter().map(String::as_str))
+        .flat_map(|m| m.item.rare().constructs.iter().map(String::as_str))
         .collect();
     for endpoint in wrapped {
         methods.extend(graph.methods(endpoint, "call").iter().copied());
@@ -284,7 +288,7 @@ pub fn build<'a>(model: &ProjectModel, files: &'a [FileAnalysis]) -> WebhookMode
                 .iter()
                 .filter(|f| f.item.name == nest.router);
             for router in routers {
-                for registration in &router.item.registers {
+                for registration in &router.item.rare().registers {
                     routed.insert(registration.handler.as_str());
                     route_paths
                         .entry(registration.handler.as_str())
@@ -296,9 +300,10 @@ pub fn build<'a>(model: &ProjectModel, files: &'a [FileAnalysis]) -> WebhookMode
         // handler (routed, or naming a webhook header) needs none.
         let may_have_handlers = package.functions.iter().any(|f| {
             !f.item.test
-                && (f.item.webhook_route.is_some()
+                && (f.item.rare().webhook_route.is_some()
                     || routed.contains(f.item.name.as_str())
                     || f.item
+                        .rare()
                         .header_mentions
                         .iter()
                         .any(|h| is_webhook_header(&h.literal)))
@@ -322,7 +327,7 @@ pub fn build<'a>(model: &ProjectModel, files: &'a [FileAnalysis]) -> WebhookMode
                 continue;
             }
             let is_routed =
-                function.webhook_route.is_some() || routed.contains(function.name.as_str());
+                function.rare().webhook_route.is_some() || routed.contains(function.name.as_str());
             let is_extractor = EXTRACTOR_METHODS.contains(&function.name.as_str());
             // A header named in a route's filter is read for that route's handler.
             let in_filter = |span: &std::ops::Range<usize>| {
@@ -333,6 +338,7 @@ pub fn build<'a>(model: &ProjectModel, files: &'a [FileAnalysis]) -> WebhookMode
                     .any(|f| matches!(f, Filter::Header { span: at, .. } if at == span))
             };
             let mentions_header = function
+                .rare()
                 .header_mentions
                 .iter()
                 .any(|h| is_webhook_header(&h.literal) && !in_filter(&h.span));
@@ -379,6 +385,7 @@ pub fn build<'a>(model: &ProjectModel, files: &'a [FileAnalysis]) -> WebhookMode
                     .flat_map(|t| guards.get(t.as_str()).into_iter().flatten().copied())
                     .collect(),
                 route: function
+                    .rare()
                     .webhook_route
                     .clone()
                     .or_else(|| route_paths.get(function.name.as_str()).cloned()),

@@ -47,7 +47,7 @@ impl Handler<'_> {
         self.route
             .as_deref()
             .is_some_and(|route| route.to_ascii_lowercase().contains("webhook"))
-            || self.function.webhook_route.is_some()
+            || self.function.rare().webhook_route.is_some()
     }
 }
 

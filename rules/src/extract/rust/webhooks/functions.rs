@@ -18,7 +18,9 @@ use thin_vec::ThinVec;
 
 use crate::extract::rust::webhooks::routes::Registration;
 
-/// What one function does, as far as webhooks are concerned.
+/// What one function does, as far as webhooks are concerned. Every function of a workspace
+/// is kept until the files are linked, so what most functions have is here and the rest,
+/// which few have, in [`FnRare`], allocated only when some of it is there.
 #[derive(Clone, Debug, Default)]
 pub struct FnFacts {
     pub name: Name,
@@ -26,26 +28,32 @@ pub struct FnFacts {
     /// From the name to the end of the body: the function's scope in the file.
     pub span: Range<usize>,
     pub test: bool,
+    /// Reads the event's id: the envelope's `id` (`event.id`, `payload["id"]`, not
+    /// `event.data.id`), `event_id`/`eventId`, or the `X-0bit-Event-Id` header.
+    pub reads_event_id: bool,
     /// The self type of the `impl` it is a method or associated function of:
     /// `Verifier` for `impl Verifier { fn check(..) }` and `impl Verify for Verifier`.
     pub impl_type: Option<Name>,
+    /// Types of parameters (for helpers receiving an event, and request guards).
+    pub param_types: ThinVec<Name>,
+    /// Calls to functions and methods, in source order.
+    pub calls: ThinVec<Call>,
+    pub(super) rare: Option<Box<FnRare>>,
+}
+
+/// What few functions have: see [`FnFacts::rare`].
+#[derive(Clone, Debug, Default)]
+pub struct FnRare {
     /// The path of its route attribute when that is a webhook path:
     /// `#[post("/webhooks/0bit")]` (actix, rocket).
     pub webhook_route: Option<String>,
     /// `Json<T>` extractor: the already-parsed body and its type.
     pub parsed_extractor: Option<String>,
-    /// Types of parameters (for helpers receiving an event, and request guards).
-    pub param_types: ThinVec<Name>,
     /// Its string literals that mention a signature or `X-0bit-*` header, each once.
     pub header_mentions: ThinVec<HeaderMention>,
     /// Keys of the `key=value` pairs its string literals start with (`"t="`, `"v1="`: how a
     /// signature header is split), each once.
     pub pair_keys: ThinVec<String>,
-    /// Reads the event's id: the envelope's `id` (`event.id`, `payload["id"]`, not
-    /// `event.data.id`), `event_id`/`eventId`, or the `X-0bit-Event-Id` header.
-    pub reads_event_id: bool,
-    /// Calls to functions and methods, in source order.
-    pub calls: ThinVec<Call>,
     /// Types it builds with a struct literal (`VerifyEndpoint { inner: ep }`), each once: what
     /// a poem middleware's `transform` wraps the endpoint in.
     pub constructs: ThinVec<String>,
@@ -69,6 +77,55 @@ pub struct FnFacts {
     /// `let event: GateEvent = verify_event(&headers, &body)?;`. Few calls have one, so it is
     /// kept here rather than in every [`Call`].
     pub result_types: ThinVec<(usize, Name)>,
+}
+
+/// The rare facts of a function that has none.
+static NO_RARE_FACTS: FnRare = FnRare {
+    webhook_route: None,
+    parsed_extractor: None,
+    header_mentions: ThinVec::new(),
+    pair_keys: ThinVec::new(),
+    constructs: ThinVec::new(),
+    sql_keywords: ThinVec::new(),
+    parses: ThinVec::new(),
+    reserializes: ThinVec::new(),
+    comparisons: ThinVec::new(),
+    event_types: ThinVec::new(),
+    value_paths: ThinVec::new(),
+    registers: ThinVec::new(),
+    result_types: ThinVec::new(),
+};
+
+impl FnRare {
+    fn is_empty(&self) -> bool {
+        self.webhook_route.is_none()
+            && self.parsed_extractor.is_none()
+            && self.header_mentions.is_empty()
+            && self.pair_keys.is_empty()
+            && self.constructs.is_empty()
+            && self.sql_keywords.is_empty()
+            && self.parses.is_empty()
+            && self.reserializes.is_empty()
+            && self.comparisons.is_empty()
+            && self.event_types.is_empty()
+            && self.value_paths.is_empty()
+            && self.registers.is_empty()
+            && self.result_types.is_empty()
+    }
+
+    fn shrink_to_fit(&mut self) {
+        self.header_mentions.shrink_to_fit();
+        self.pair_keys.shrink_to_fit();
+        self.constructs.shrink_to_fit();
+        self.sql_keywords.shrink_to_fit();
+        self.parses.shrink_to_fit();
+        self.reserializes.shrink_to_fit();
+        self.comparisons.shrink_to_fit();
+        self.event_types.shrink_to_fit();
+        self.value_paths.shrink_to_fit();
+        self.registers.shrink_to_fit();
+        self.result_types.shrink_to_fit();
+    }
 }
 
 /// A string literal that mentions a signature or `X-0bit-*` header (its lower case contains
@@ -312,27 +369,28 @@ impl FnFacts {
         }
     }
 
-    /// Every function of every file is kept until the files are linked: no room to spare.
     /// The type written on the `let` that `call` (one of this function's) initializes.
     pub fn result_type(&self, call: &Call) -> Option<&str> {
-        self.result_types
+        self.rare()
+            .result_types
             .iter()
             .find(|(order, _)| *order == call.order())
             .map(|(_, name)| name.as_str())
     }
 
-    pub(super) fn shrink_to_fit(&mut self) {
-        self.result_types.shrink_to_fit();
+    /// What few functions have (the same empty facts for those that have none of it).
+    pub fn rare(&self) -> &FnRare {
+        self.rare.as_deref().unwrap_or(&NO_RARE_FACTS)
+    }
+
+    /// Takes the rare facts read, keeping them only when there are some, and drops spare
+    /// capacity: every function of every file is kept until the files are linked.
+    pub(super) fn finish(&mut self, mut rare: FnRare) {
         self.param_types.shrink_to_fit();
-        self.header_mentions.shrink_to_fit();
-        self.pair_keys.shrink_to_fit();
         self.calls.shrink_to_fit();
-        self.sql_keywords.shrink_to_fit();
-        self.parses.shrink_to_fit();
-        self.reserializes.shrink_to_fit();
-        self.comparisons.shrink_to_fit();
-        self.event_types.shrink_to_fit();
-        self.value_paths.shrink_to_fit();
-        self.registers.shrink_to_fit();
+        if !rare.is_empty() {
+            rare.shrink_to_fit();
+            self.rare = Some(Box::new(rare));
+        }
     }
 }

@@ -74,28 +74,23 @@ impl WebhookFacts {
             || !self.enums.is_empty()
             || !self.structs.is_empty()
             || self.functions.iter().any(|f| {
-                f.webhook_route.is_some()
+                f.rare().webhook_route.is_some()
                     || f.param_types
                         .iter()
                         .any(|t| WEB_PARAM_TYPES.contains(&t.as_str()))
-                    || !f.header_mentions.is_empty()
+                    || !f.rare().header_mentions.is_empty()
                     || f.calls_hmac()
-                    || f.parsed_extractor.is_some()
-                    || !f.event_types.is_empty()
-                    || !f.value_paths.is_empty()
+                    || f.rare().parsed_extractor.is_some()
+                    || !f.rare().event_types.is_empty()
+                    || !f.rare().value_paths.is_empty()
             })
     }
 }
 
 impl WebhookFacts {
-    /// Drops spare capacity: a file's facts are kept until the end of the run.
+    /// Drops spare capacity: a file's facts are kept until the end of the run (each
+    /// function's were shrunk as it was read).
     pub fn shrink_to_fit(&mut self) {
-        for function in &mut self.functions {
-            function.calls.shrink_to_fit();
-            function.param_types.shrink_to_fit();
-            function.constructs.shrink_to_fit();
-            function.comparisons.shrink_to_fit();
-        }
         self.functions.shrink_to_fit();
         self.routes.shrink_to_fit();
         self.nested_routers.shrink_to_fit();
@@ -170,7 +165,7 @@ fn guard(facts: &mut WebhookFacts, implementation: &syn::ItemImpl, functions_bef
         .get(functions_before..)
         .into_iter()
         .flatten()
-        .flat_map(|f| &f.header_mentions)
+        .flat_map(|f| &f.rare().header_mentions)
     {
         if !header_mentions.iter().any(|h| h.literal == header.literal) {
             header_mentions.push(header.clone());

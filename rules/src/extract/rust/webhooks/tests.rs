@@ -23,6 +23,7 @@ fn header_mentions_each_once() {
         }"#,
     );
     let literals: Vec<&str> = f
+        .rare()
         .header_mentions
         .iter()
         .map(|h| h.literal.as_str())
@@ -37,7 +38,7 @@ fn header_mentions_each_once() {
     );
     // Of macros, only the bodies of sqlx query macros are read.
     let f = function(r#"fn f() { println!("gate-signature: {}", s); }"#);
-    assert_eq!(f.header_mentions, []);
+    assert_eq!(f.rare().header_mentions, []);
 }
 
 #[test]
@@ -45,7 +46,7 @@ fn pair_keys_of_literals() {
     let f = function(
         r#"fn f(p: &str) { p.strip_prefix("t="); p.strip_prefix("v1="); p.split("a b="); p.find("=x"); }"#,
     );
-    assert_eq!(f.pair_keys, ["t", "v1"]);
+    assert_eq!(f.rare().pair_keys, ["t", "v1"]);
 }
 
 #[test]
@@ -82,6 +83,7 @@ fn parses_with_target_types() {
         }"#,
     );
     let parses: Vec<(Option<&str>, bool)> = f
+        .rare()
         .parses
         .iter()
         .map(|p| (p.target_type.as_deref(), p.of_event_data))
@@ -91,8 +93,11 @@ fn parses_with_target_types() {
         [(Some("GateEvent"), false), (Some("SessionData"), true)]
     );
     let from_slice = f.calls.iter().find(|c| c.name == "from_slice");
-    assert_eq!(Some(f.parses[0].order), from_slice.map(|c| c.order()));
-    assert_eq!(f.reserializes.len(), 1);
+    assert_eq!(
+        Some(f.rare().parses[0].order),
+        from_slice.map(|c| c.order())
+    );
+    assert_eq!(f.rare().reserializes.len(), 1);
 }
 
 #[test]
@@ -107,6 +112,7 @@ fn comparisons_with_operand_names() {
         }"#,
     );
     let compared: Vec<(Vec<&str>, Vec<&str>)> = f
+        .rare()
         .comparisons
         .iter()
         .map(|c| {
@@ -133,8 +139,8 @@ fn operand_names_are_bounded() {
         "fn f() {{ if {} == x {{}} }}",
         operand.join(" + ")
     ));
-    assert_eq!(f.comparisons[0].left.len(), names::MAX_OPERAND_NAMES);
-    assert_eq!(f.comparisons[0].left[0], "a0");
+    assert_eq!(f.rare().comparisons[0].left.len(), names::MAX_OPERAND_NAMES);
+    assert_eq!(f.rare().comparisons[0].left[0], "a0");
 }
 
 #[test]
@@ -148,7 +154,12 @@ fn event_types_and_value_paths() {
             let n = config["name"];
         }"#,
     );
-    let types: Vec<&str> = f.event_types.iter().map(|e| e.value.as_str()).collect();
+    let types: Vec<&str> = f
+        .rare()
+        .event_types
+        .iter()
+        .map(|e| e.value.as_str())
+        .collect();
     assert_eq!(
         types,
         [
@@ -158,6 +169,7 @@ fn event_types_and_value_paths() {
         ]
     );
     let paths: Vec<Vec<&str>> = f
+        .rare()
         .value_paths
         .iter()
         .map(|path| path.keys.iter().map(String::as_str).collect())
@@ -225,6 +237,7 @@ fn routes_and_registrations() {
         }]
     );
     let registered: Vec<(&str, &str)> = facts.functions[0]
+        .rare()
         .registers
         .iter()
         .map(|r| (r.handler.as_str(), r.path.as_str()))
@@ -235,9 +248,9 @@ fn routes_and_registrations() {
 #[test]
 fn route_attributes_on_webhook_paths() {
     let f = function(r#"#[post("/webhooks/0bit")] async fn hook() {}"#);
-    assert_eq!(f.webhook_route.as_deref(), Some("/webhooks/0bit"));
+    assert_eq!(f.rare().webhook_route.as_deref(), Some("/webhooks/0bit"));
     let f = function(r#"#[post("/orders")] async fn orders() {}"#);
-    assert_eq!(f.webhook_route, None);
+    assert_eq!(f.rare().webhook_route, None);
 }
 
 #[test]
@@ -351,6 +364,7 @@ fn where_parsed_values_come_from() {
         }"#,
     );
     let sources: Vec<(&str, Source)> = f
+        .rare()
         .parses
         .iter()
         .map(|p| (p.target_type.as_deref().unwrap_or(""), p.source))
@@ -407,6 +421,7 @@ fn event_types_and_keys_say_what_they_read() {
         }"#,
     );
     let types: Vec<(&str, Source)> = f
+        .rare()
         .event_types
         .iter()
         .map(|e| (e.value.as_str(), e.source))
@@ -420,6 +435,7 @@ fn event_types_and_keys_say_what_they_read() {
         ]
     );
     let paths: Vec<(&str, Source)> = f
+        .rare()
         .value_paths
         .iter()
         .map(|p| (p.keys[1].as_str(), p.source))
@@ -443,7 +459,10 @@ fn sql_keywords_of_literals() {
             let label = "Insert coin";
         }"#,
     );
-    assert_eq!(f.sql_keywords, ["INSERT", "UPDATE", "DELETE", "SELECT"]);
+    assert_eq!(
+        f.rare().sql_keywords,
+        ["INSERT", "UPDATE", "DELETE", "SELECT"]
+    );
 }
 
 #[test]

@@ -10,7 +10,7 @@ use syn::{Expr, Lit};
 
 use crate::extract::rust::webhooks::flow::{path_type, Locals};
 use crate::extract::rust::webhooks::functions::{
-    Call, Comparison, EventTypeString, FnFacts, HeaderMention, KeyPath, Name, Parse, Source,
+    Call, Comparison, EventTypeString, FnFacts, FnRare, HeaderMention, KeyPath, Name, Parse, Source,
 };
 use crate::extract::rust::webhooks::names::{
     get_path, indexed_path, is_data_access, is_event_root, Idents, Interner, NameCollector, Names,
@@ -32,8 +32,11 @@ pub(super) fn read_function(
             name_span: name.span().byte_range(),
             span: name.span().byte_range().start..block.brace_token.span.close().byte_range().end,
             test,
-            webhook_route: attrs.iter().find_map(webhook_route_attribute),
             ..FnFacts::default()
+        },
+        rare: FnRare {
+            webhook_route: attrs.iter().find_map(webhook_route_attribute),
+            ..FnRare::default()
         },
         routes: RouteReader::default(),
         order: 0,
@@ -47,7 +50,7 @@ pub(super) fn read_function(
             visitor.locals.parameter(&typed.pat, &typed.ty);
             let (outer, inner) = outer_and_inner_type(&typed.ty);
             if outer.as_deref() == Some("Json") {
-                visitor.facts.parsed_extractor = inner.or(Some("Json".into()));
+                visitor.rare.parsed_extractor = inner.or(Some("Json".into()));
             }
             if let Some(name) = type_name(&typed.ty) {
                 visitor.facts.param_types.push(Name::from(name));
@@ -56,7 +59,7 @@ pub(super) fn read_function(
     }
     visitor.visit_block(block);
     let mut facts = visitor.facts;
-    facts.shrink_to_fit();
+    facts.finish(visitor.rare);
     (facts, visitor.routes)
 }
 
@@ -123,6 +126,8 @@ fn pair_key(value: &str) -> Option<&str> {
 
 struct FnVisitor {
     facts: FnFacts,
+    /// Read apart from `facts`, which keep them only when there are some.
+    rare: FnRare,
     routes: RouteReader,
     order: usize,
     /// What [`Names`] says of each expression asked about, by address: comparisons nested in
@@ -168,14 +173,8 @@ impl FnVisitor {
     fn literal(&mut self, value: &str, span: impl FnOnce() -> Range<usize>) {
         let lower = value.to_ascii_lowercase();
         let header = lower.contains("signature") || lower.starts_with("x-0bit-");
-        if header
-            && !self
-                .facts
-                .header_mentions
-                .iter()
-                .any(|h| h.literal == value)
-        {
-            self.facts.header_mentions.push(HeaderMention {
+        if header && !self.rare.header_mentions.iter().any(|h| h.literal == value) {
+            self.rare.header_mentions.push(HeaderMention {
                 literal: value.to_string(),
                 span: span(),
             });
@@ -184,13 +183,13 @@ impl FnVisitor {
             self.facts.reads_event_id = true;
         }
         if let Some(keyword) = sql_keyword(value) {
-            if !self.facts.sql_keywords.iter().any(|k| k == keyword) {
-                self.facts.sql_keywords.push(keyword.to_string());
+            if !self.rare.sql_keywords.iter().any(|k| k == keyword) {
+                self.rare.sql_keywords.push(keyword.to_string());
             }
         }
         if let Some(key) = pair_key(value) {
-            if !self.facts.pair_keys.iter().any(|k| k == key) {
-                self.facts.pair_keys.push(key.to_string());
+            if !self.rare.pair_keys.iter().any(|k| k == key) {
+                self.rare.pair_keys.push(key.to_string());
             }
         }
     }
@@ -212,7 +211,7 @@ impl FnVisitor {
         if written.starts_with("serde_json::from_")
             || (path.is_none() && name.starts_with("from_slice"))
         {
-            self.facts.parses.push(Parse {
+            self.rare.parses.push(Parse {
                 span,
                 order,
                 target_type: None,
@@ -220,7 +219,7 @@ impl FnVisitor {
                 of_event_data: input.is_some_and(is_data_access),
             });
         } else if written.starts_with("serde_json::to_") {
-            self.facts.reserializes.push(span);
+            self.rare.reserializes.push(span);
         }
         self.facts.calls.push(Call {
             name: name.into(),
@@ -241,9 +240,7 @@ impl FnVisitor {
             return;
         }
         let (left, right) = (self.operand(left), self.operand(right));
-        self.facts
-            .comparisons
-            .push(Comparison { span, left, right });
+        self.rare.comparisons.push(Comparison { span, left, right });
     }
 
     /// `expr` compared with a value from `source`.
@@ -252,7 +249,7 @@ impl FnVisitor {
             lit: Lit::Str(s), ..
         }) = expr
         {
-            self.facts.event_types.push(EventTypeString {
+            self.rare.event_types.push(EventTypeString {
                 value: s.value(),
                 span: s.span().byte_range(),
                 source,
@@ -265,7 +262,7 @@ impl FnVisitor {
         match pat {
             syn::Pat::Lit(lit) => {
                 if let Lit::Str(s) = &lit.lit {
-                    self.facts.event_types.push(EventTypeString {
+                    self.rare.event_types.push(EventTypeString {
                         value: s.value(),
                         span: s.span().byte_range(),
                         source,
@@ -290,7 +287,7 @@ impl FnVisitor {
             self.facts.reads_event_id = true;
         }
         if is_event_root(root) || names.first().is_some_and(|k| k == "data") {
-            self.facts.value_paths.push(KeyPath {
+            self.rare.value_paths.push(KeyPath {
                 keys: names,
                 span: last_span,
                 source,
@@ -365,7 +362,7 @@ impl<'ast> Visit<'ast> for FnVisitor {
                     .last()
                     .map_or(0..0, |s| s.ident.span().byte_range())
             };
-            let parses_before = self.facts.parses.len();
+            let parses_before = self.rare.parses.len();
             let on_type = path_type(&func.path);
             let order = self.call(
                 &name,
@@ -375,7 +372,7 @@ impl<'ast> Visit<'ast> for FnVisitor {
                 span,
             );
             self.locals.called(call, order);
-            if let Some(parse) = self.facts.parses.get_mut(parses_before) {
+            if let Some(parse) = self.rare.parses.get_mut(parses_before) {
                 // `serde_json::from_slice::<GateEvent>(&body)`: the turbofish names the type.
                 if let Some(syn::PathArguments::AngleBracketed(args)) =
                     func.path.segments.last().map(|s| &s.arguments)
@@ -403,7 +400,7 @@ impl<'ast> Visit<'ast> for FnVisitor {
                 let path = call.args.first().expect("two arguments");
                 if let Some(handlers) = call.args.iter().nth(1) {
                     let registered = self.routes.route(path, handlers);
-                    self.facts.registers.extend(registered);
+                    self.rare.registers.extend(registered);
                 }
             }
             "pointer" => {
@@ -418,7 +415,7 @@ impl<'ast> Visit<'ast> for FnVisitor {
                         .map(String::from)
                         .collect();
                     let source = self.locals.source(&call.receiver);
-                    self.facts.value_paths.push(KeyPath {
+                    self.rare.value_paths.push(KeyPath {
                         keys,
                         span: s.span().byte_range(),
                         source,
@@ -454,8 +451,8 @@ impl<'ast> Visit<'ast> for FnVisitor {
 
     fn visit_expr_struct(&mut self, literal: &'ast syn::ExprStruct) {
         let name = last_segment(&literal.path);
-        if !self.facts.constructs.contains(&name) && self.facts.constructs.len() < MAX_CONSTRUCTS {
-            self.facts.constructs.push(name);
+        if !self.rare.constructs.contains(&name) && self.rare.constructs.len() < MAX_CONSTRUCTS {
+            self.rare.constructs.push(name);
         }
         visit::visit_expr_struct(self, literal);
     }
@@ -518,20 +515,20 @@ impl<'ast> Visit<'ast> for FnVisitor {
     }
 
     fn visit_local(&mut self, local: &'ast syn::Local) {
-        let before = self.facts.parses.len();
+        let before = self.rare.parses.len();
         visit::visit_local(self, local);
         let init = local.init.as_ref().map(|init| &*init.expr);
         // `let event: GateEvent = serde_json::from_slice(&body)?;`
         if let (syn::Pat::Type(typed), Some(init)) = (&local.pat, init) {
             let type_name = type_name(&typed.ty);
-            if let Some(parse) = self.facts.parses.get_mut(before) {
+            if let Some(parse) = self.rare.parses.get_mut(before) {
                 parse.target_type = parse.target_type.take().or(type_name.clone());
             }
             // `let event: GateEvent = verify_event(&headers, &body)?;`
             if let (Some(order), Some(type_name)) = (self.locals.call_order(init), type_name) {
                 if (1..=self.facts.calls.len()).contains(&order) {
-                    self.facts.result_types.retain(|(at, _)| *at != order);
-                    self.facts.result_types.push((order, Name::from(type_name)));
+                    self.rare.result_types.retain(|(at, _)| *at != order);
+                    self.rare.result_types.push((order, Name::from(type_name)));
                 }
             }
         }
