@@ -462,7 +462,11 @@ fn long_chains_in_webhook_code() {
     assert_eq!(handle.rare().comparisons.len(), 200);
     assert!(handle.reads_event_id);
     // Key paths are followed a bounded number of steps: the short ones are all read.
-    assert!(handle.rare().value_paths.iter().any(|path| path.keys == ["data"]));
+    assert!(handle
+        .rare()
+        .value_paths
+        .iter()
+        .any(|path| path.keys == ["data"]));
 }
 
 #[test]

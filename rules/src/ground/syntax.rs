@@ -34,3 +34,13 @@ pub fn type_name(ty: &syn::Type) -> Option<String> {
         _ => None,
     }
 }
+
+/// The value of a string literal token (`"a\n"`, `r#"b"#`), or `None` for another literal.
+/// Read from the token itself: parsing its text again would make proc-macro2 register a new
+/// source file for every literal of every macro body.
+pub fn string_value(literal: &proc_macro2::Literal) -> Option<String> {
+    match syn::Lit::new(literal.clone()) {
+        syn::Lit::Str(string) => Some(string.value()),
+        _ => None,
+    }
+}

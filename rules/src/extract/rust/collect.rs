@@ -335,21 +335,21 @@ impl Collector<'_> {
         let Some(TokenTree::Literal(literal)) = args.into_iter().next() else {
             return;
         };
-        let Ok(syn::Lit::Str(argument)) = syn::parse_str::<syn::Lit>(&literal.to_string()) else {
+        let Some(argument) = crate::ground::syntax::string_value(&literal) else {
             return;
         };
         let gate = self.current();
         if name.starts_with("include") {
             self.facts.includes.push(Include {
                 span,
-                path: argument.value(),
+                path: argument,
                 gate,
             });
         } else {
             self.facts.env_macros.push(EnvMacro {
                 span,
                 macro_name: name.to_string(),
-                variable: argument.value(),
+                variable: argument,
                 gate,
             });
         }

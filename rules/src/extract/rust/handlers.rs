@@ -21,7 +21,7 @@ use proc_macro2::{TokenStream, TokenTree};
 use syn::visit::{self, Visit};
 use syn::{Expr, Lit};
 
-use crate::ground::syntax::last_segment;
+use crate::ground::syntax::{last_segment, string_value};
 
 #[derive(Clone, Debug, Default)]
 pub struct HandlerFacts {
@@ -119,10 +119,9 @@ fn route_attribute(attr: &syn::Attribute) -> Option<(String, Range<usize>)> {
         return None;
     };
     match list.tokens.clone().into_iter().next() {
-        Some(TokenTree::Literal(literal)) => match syn::parse_str::<Lit>(&literal.to_string()) {
-            Ok(Lit::Str(path)) => Some((path.value(), literal.span().byte_range())),
-            _ => None,
-        },
+        Some(TokenTree::Literal(literal)) => {
+            string_value(&literal).map(|path| (path, literal.span().byte_range()))
+        }
         _ => None,
     }
 }
@@ -184,8 +183,8 @@ impl BodyReader<'_> {
             match tree {
                 TokenTree::Group(group) => self.macro_literals(group.stream()),
                 TokenTree::Literal(literal) => {
-                    if let Ok(Lit::Str(s)) = syn::parse_str::<Lit>(&literal.to_string()) {
-                        self.literal(&s.value(), literal.span().byte_range());
+                    if let Some(value) = string_value(&literal) {
+                        self.literal(&value, literal.span().byte_range());
                     }
                 }
                 _ => {}
@@ -420,8 +419,8 @@ fn collect_path(expr: &Expr, pieces: &mut Vec<(String, Range<usize>)>, budget: &
         Expr::Macro(mac) if last_segment(&mac.mac.path) == "path" => {
             for tree in mac.mac.tokens.clone() {
                 if let TokenTree::Literal(literal) = tree {
-                    if let Ok(Lit::Str(s)) = syn::parse_str::<Lit>(&literal.to_string()) {
-                        pieces.push((s.value(), literal.span().byte_range()));
+                    if let Some(value) = string_value(&literal) {
+                        pieces.push((value, literal.span().byte_range()));
                     }
                 }
             }

@@ -9,7 +9,7 @@ use syn::Expr;
 
 use crate::extract::gate::Gate;
 use crate::extract::logs::{placeholders, LogCall, Logged, Value, ValueKind};
-use crate::ground::syntax::{path_segments, type_name};
+use crate::ground::syntax::{path_segments, string_value, type_name};
 
 /// Macros that print their format arguments.
 const PRINT_MACROS: [&str; 4] = ["println", "eprintln", "print", "eprint"];
@@ -226,10 +226,7 @@ fn field_name(tokens: &[TokenTree]) -> String {
         .iter()
         .map(|tree| match tree {
             TokenTree::Literal(literal) => {
-                match syn::parse_str::<syn::LitStr>(&literal.to_string()) {
-                    Ok(string) => string.value(),
-                    Err(_) => literal.to_string(),
-                }
+                string_value(literal).unwrap_or_else(|| literal.to_string())
             }
             other => other.to_string().trim_start_matches("r#").to_string(),
         })

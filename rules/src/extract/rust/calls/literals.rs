@@ -116,9 +116,9 @@ pub(super) fn json_literal(tokens: TokenStream) -> JsonLiteral {
     for pair in pairs {
         let text = pair.value.to_string();
         if let Some(role) = crate::extract::origins::origin_role(&pair.key) {
-            if let Ok(syn::Lit::Str(s)) = syn::parse_str::<syn::Lit>(&text) {
+            if let Some(value) = crate::ground::syntax::string_value(&pair.value) {
                 origins.push(JsonOrigin {
-                    value: s.value(),
+                    value,
                     span: pair.value.span().byte_range(),
                     role,
                 });

@@ -5,10 +5,9 @@
 use std::ops::Range;
 
 use proc_macro2::TokenTree;
-use syn::Lit;
 
 use super::functions::Name;
-use crate::ground::syntax::type_name;
+use crate::ground::syntax::{string_value, type_name};
 
 /// A `Deserialize` struct: its serde field names, spans and (inner) types.
 #[derive(Clone, Debug, Default)]
@@ -144,8 +143,8 @@ fn serde_literal(attrs: &[syn::Attribute], key: &str) -> Option<(String, Range<u
             ) = (tree, trees.get(at + 1), trees.get(at + 2))
             {
                 if ident == key && eq.as_char() == '=' {
-                    if let Ok(Lit::Str(s)) = syn::parse_str::<Lit>(&value.to_string()) {
-                        return Some((s.value(), value.span().byte_range()));
+                    if let Some(text) = string_value(value) {
+                        return Some((text, value.span().byte_range()));
                     }
                 }
             }

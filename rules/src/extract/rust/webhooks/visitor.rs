@@ -16,7 +16,7 @@ use crate::extract::rust::webhooks::names::{
     get_path, indexed_path, is_data_access, is_event_root, Idents, Interner, NameCollector, Names,
 };
 use crate::extract::rust::webhooks::routes::{webhook_route_attribute, RouteReader};
-use crate::ground::syntax::{last_segment, path_segments, type_name};
+use crate::ground::syntax::{last_segment, path_segments, string_value, type_name};
 
 /// Reads a function: its facts and the webhook routes its body registers.
 pub(super) fn read_function(
@@ -310,8 +310,8 @@ impl FnVisitor {
                         .chain(&SQL_WORDS)
                         .any(|m| lower.contains(m))
                     {
-                        if let Ok(Lit::Str(s)) = syn::parse_str::<Lit>(&raw) {
-                            self.literal(&s.value(), || literal.span().byte_range());
+                        if let Some(value) = string_value(literal) {
+                            self.literal(&value, || literal.span().byte_range());
                         }
                     }
                 }
