@@ -5,7 +5,7 @@
 //! arguments), serialized structs and origin uses. The readers fill these, `link::requests`
 //! joins them across files, and the rules judge them; nothing here says what is wrong.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 use thin_vec::ThinVec;
@@ -243,8 +243,8 @@ impl CallFacts {
     /// Drops what only recording needed and the spare capacity of what stays: a file's facts
     /// are kept until the end of the run.
     pub fn finish(&mut self) {
-        self.field_names = HashSet::new();
-        self.known_args = HashMap::new();
+        self.field_names = HashSet::default();
+        self.known_args = HashMap::default();
         self.requests.shrink_to_fit();
         self.consts.shrink_to_fit();
         self.fields.shrink_to_fit();

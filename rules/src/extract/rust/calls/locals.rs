@@ -1,6 +1,6 @@
 //! What the scanner knows of an expression's value, and the local variables that hold them.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -66,7 +66,7 @@ impl Default for Locals {
     /// The function's own scope is open.
     fn default() -> Locals {
         Locals {
-            bindings: HashMap::new(),
+            bindings: HashMap::default(),
             blocks: vec![Vec::new()],
         }
     }

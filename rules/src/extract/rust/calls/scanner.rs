@@ -2,7 +2,7 @@
 //! the file's [`CallFacts`]. This part reads statements and plain expressions; calls are
 //! read in `builders`, macros in `macros`, origin setters in `origin_calls`.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::ops::Range;
 
 use syn::spanned::Spanned;
@@ -41,8 +41,8 @@ impl<'a> FunctionScanner<'a> {
             function: String::new(),
             operations: &[],
             gate: Gate::default(),
-            params: HashMap::new(),
-            param_types: HashMap::new(),
+            params: HashMap::default(),
+            param_types: HashMap::default(),
             locals: Locals::default(),
             scopes: Vec::new(),
             next_scope,

@@ -8,7 +8,7 @@
 //! callee returns is only known as "returned by call N" ([`Source::ReturnOf`]), for the
 //! link layer to judge.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use syn::{Expr, Pat};
 

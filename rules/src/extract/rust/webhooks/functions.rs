@@ -10,8 +10,8 @@
 //! have side effects or read the clock, and which names look like a signature are decided
 //! by the rules.
 
+use foldhash::HashSet;
 use std::cell::RefCell;
-use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::Arc;
 use thin_vec::ThinVec;
@@ -168,7 +168,7 @@ impl std::borrow::Borrow<str> for Shared {
 
 thread_local! {
     /// The names this thread has made, to share (bounded by the distinct names of a run).
-    static NAMES: RefCell<HashSet<Shared>> = RefCell::new(HashSet::new());
+    static NAMES: RefCell<HashSet<Shared>> = RefCell::new(HashSet::default());
 }
 
 impl Name {

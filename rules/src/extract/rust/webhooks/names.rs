@@ -5,7 +5,7 @@
 //! asks about the levels inside it; [`NameCollector`] remembers what it read of each
 //! sub-expression, so a chain is read once rather than once per level.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::ops::Range;
 
 use syn::visit::{self, Visit};

@@ -7,7 +7,7 @@
 //! `path!("webhooks").and_then(h)`, and actix/rocket `#[post("/webhooks/…")]`. Which
 //! functions are handlers is decided across files, in `link::webhooks`.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::ops::Range;
 
 use proc_macro2::TokenTree;

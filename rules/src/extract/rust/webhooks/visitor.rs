@@ -1,6 +1,6 @@
 //! Reads a function's [`FnFacts`] in one walk of its signature and body.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::ops::Range;
 
 use proc_macro2::{TokenStream, TokenTree};
@@ -40,8 +40,8 @@ pub(super) fn read_function(
         },
         routes: RouteReader::default(),
         order: 0,
-        names: HashMap::new(),
-        idents: HashMap::new(),
+        names: HashMap::default(),
+        idents: HashMap::default(),
         interner: Interner::default(),
         locals: Locals::default(),
     };
