@@ -64,6 +64,18 @@ fn text_marks() -> &'static AhoCorasick {
 /// Section headers of TOML and YAML config that hold 0Bit settings.
 const CONFIG_SECTIONS: [&str; 4] = ["[obit]", "[zerobit]", "obit:", "zerobit:"];
 
+/// What every line of [`CONFIG_SECTIONS`] holds, in any case: a text without it has none, and
+/// its lines need not be looked at one by one.
+fn section_mark() -> &'static AhoCorasick {
+    static MARK: OnceLock<AhoCorasick> = OnceLock::new();
+    MARK.get_or_init(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(["obit"])
+            .expect("the mark is plain text")
+    })
+}
+
 /// Every piece of evidence in a file: its `text`, the 0Bit `hosts` it mentions and its
 /// `webhooks` facts.
 pub fn of_file(
@@ -131,6 +143,9 @@ pub fn of_file(
     }
     for span in key_mentions(text) {
         add(EvidenceKind::ConfigKey, span);
+    }
+    if !section_mark().is_match(text) {
+        return found;
     }
     let mut line_start = 0;
     for line in text.split_inclusive('\n') {
@@ -272,6 +287,7 @@ mod tests {
             (".env", "OBIT_SECRET_KEY=\n", ConfigKey),
             ("src/config.rs", "fn k() -> String { std::env::var(\"OBIT_SECRET_KEY\").unwrap() }", ConfigKey),
             ("config/app.toml", "[obit]\nkey = \"\"\n", ConfigKey),
+            ("config/app.yaml", "payments:\n  ZeroBit:\n    mode: live\n", ConfigKey),
         ] {
             assert_eq!(kinds(path, text), [kind], "{path}: {text}");
         }
