@@ -248,10 +248,8 @@ pub fn handlers_of<'a>(
         let index = out.graphs.len();
         for route in package_routes {
             for function in graph
-                .by_name
-                .get(route.item.handler.as_str())
-                .into_iter()
-                .flatten()
+                .named(route.item.handler.as_str())
+                .iter()
                 .filter(|f| !f.item.test)
             {
                 let duplicate = out.handlers.iter().any(|h| {

@@ -9,7 +9,8 @@
 //! Each function's targets are found once, and a question over the graph ([`within_reach`])
 //! is answered for every function in a few passes.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::cmp::Ordering;
+use std::collections::{HashMap, HashSet};
 
 use crate::extract::rust::webhooks::{Call, FnFacts};
 use crate::link::webhooks::InFile;
@@ -17,19 +18,14 @@ use crate::link::webhooks::InFile;
 /// How many calls deep a handler's reach goes.
 pub const REACH: usize = 3;
 
-/// A package's functions by name.
-pub type ByName<'a> = BTreeMap<&'a str, Vec<InFile<'a, FnFacts>>>;
-
-/// A package's methods and associated functions by type, then name.
-type ByTypeAndName<'a> = BTreeMap<&'a str, ByName<'a>>;
-
 /// One package's functions, and each function's targets.
 pub struct PackageGraph<'a> {
-    /// Every function by name, methods included (for routers named in a `nest`).
-    pub by_name: ByName<'a>,
-    /// Functions outside an impl, by name.
-    free: ByName<'a>,
-    methods: ByTypeAndName<'a>,
+    /// Every function, methods included, sorted by name (a stable sort: functions of one
+    /// name in file order), for [`PackageGraph::named`].
+    by_name: Vec<InFile<'a, FnFacts>>,
+    /// The same, sorted by name and then by impl type, free functions first: the free
+    /// functions of a name, and the methods of a type and name, are each one run of it.
+    by_name_and_type: Vec<InFile<'a, FnFacts>>,
     functions: Vec<&'a FnFacts>,
     /// Every function's targets, one function after another: what its calls resolve to,
     /// first call first. One list for the package, not one per function: a large package
@@ -37,6 +33,21 @@ pub struct PackageGraph<'a> {
     targets: Vec<InFile<'a, FnFacts>>,
     /// Where each function's targets are in `targets`, by the function's address.
     target_ranges: HashMap<usize, (u32, u32)>,
+}
+
+/// The run of `sorted` that `order` says is equal to what is wanted (`order` says how a
+/// function compares with it, in the order `sorted` is in).
+fn run<'s, 'a>(
+    sorted: &'s [InFile<'a, FnFacts>],
+    order: impl Fn(&FnFacts) -> Ordering,
+) -> &'s [InFile<'a, FnFacts>] {
+    let start = sorted.partition_point(|f| order(f.item) == Ordering::Less);
+    let end = start + sorted[start..].partition_point(|f| order(f.item) == Ordering::Equal);
+    &sorted[start..end]
+}
+
+fn name_and_type(function: &FnFacts) -> (&str, Option<&str>) {
+    (function.name.as_str(), function.impl_type.as_deref())
 }
 
 /// A position in a package's target list (packages have far fewer than `u32::MAX` calls).
@@ -62,28 +73,17 @@ impl Reaching {
 
 impl<'a> PackageGraph<'a> {
     pub fn new(functions: &[InFile<'a, FnFacts>]) -> Self {
+        let mut by_name = functions.to_vec();
+        by_name.sort_by(|a, b| a.item.name.cmp(&b.item.name));
+        let mut by_name_and_type = functions.to_vec();
+        by_name_and_type.sort_by(|a, b| name_and_type(a.item).cmp(&name_and_type(b.item)));
         let mut graph = PackageGraph {
-            by_name: BTreeMap::new(),
-            free: BTreeMap::new(),
-            methods: BTreeMap::new(),
+            by_name,
+            by_name_and_type,
             functions: functions.iter().map(|f| f.item).collect(),
             targets: Vec::new(),
             target_ranges: HashMap::with_capacity(functions.len()),
         };
-        for f in functions {
-            let name = f.item.name.as_str();
-            graph.by_name.entry(name).or_default().push(*f);
-            match &f.item.impl_type {
-                Some(owner) => graph
-                    .methods
-                    .entry(owner.as_str())
-                    .or_default()
-                    .entry(name)
-                    .or_default()
-                    .push(*f),
-                None => graph.free.entry(name).or_default().push(*f),
-            }
-        }
         let mut targets = Vec::new();
         let mut seen = HashSet::new();
         for function in functions {
@@ -114,15 +114,17 @@ impl<'a> PackageGraph<'a> {
 
     /// The functions of the package `call` resolves to (see the module docs).
     pub fn resolve(&self, call: &Call) -> &[InFile<'a, FnFacts>] {
-        let found = match (&call.on_type, &call.path) {
-            (Some(owner), _) => self
-                .methods
-                .get(owner.as_str())
-                .and_then(|methods| methods.get(call.name.as_str())),
-            (None, Some(_)) => self.free.get(call.name.as_str()),
-            (None, None) => None,
-        };
-        found.map_or(&[], Vec::as_slice)
+        match (&call.on_type, &call.path) {
+            (Some(owner), _) => self.methods(owner, &call.name),
+            (None, Some(_)) => self.free_functions(&call.name),
+            (None, None) => &[],
+        }
+    }
+
+    /// Every function of the package named `name`, methods included (for routers named in
+    /// a `nest`), in file order.
+    pub fn named(&self, name: &str) -> &[InFile<'a, FnFacts>] {
+        run(&self.by_name, |f| f.name.as_str().cmp(name))
     }
 
     /// The roots (a handler, and what the framework runs before it) and what they call in
@@ -153,15 +155,16 @@ impl<'a> PackageGraph<'a> {
 
     /// The methods named `name` of the package's impls of `owner`.
     pub fn methods(&self, owner: &str, name: &str) -> &[InFile<'a, FnFacts>] {
-        self.methods
-            .get(owner)
-            .and_then(|methods| methods.get(name))
-            .map_or(&[], Vec::as_slice)
+        run(&self.by_name_and_type, |f| {
+            name_and_type(f).cmp(&(name, Some(owner)))
+        })
     }
 
     /// The package's free functions named `name`.
     pub fn free_functions(&self, name: &str) -> &[InFile<'a, FnFacts>] {
-        self.free.get(name).map_or(&[], Vec::as_slice)
+        run(&self.by_name_and_type, |f| {
+            name_and_type(f).cmp(&(name, None))
+        })
     }
 
     /// Adds to `found` the functions for which `test` holds of them or of something within
