@@ -287,8 +287,7 @@ fn check_routes(facts: &Facts, cx: &mut Context, with_0bit: &BTreeSet<&str>) {
     // when a function of that name does: reads found loosely only ever silence the rule.
     let readers: BTreeSet<&str> = facts
         .webhooks
-        .functions
-        .iter()
+        .functions()
         .filter(|f| {
             let spans = reads.get(&address(f.file)).into_iter().flatten();
             spans.into_iter().any(|at| f.item.span.contains(&at.start))

@@ -104,9 +104,7 @@ fn check(facts: &Facts, cx: &mut Context) {
         .flat_map(|h| h.reach.iter().copied());
     let signature_code = facts
         .webhooks
-        .functions
-        .iter()
-        .copied()
+        .functions()
         .filter(|f| signature_code(f.item));
     for function in in_handlers.chain(signature_code) {
         for comparison in function

@@ -150,7 +150,7 @@ fn unchecked_flows<'a>(model: &WebhookModel<'a>) -> Vec<InFile<'a, FnFacts>> {
             add(*split);
         }
     }
-    for function in model.functions.iter().filter(|f| {
+    for function in model.functions().filter(|f| {
         splits_timestamp(f.item)
             && !f.item.test
             && handles_signature(f.item)
@@ -159,7 +159,7 @@ fn unchecked_flows<'a>(model: &WebhookModel<'a>) -> Vec<InFile<'a, FnFacts>> {
             && !model.reached_by_other_handler(f.item)
             && !checked(model, f.item)
     }) {
-        add(*function);
+        add(function);
     }
     found
 }

@@ -108,8 +108,8 @@ pub struct WebhookModel<'a> {
     pub handlers: Vec<Handler<'a>>,
     /// Handlers of other providers, and handlers with no evidence of whose they are.
     pub other_handlers: Vec<Handler<'a>>,
-    /// Every function of every package, with its file (helpers included).
-    pub functions: Vec<InFile<'a, FnFacts>>,
+    /// The files, whose functions [`WebhookModel::functions`] lists.
+    files: &'a [FileAnalysis],
     /// `Deserialize` structs by name (the first of each name).
     pub structs: BTreeMap<&'a str, InFile<'a, DeStruct>>,
     pub enums: Vec<InFile<'a, TaggedEnum>>,
@@ -119,12 +119,24 @@ pub struct WebhookModel<'a> {
 }
 
 impl<'a> WebhookModel<'a> {
+    /// Every function of every package, with its file (helpers included), in file order.
+    /// Read from the files rather than kept in a list: a large workspace has hundreds of
+    /// thousands.
+    pub fn functions(&self) -> impl Iterator<Item = InFile<'a, FnFacts>> + 'a {
+        self.files.iter().flat_map(|file| {
+            file.webhooks
+                .functions
+                .iter()
+                .map(move |item| InFile { file, item })
+        })
+    }
+
     /// Functions that handle 0Bit events, outside test code: reached from a handler, or
     /// matching a documented 0Bit event type.
     pub fn event_code(&self, contract: &Contract) -> Vec<InFile<'a, FnFacts>> {
         let mut found: Vec<InFile<'a, FnFacts>> = Vec::new();
         let reached = self.handlers.iter().flat_map(|h| h.reach.iter().copied());
-        let matching = self.functions.iter().copied().filter(|f| {
+        let matching = self.functions().filter(|f| {
             f.item
                 .rare()
                 .event_types
@@ -225,7 +237,10 @@ struct PackageRoutes<'a> {
 }
 
 pub fn build<'a>(model: &ProjectModel, files: &'a [FileAnalysis]) -> WebhookModel<'a> {
-    let mut out = WebhookModel::default();
+    let mut out = WebhookModel {
+        files,
+        ..WebhookModel::default()
+    };
     let package_of = |file: &FileAnalysis| {
         model
             .package_of(&file.path)
@@ -255,7 +270,6 @@ pub fn build<'a>(model: &ProjectModel, files: &'a [FileAnalysis]) -> WebhookMode
                 item: function,
             };
             package.functions.push(function);
-            out.functions.push(function);
         }
         package.nests.extend(&file.webhooks.nested_routers);
         for route in &file.webhooks.routes {
