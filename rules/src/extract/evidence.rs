@@ -106,7 +106,7 @@ pub fn of_file(
             .as_deref()
             .is_some_and(names_0bit)
         {
-            add(EvidenceKind::Route, function.name_span.clone());
+            add(EvidenceKind::Route, function.name_span());
         }
         if function
             .rare()
@@ -114,7 +114,7 @@ pub fn of_file(
             .iter()
             .any(|r| names_0bit(&r.path))
         {
-            add(EvidenceKind::Route, function.name_span.clone());
+            add(EvidenceKind::Route, function.name_span());
         }
     }
     for tagged in &webhooks.enums {

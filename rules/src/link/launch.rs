@@ -98,7 +98,7 @@ impl LaunchEvidence {
             .map(|handler| HandlerEvidence {
                 name: handler.function.name.to_string(),
                 route: handler.route.clone(),
-                at: At::of(handler.file, handler.function.name_span.start),
+                at: At::of(handler.file, handler.function.name_span().start),
                 verified: verification(handler),
             })
             .collect();

@@ -111,8 +111,8 @@ fn function_at(file: &FileAnalysis, at: usize) -> Option<&FnFacts> {
     file.webhooks
         .functions
         .iter()
-        .filter(|f| f.span.contains(&at))
-        .min_by_key(|f| f.span.len())
+        .filter(|f| f.span().contains(&at))
+        .min_by_key(|f| f.span().len())
 }
 
 impl<'f> Reach<'f> {
@@ -164,11 +164,11 @@ impl<'f> Reach<'f> {
         // `OBIT_GATE_API_BASE_URL`) in a file that shows 0Bit evidence.
         let sends_in_0bit_file = !file.evidence.is_empty()
             && file.calls.requests.iter().any(|request| {
-                function.name == request.function && function.span.contains(&request.span.start)
+                function.name == request.function && function.span().contains(&request.span.start)
             });
         sends_in_0bit_file
             || self.senders.iter().any(|sender| {
-                (std::ptr::eq(sender.file, file) && sender.function.span == function.span)
+                (std::ptr::eq(sender.file, file) && sender.function.span() == function.span())
                     || function
                         .calls
                         .iter()

@@ -270,12 +270,12 @@ fn check_routes(facts: &Facts, cx: &mut Context, with_0bit: &BTreeSet<&str>) {
     let own = |function: InFile<'_, FnFacts>| {
         let mut steps: Vec<(Range<usize>, Step)> = Vec::new();
         for span in reads.get(&address(function.file)).into_iter().flatten() {
-            if function.item.span.contains(&span.start) {
+            if function.item.span().contains(&span.start) {
                 steps.push((span.clone(), Step::Read));
             }
         }
         for write in &function.file.handlers.writes {
-            if write.function == function.item.name_span {
+            if write.function == function.item.name_span() {
                 if let Some(what) = fulfilling_write(&write.kind) {
                     steps.push((write.span.clone(), Step::Fulfil(what)));
                 }
@@ -290,7 +290,9 @@ fn check_routes(facts: &Facts, cx: &mut Context, with_0bit: &BTreeSet<&str>) {
         .functions()
         .filter(|f| {
             let spans = reads.get(&address(f.file)).into_iter().flatten();
-            spans.into_iter().any(|at| f.item.span.contains(&at.start))
+            spans
+                .into_iter()
+                .any(|at| f.item.span().contains(&at.start))
         })
         .map(|f| f.item.name.as_str())
         .collect();

@@ -58,7 +58,7 @@ fn check(facts: &Facts, cx: &mut Context) {
         if credentials.is_empty() {
             continue;
         }
-        let scopes = Scopes::of(file.webhooks.functions.iter().map(|f| f.span.clone()));
+        let scopes = Scopes::of(file.webhooks.functions.iter().map(|f| f.span()));
         // Per scope, the first sandbox host and the first live host named in it, in file
         // order; a module-level credential (or any outside Rust) sees the whole file's.
         let mut first_host: HashMap<Range<usize>, [Option<String>; 2]> = HashMap::new();

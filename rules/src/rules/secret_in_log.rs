@@ -344,7 +344,7 @@ fn check(facts: &Facts, cx: &mut Context) {
             }
             let scope = Scope {
                 in_webhook_handler: facts.webhooks.handlers.iter().any(|h| {
-                    h.file.path == file.path && h.function.span.contains(&call.span.start)
+                    h.file.path == file.path && h.function.span().contains(&call.span.start)
                 }),
             };
             for logged in &call.values {

@@ -76,7 +76,7 @@ fn check(facts: &Facts, cx: &mut Context) {
         cx.report(
             &UNVERIFIED_WEBHOOK,
             handler.file.draft(
-                handler.function.name_span.clone(),
+                handler.function.name_span(),
                 message,
                 HELP.into(),
                 handler.function.name.to_string(),

@@ -121,7 +121,7 @@ fn check(facts: &Facts, cx: &mut Context) {
             cx.report(
                 &WEBHOOK_BODY_PARSED_BEFORE_VERIFICATION,
                 handler.file.draft(
-                    function.name_span.clone(),
+                    function.name_span(),
                     message,
                     HELP.into(),
                     function.name.to_string(),

@@ -170,7 +170,7 @@ fn check(facts: &Facts, cx: &mut Context) {
         cx.report(
             &WEBHOOK_EVENT_NOT_DEDUPED,
             handler.file.draft(
-                handler.function.name_span.clone(),
+                handler.function.name_span(),
                 message,
                 HELP.into(),
                 handler.function.name.to_string(),

@@ -173,7 +173,7 @@ fn check(facts: &Facts, cx: &mut Context) {
         cx.report(
             &WEBHOOK_TIMESTAMP_NOT_CHECKED,
             function.file.draft(
-                function.item.name_span.clone(),
+                function.item.name_span(),
                 message,
                 HELP.into(),
                 function_name.to_string(),

@@ -57,7 +57,7 @@ impl InFile<'_, FnFacts> {
         self.file
             .evidence
             .iter()
-            .any(|e| within(&self.item.span, &e.span))
+            .any(|e| within(&self.item.span(), &e.span))
     }
 }
 

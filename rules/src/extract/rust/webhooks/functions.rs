@@ -24,9 +24,12 @@ use crate::extract::rust::webhooks::routes::Registration;
 #[derive(Clone, Debug, Default)]
 pub struct FnFacts {
     pub name: Name,
-    pub name_span: Range<usize>,
-    /// From the name to the end of the body: the function's scope in the file.
-    pub span: Range<usize>,
+    /// Where the name starts and ends, and where the body ends: see
+    /// [`FnFacts::name_span`] and [`FnFacts::span`] (32 bits each: files are far below
+    /// 4 GiB, and every function of a workspace is kept).
+    pub(super) start: u32,
+    pub(super) name_end: u32,
+    pub(super) end: u32,
     pub test: bool,
     /// Reads the event's id: the envelope's `id` (`event.id`, `payload["id"]`, not
     /// `event.data.id`), `event_id`/`eventId`, or the `X-0bit-Event-Id` header.
@@ -376,6 +379,24 @@ impl FnFacts {
             .iter()
             .find(|(order, _)| *order == call.order())
             .map(|(_, name)| name.as_str())
+    }
+
+    /// The name's span, `fn` keyword left out.
+    pub fn name_span(&self) -> Range<usize> {
+        self.start as usize..self.name_end as usize
+    }
+
+    /// From the name to the end of the body: the function's scope in the file.
+    pub fn span(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    /// Sets where the name is and where the body ends.
+    pub(super) fn set_spans(&mut self, name: Range<usize>, body_end: usize) {
+        let offset = |at: usize| u32::try_from(at).unwrap_or(u32::MAX);
+        self.start = offset(name.start);
+        self.name_end = offset(name.end);
+        self.end = offset(body_end);
     }
 
     /// What few functions have (the same empty facts for those that have none of it).

@@ -139,7 +139,7 @@ pub fn impl_facts(
             .flatten()
         {
             // Functions nested in a method's body are not the impl's.
-            if methods.contains(&function.name_span) {
+            if methods.contains(&function.name_span()) {
                 function.in_impl(&self_type);
             }
         }

@@ -29,8 +29,6 @@ pub(super) fn read_function(
     let mut visitor = FnVisitor {
         facts: FnFacts {
             name: Name::from(name.to_string()),
-            name_span: name.span().byte_range(),
-            span: name.span().byte_range().start..block.brace_token.span.close().byte_range().end,
             test,
             ..FnFacts::default()
         },
@@ -45,6 +43,10 @@ pub(super) fn read_function(
         interner: Interner::default(),
         locals: Locals::default(),
     };
+    visitor.facts.set_spans(
+        name.span().byte_range(),
+        block.brace_token.span.close().byte_range().end,
+    );
     for input in &sig.inputs {
         if let syn::FnArg::Typed(typed) = input {
             visitor.locals.parameter(&typed.pat, &typed.ty);
