@@ -178,8 +178,9 @@ pub struct FieldValue {
 /// A struct that derives `Serialize`, with its `f32`/`f64` fields.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SerializedStruct {
-    pub name: String,
-    pub float_fields: Vec<FloatField>,
+    pub name: crate::extract::rust::webhooks::functions::Name,
+    /// Empty for most: kept for every serialized struct of a workspace.
+    pub float_fields: ThinVec<FloatField>,
 }
 
 /// A named field of a float type.

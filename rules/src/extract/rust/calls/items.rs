@@ -44,7 +44,7 @@ pub fn serialized_struct(item: &syn::ItemStruct) -> Option<SerializedStruct> {
         })
         .collect();
     Some(SerializedStruct {
-        name: item.ident.to_string(),
+        name: item.ident.to_string().into(),
         float_fields,
     })
 }
