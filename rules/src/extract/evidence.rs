@@ -90,30 +90,21 @@ pub fn of_file(
         add(EvidenceKind::Host, mention.span.clone());
     }
     for function in &webhooks.functions {
-        for mention in &function.rare().header_mentions {
+        let rare = function.rare();
+        for mention in &rare.header_mentions {
             if is_0bit_header_name(&mention.literal) {
                 add(EvidenceKind::Header, mention.span.clone());
             }
         }
-        for event in &function.rare().event_types {
+        for event in &rare.event_types {
             if is_0bit_event_type(contract, &event.value) {
                 add(EvidenceKind::EventType, event.span.clone());
             }
         }
-        if function
-            .rare()
-            .webhook_route
-            .as_deref()
-            .is_some_and(names_0bit)
-        {
+        if rare.webhook_route.as_deref().is_some_and(names_0bit) {
             add(EvidenceKind::Route, function.name_span());
         }
-        if function
-            .rare()
-            .registers
-            .iter()
-            .any(|r| names_0bit(&r.path))
-        {
+        if rare.registers.iter().any(|r| names_0bit(&r.path)) {
             add(EvidenceKind::Route, function.name_span());
         }
     }

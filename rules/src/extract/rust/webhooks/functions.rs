@@ -27,9 +27,9 @@ pub struct FnFacts {
     /// Where the name starts and ends, and where the body ends: see
     /// [`FnFacts::name_span`] and [`FnFacts::span`] (32 bits each: files are far below
     /// 4 GiB, and every function of a workspace is kept).
-    pub(super) start: u32,
-    pub(super) name_end: u32,
-    pub(super) end: u32,
+    start: u32,
+    name_end: u32,
+    end: u32,
     pub test: bool,
     /// Reads the event's id: the envelope's `id` (`event.id`, `payload["id"]`, not
     /// `event.data.id`), `event_id`/`eventId`, or the `X-0bit-Event-Id` header.
@@ -41,7 +41,7 @@ pub struct FnFacts {
     pub param_types: ThinVec<Name>,
     /// Calls to functions and methods, in source order.
     pub calls: ThinVec<Call>,
-    pub(super) rare: Option<Box<FnRare>>,
+    rare: Option<Box<FnRare>>,
 }
 
 /// What few functions have: see [`FnFacts::rare`].
@@ -391,12 +391,18 @@ impl FnFacts {
         self.start as usize..self.end as usize
     }
 
-    /// Sets where the name is and where the body ends.
-    pub(super) fn set_spans(&mut self, name: Range<usize>, body_end: usize) {
+    /// A function named `name` at `name_span`, whose body ends at `body_end`, with no facts
+    /// read yet.
+    pub(super) fn new(name: Name, name_span: Range<usize>, body_end: usize, test: bool) -> Self {
         let offset = |at: usize| u32::try_from(at).unwrap_or(u32::MAX);
-        self.start = offset(name.start);
-        self.name_end = offset(name.end);
-        self.end = offset(body_end);
+        FnFacts {
+            name,
+            start: offset(name_span.start),
+            name_end: offset(name_span.end),
+            end: offset(body_end),
+            test,
+            ..FnFacts::default()
+        }
     }
 
     /// What few functions have (the same empty facts for those that have none of it).

@@ -74,15 +74,16 @@ impl WebhookFacts {
             || !self.enums.is_empty()
             || !self.structs.is_empty()
             || self.functions.iter().any(|f| {
-                f.rare().webhook_route.is_some()
+                let rare = f.rare();
+                rare.webhook_route.is_some()
                     || f.param_types
                         .iter()
                         .any(|t| WEB_PARAM_TYPES.contains(&t.as_str()))
-                    || !f.rare().header_mentions.is_empty()
+                    || !rare.header_mentions.is_empty()
                     || f.calls_hmac()
-                    || f.rare().parsed_extractor.is_some()
-                    || !f.rare().event_types.is_empty()
-                    || !f.rare().value_paths.is_empty()
+                    || rare.parsed_extractor.is_some()
+                    || !rare.event_types.is_empty()
+                    || !rare.value_paths.is_empty()
             })
     }
 }

@@ -27,11 +27,12 @@ pub(super) fn read_function(
     test: bool,
 ) -> (FnFacts, RouteReader) {
     let mut visitor = FnVisitor {
-        facts: FnFacts {
-            name: Name::from(name.to_string()),
+        facts: FnFacts::new(
+            Name::from(name.to_string()),
+            name.span().byte_range(),
+            block.brace_token.span.close().byte_range().end,
             test,
-            ..FnFacts::default()
-        },
+        ),
         rare: FnRare {
             webhook_route: attrs.iter().find_map(webhook_route_attribute),
             ..FnRare::default()
@@ -43,10 +44,6 @@ pub(super) fn read_function(
         interner: Interner::default(),
         locals: Locals::default(),
     };
-    visitor.facts.set_spans(
-        name.span().byte_range(),
-        block.brace_token.span.close().byte_range().end,
-    );
     for input in &sig.inputs {
         if let syn::FnArg::Typed(typed) = input {
             visitor.locals.parameter(&typed.pat, &typed.ty);
