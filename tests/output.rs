@@ -8,16 +8,12 @@ use cargo_metadata::diagnostic::{DiagnosticLevel, DiagnosticSpan};
 use cargo_metadata::Message;
 
 mod support;
-use support::{copy_dir, launchlint};
+use support::{copy_dir, launchlint, text};
 
 fn fixture(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../fixtures")
         .join(path)
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// The JSON contract's findings of a run in `dir`.

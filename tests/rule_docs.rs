@@ -18,7 +18,10 @@
 //! is stale. `UPDATE_RULE_DOCS=1 cargo test -p cargo-launchlint --test rule_docs` writes them.
 
 use std::path::{Path, PathBuf};
+
+mod support;
 use std::process::Command;
+use support::write;
 
 use launchlint_rules::extract::credential;
 use launchlint_rules::rules::{self, Example, Rule};
@@ -93,12 +96,6 @@ fn with_real_keys(code: &str) -> String {
     out
 }
 
-fn write(root: &Path, path: &str, text: &str) {
-    let path = root.join(path);
-    std::fs::create_dir_all(path.parent().expect("a parent")).expect("create dir");
-    std::fs::write(path, text).expect("write");
-}
-
 /// Scans a workspace holding `files` and returns the findings of `rule`, as `path:line`.
 fn findings(rule: &Rule, files: &[(String, &str)]) -> Vec<String> {
     let root = tempfile::tempdir().expect("temp dir");
@@ -113,7 +110,7 @@ fn findings(rule: &Rule, files: &[(String, &str)]) -> Vec<String> {
     write(root, "server/src/main.rs", "fn main() {}\n");
     write(root, "web/src/lib.rs", "");
     for (path, text) in files {
-        write(root, path, &with_real_keys(text));
+        write(root, path, with_real_keys(text));
     }
     let output = Command::new(env!("CARGO_BIN_EXE_cargo-launchlint"))
         .arg(root)
@@ -289,7 +286,7 @@ fn the_docs_are_never_reported() {
     );
     write(root, "src/main.rs", "fn main() {}\n");
     for rule in rules::ALL {
-        write(root, &format!("docs/rules/{}.md", rule.id), &rule.page());
+        write(root, &format!("docs/rules/{}.md", rule.id), rule.page());
         let output = Command::new(env!("CARGO_BIN_EXE_cargo-launchlint"))
             .args(["explain", rule.id])
             .output()

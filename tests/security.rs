@@ -7,6 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+mod support;
+use support::{text, write};
+
 /// A run that takes longer than this is a hang.
 const HANG: Duration = Duration::from_secs(60);
 
@@ -58,16 +61,6 @@ fn launchlint(dir: &Path, args: &[&str]) -> Output {
     let mut command = binary();
     command.arg(dir).args(args);
     run(command)
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn write(root: &Path, path: &str, contents: impl AsRef<[u8]>) {
-    let path = root.join(path);
-    std::fs::create_dir_all(path.parent().expect("has a parent")).expect("mkdir");
-    std::fs::write(path, contents).expect("write");
 }
 
 const SERVER_MANIFEST: &str = "[package]\nname = \"shop\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\naxum = \"0.7\"\n\n[workspace]\n";

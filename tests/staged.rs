@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 mod support;
-use support::copy_dir;
+use support::{copy_dir, text, write};
 
 /// Shaped like the fixtures' keys; fake.
 const LIVE_KEY: &str = "sk_live_51NzQ8vLr3TgHk2Wm9XpA7bCd";
@@ -45,12 +45,6 @@ fn git(dir: &Path, args: &[&str]) {
     assert!(output.status.success(), "git {args:?}: {output:?}");
 }
 
-fn write(dir: &Path, path: &str, contents: &str) {
-    let path = dir.join(path);
-    std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
-    std::fs::write(path, contents).expect("written");
-}
-
 fn launchlint(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_cargo-launchlint"))
         .args(args)
@@ -60,10 +54,6 @@ fn launchlint(dir: &Path, args: &[&str]) -> Output {
         .env("NO_COLOR", "1")
         .output()
         .expect("the binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// A committed server crate with a clean `src/main.rs`.
@@ -91,7 +81,7 @@ fn a_staged_leak_is_reported_even_when_the_working_tree_is_fixed() {
     }
     let dir = repository();
     let root = dir.path();
-    write(root, "src/main.rs", &leaky_main());
+    write(root, "src/main.rs", leaky_main());
     git(root, &["add", "src/main.rs"]);
     // Fixed in the working tree, not staged: the commit would still hold the key.
     write(root, "src/main.rs", "fn main() {}\n");
@@ -135,7 +125,7 @@ fn a_clean_staged_change_passes_and_nothing_staged_says_so() {
     );
 
     // A leak in the working tree that is not staged is not this commit's.
-    write(root, "src/config.rs", &leaky_main());
+    write(root, "src/config.rs", leaky_main());
     write(
         root,
         "src/main.rs",
@@ -175,14 +165,14 @@ fn packed_objects_and_a_new_branch_work() {
         write(
             root,
             "src/main.rs",
-            &format!(
+            format!(
                 "fn main() {{}}\n// round {round}\n{}",
                 "// padding line\n".repeat(40)
             ),
         );
         git(root, &["commit", "-qam", "more"]);
     }
-    write(root, "src/main.rs", &leaky_main());
+    write(root, "src/main.rs", leaky_main());
     git(root, &["add", "src/main.rs"]);
     git(root, &["gc", "-q", "--aggressive"]);
     let packs = std::fs::read_dir(root.join(".git/objects/pack"))
@@ -199,7 +189,7 @@ fn packed_objects_and_a_new_branch_work() {
     let fresh = tempfile::tempdir().expect("a temp dir");
     git(fresh.path(), &["init", "-q"]);
     write(fresh.path(), "Cargo.toml", MANIFEST);
-    write(fresh.path(), "src/main.rs", &leaky_main());
+    write(fresh.path(), "src/main.rs", leaky_main());
     git(fresh.path(), &["add", "-A"]);
     let output = launchlint(fresh.path(), &["--staged", "--format", "short"]);
     assert_eq!(output.status.code(), Some(1), "{output:?}");
@@ -240,7 +230,7 @@ fn only_staged_files_under_the_scanned_folder_count() {
     let dir = repository();
     let root = dir.path();
     write(root, "Cargo.toml", MANIFEST);
-    write(root, "other/leak.env", &format!("GATE_KEY={LIVE_KEY}\n"));
+    write(root, "other/leak.env", format!("GATE_KEY={LIVE_KEY}\n"));
     write(root, "shop/Cargo.toml", MANIFEST);
     write(root, "shop/src/main.rs", "fn main() {}\n");
     git(root, &["add", "-A"]);
@@ -275,7 +265,7 @@ fn sha256_repositories_work() {
     write(root, "src/main.rs", "fn main() {}\n");
     git(root, &["add", "-A"]);
     git(root, &["commit", "-qm", "first"]);
-    write(root, "src/main.rs", &leaky_main());
+    write(root, "src/main.rs", leaky_main());
     git(root, &["add", "-A"]);
     git(root, &["gc", "-q"]);
     let output = launchlint(root, &["--staged", "--format", "short"]);
@@ -391,7 +381,7 @@ fn the_hook_blocks_a_leaking_commit() {
             .expect("git runs")
     };
     // `commit -a` stages through a temporary index (GIT_INDEX_FILE) that the hook reads.
-    write(root, "src/main.rs", &leaky_main());
+    write(root, "src/main.rs", leaky_main());
     let output = commit("leak");
     assert!(!output.status.success(), "the hook blocked it: {output:?}");
     assert!(

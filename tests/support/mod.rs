@@ -18,6 +18,18 @@ pub fn repository_prefix(dir: &Path) -> String {
         .map_or_else(String::new, |inside| inside + "/")
 }
 
+/// A process's output as text.
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Writes `contents` to `root/path`, making the folders it needs.
+pub fn write(root: &Path, path: &str, contents: impl AsRef<[u8]>) {
+    let path = root.join(path);
+    std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
+    std::fs::write(path, contents).expect("written");
+}
+
 /// Copies the folder `from` to `to`, recursively (a fixture to a scratch folder).
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("mkdir");
