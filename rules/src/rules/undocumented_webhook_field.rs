@@ -152,8 +152,11 @@ fn undocumented<'a>(facts: &Facts<'a>) -> Vec<Undocumented<'a>> {
                 }
             }
             // `let event: GateEvent = verify_event(&headers, &body)?`
-            let verified = function.item.calls.iter().filter(|c| is_verify_call(c));
-            envelopes.extend(verified.filter_map(|c| function.item.result_type(c)));
+            let verified = function
+                .item
+                .ordered_calls()
+                .filter(|(_, c)| is_verify_call(c));
+            envelopes.extend(verified.filter_map(|(order, _)| function.item.result_type(order)));
         }
     }
     let mut data_types: Vec<(&str, Option<&str>)> =

@@ -75,16 +75,15 @@ fn verified_at(model: &WebhookModel, handler: &Handler, verifying: &Reaching) ->
     }
     let function = handler.function;
     function
-        .calls
-        .iter()
-        .filter(|call| {
+        .ordered_calls()
+        .filter(|(_, call)| {
             is_verify_call(call)
                 || model
                     .callees(handler, call)
                     .iter()
                     .any(|target| verifying.contains(target.item))
         })
-        .map(|call| call.order())
+        .map(|(order, _)| order)
         .min()
         .or(Some(0))
 }
@@ -278,15 +277,11 @@ mod tests {
         let model = project.webhooks();
         let verifying = model.within_reach(checks_signature);
         let webhook = handler(&model, "webhook");
-        let check = webhook
+        let (check, _) = webhook
             .function
-            .calls
-            .iter()
-            .find(|c| c.name == "check")
+            .ordered_calls()
+            .find(|(_, c)| c.name == "check")
             .expect("a call of `check`");
-        assert_eq!(
-            verified_at(&model, webhook, &verifying),
-            Some(check.order())
-        );
+        assert_eq!(verified_at(&model, webhook, &verifying), Some(check));
     }
 }

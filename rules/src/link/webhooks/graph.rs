@@ -74,7 +74,7 @@ impl Reaching {
 impl<'a> PackageGraph<'a> {
     pub fn new(functions: &[InFile<'a, FnFacts>]) -> Self {
         let mut by_name = functions.to_vec();
-        by_name.sort_by(|a, b| a.item.name.cmp(&b.item.name));
+        by_name.sort_by_key(|f| f.item.name);
         let mut by_name_and_type = functions.to_vec();
         by_name_and_type.sort_by(|a, b| name_and_type(a.item).cmp(&name_and_type(b.item)));
         let mut graph = PackageGraph {

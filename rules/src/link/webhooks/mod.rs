@@ -196,7 +196,6 @@ pub fn is_event_source(function: &FnFacts, source: Source) -> bool {
         Source::ReturnOf(order) => function
             .calls
             .get(order.wrapping_sub(1))
-            .filter(|call| call.order() == order)
             .is_some_and(is_verify_call),
         Source::Other => false,
     }

@@ -10,10 +10,11 @@
 //! have side effects or read the clock, and which names look like a signature are decided
 //! by the rules.
 
-use foldhash::HashSet;
+use foldhash::HashMap;
 use std::cell::RefCell;
+use std::num::NonZeroU32;
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{LazyLock, Mutex};
 use thin_vec::ThinVec;
 
 use crate::extract::rust::webhooks::routes::Registration;
@@ -152,31 +153,70 @@ pub struct KeyPath {
 }
 
 /// A short name kept for the whole run (a call's name, path or type). Names repeat (every
-/// `clone`, `map_err`, `Hmac::new_from_slice`), so each thread keeps one shared copy of each
-/// and a `Name` is a counted reference to it: one pointer (an `Arc` of a sized `String`, so
-/// `Option<Name>` is 8 bytes too), and no allocation for a name seen before. Compares with
-/// and derefs to `str`.
-#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Name(Arc<String>);
+/// `clone`, `map_err`, `Hmac::new_from_slice`), so the run keeps one copy of each text and a
+/// `Name` is its number: 4 bytes (`Option<Name>` too), copied freely, equal when the texts
+/// are. Ordered by text, so sorting by name does not depend on which thread saw it first.
+/// Compares with and derefs to `str`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Name(NonZeroU32);
 
-/// A shared name in a thread's set, looked up by its text.
-#[derive(PartialEq, Eq, Hash)]
-struct Shared(Arc<String>);
-
-impl std::borrow::Borrow<str> for Shared {
-    fn borrow(&self) -> &str {
-        self.0.as_str()
-    }
+/// Every name's text, by number less one, and the number of each text. Only grows: the
+/// texts are bounded by the distinct names of the run (of every run, in one process).
+struct NameTable {
+    texts: boxcar::Vec<Box<str>>,
+    numbers: Mutex<HashMap<&'static str, Name>>,
 }
 
+static NAME_TABLE: LazyLock<NameTable> = LazyLock::new(|| NameTable {
+    texts: boxcar::Vec::new(),
+    numbers: Mutex::new(HashMap::default()),
+});
+
 thread_local! {
-    /// The names this thread has made, to share (bounded by the distinct names of a run).
-    static NAMES: RefCell<HashSet<Shared>> = RefCell::new(HashSet::default());
+    /// The names this thread has looked up, so that a name seen before takes no lock.
+    static SEEN: RefCell<HashMap<&'static str, Name>> = RefCell::new(HashMap::default());
 }
 
 impl Name {
-    pub fn as_str(&self) -> &str {
-        self.0.as_str()
+    pub fn as_str(&self) -> &'static str {
+        &NAME_TABLE.texts[self.0.get() as usize - 1]
+    }
+
+    /// The number of `text`, giving it the next one if it has none.
+    fn number(text: &str) -> Name {
+        let table = &*NAME_TABLE;
+        // A poisoned lock only means another thread panicked while it held it; the map is
+        // still whole (an insert does not unwind halfway through).
+        let mut numbers = table.numbers.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(name) = numbers.get(text) {
+            return *name;
+        }
+        let at = table.texts.push(text.into());
+        // Four billion distinct names would take far more memory than any scan has; were
+        // it ever reached, later names would share the last number rather than panic.
+        let name = Name(
+            u32::try_from(at + 1)
+                .ok()
+                .and_then(NonZeroU32::new)
+                .unwrap_or(NonZeroU32::MAX),
+        );
+        numbers.insert(&table.texts[at], name);
+        name
+    }
+}
+
+impl PartialOrd for Name {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Name {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        if self == other {
+            return std::cmp::Ordering::Equal;
+        }
+        self.as_str().cmp(other.as_str())
     }
 }
 
@@ -201,14 +241,13 @@ impl std::ops::Deref for Name {
 
 impl From<&str> for Name {
     fn from(text: &str) -> Self {
-        NAMES.with(|names| {
-            let mut names = names.borrow_mut();
-            if let Some(shared) = names.get(text) {
-                return Name(Arc::clone(&shared.0));
+        SEEN.with(|seen| {
+            if let Some(name) = seen.borrow().get(text) {
+                return *name;
             }
-            let shared = Arc::new(text.to_string());
-            names.insert(Shared(Arc::clone(&shared)));
-            Name(shared)
+            let name = Name::number(text);
+            seen.borrow_mut().insert(name.as_str(), name);
+            name
         })
     }
 }
@@ -258,19 +297,11 @@ pub struct Call {
     /// for a free function (`check(..)`, `verify::check(..)`) and for a method on a receiver
     /// of unknown type.
     pub on_type: Option<Name>,
-    /// Position among the function's calls, from 1 (`u32`: a call is kept for every call in
-    /// a large workspace, hundreds of thousands, and 4 bytes each add up).
-    pub order: u32,
     /// Where the function or method name starts in the file (files are far below 4 GiB).
     pub at: u32,
 }
 
 impl Call {
-    /// Position among the function's calls, from 1.
-    pub fn order(&self) -> usize {
-        self.order as usize
-    }
-
     /// Where the function or method name starts in the file.
     pub fn at(&self) -> usize {
         self.at as usize
@@ -372,12 +403,18 @@ impl FnFacts {
         }
     }
 
-    /// The type written on the `let` that `call` (one of this function's) initializes.
-    pub fn result_type(&self, call: &Call) -> Option<&str> {
+    /// The calls with their order: a call's order is its position among the function's
+    /// calls, from 1 (it is not stored: a call is kept for every call in a large workspace).
+    pub fn ordered_calls(&self) -> impl Iterator<Item = (usize, &Call)> {
+        (1..).zip(&self.calls)
+    }
+
+    /// The type written on the `let` that the call of this order initializes.
+    pub fn result_type(&self, order: usize) -> Option<&str> {
         self.rare()
             .result_types
             .iter()
-            .find(|(order, _)| *order == call.order())
+            .find(|(at, _)| *at == order)
             .map(|(_, name)| name.as_str())
     }
 

@@ -55,9 +55,8 @@ fn calls_with_their_paths_in_order() {
         r#"fn f(k: &[u8]) { let mac = Hmac::<Sha256>::new_from_slice(k); mac.update(b""); verify(x); }"#,
     );
     let calls: Vec<(&str, Option<&str>, usize)> = f
-        .calls
-        .iter()
-        .map(|c| (c.name.as_str(), c.path.as_deref(), c.order()))
+        .ordered_calls()
+        .map(|(order, c)| (c.name.as_str(), c.path.as_deref(), order))
         .collect();
     assert_eq!(
         calls,
@@ -92,10 +91,10 @@ fn parses_with_target_types() {
         parses,
         [(Some("GateEvent"), false), (Some("SessionData"), true)]
     );
-    let from_slice = f.calls.iter().find(|c| c.name == "from_slice");
+    let from_slice = f.ordered_calls().find(|(_, c)| c.name == "from_slice");
     assert_eq!(
         Some(f.rare().parses[0].order),
-        from_slice.map(|c| c.order())
+        from_slice.map(|(order, _)| order)
     );
     assert_eq!(f.rare().reserializes.len(), 1);
 }
@@ -369,7 +368,10 @@ fn where_parsed_values_come_from() {
         .iter()
         .map(|p| (p.target_type.as_deref().unwrap_or(""), p.source))
         .collect();
-    let verify = f.calls.iter().find(|c| c.name == "verify_event").unwrap();
+    let (verify, _) = f
+        .ordered_calls()
+        .find(|(_, c)| c.name == "verify_event")
+        .unwrap();
     assert_eq!(
         sources,
         [
@@ -381,7 +383,7 @@ fn where_parsed_values_come_from() {
             ("Settings", Source::Other),
             ("Profile", Source::Other),
             ("Quote", Source::Other),
-            ("SessionData", Source::ReturnOf(verify.order())),
+            ("SessionData", Source::ReturnOf(verify)),
         ]
     );
 }
@@ -395,9 +397,8 @@ fn typed_results_of_calls() {
         }"#,
     );
     let typed: Vec<(&str, Option<&str>)> = f
-        .calls
-        .iter()
-        .map(|c| (c.name.as_str(), f.result_type(c)))
+        .ordered_calls()
+        .map(|(order, c)| (c.name.as_str(), f.result_type(order)))
         .filter(|(_, t)| t.is_some())
         .collect();
     assert_eq!(

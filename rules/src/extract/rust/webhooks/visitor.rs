@@ -224,7 +224,6 @@ impl FnVisitor {
             name: name.into(),
             path: path.map(Name::from),
             on_type: on_type.map(Name::from),
-            order: u32::try_from(order).unwrap_or(u32::MAX),
             at: u32::try_from(at).unwrap_or(u32::MAX),
         });
         order
