@@ -174,7 +174,7 @@ fn undocumented<'a>(facts: &Facts<'a>) -> Vec<Undocumented<'a>> {
             } else if !documented(facts, Some("envelope"), &field.name) {
                 found.push(Undocumented {
                     file: envelope.file,
-                    span: field.span.clone(),
+                    span: field.span(),
                     field: field.name.to_string(),
                     object: Some("envelope"),
                 });
@@ -203,7 +203,7 @@ fn undocumented<'a>(facts: &Facts<'a>) -> Vec<Undocumented<'a>> {
         {
             found.push(Undocumented {
                 file: data.file,
-                span: field.span.clone(),
+                span: field.span(),
                 field: field.name.to_string(),
                 object,
             });

@@ -13,14 +13,23 @@ use crate::ground::syntax::{string_value, type_name};
 #[derive(Clone, Debug, Default)]
 pub struct DeStruct {
     pub name: Name,
-    pub fields: Vec<DeField>,
+    pub fields: Box<[DeField]>,
 }
 
 #[derive(Clone, Debug)]
 pub struct DeField {
     pub name: Name,
-    pub span: Range<usize>,
+    /// The field's name's span, as two offsets (a field of every serde struct of a large
+    /// workspace is kept, hundreds of thousands).
+    start: u32,
+    end: u32,
     pub type_name: Option<Name>,
+}
+
+impl DeField {
+    pub fn span(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
 }
 
 /// `#[serde(tag = "type")] enum`: each variant's event type and its `data` payload type.
@@ -76,13 +85,17 @@ pub fn serde_type(item: &syn::Item) -> Option<SerdeType> {
                     let raw = raw.trim_start_matches("r#");
                     let name = serde_value(&f.attrs, "rename")
                         .unwrap_or_else(|| rename(raw, rename_all.as_deref()));
+                    let span = ident.span().byte_range();
+                    let offset = |at: usize| u32::try_from(at).unwrap_or(u32::MAX);
                     Some(DeField {
                         name: Name::from(name),
-                        span: ident.span().byte_range(),
+                        start: offset(span.start),
+                        end: offset(span.end),
                         type_name: type_name(&f.ty).map(Name::from),
                     })
                 })
-                .collect();
+                .collect::<Vec<_>>()
+                .into_boxed_slice();
             Some(SerdeType::Struct(DeStruct {
                 name: Name::from(name),
                 fields,

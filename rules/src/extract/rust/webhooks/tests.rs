@@ -1,6 +1,7 @@
 //! What the per-file webhook facts record, on small sources read by the real Rust walk.
 
 use super::*;
+use crate::extract::rust::webhooks::functions::Name;
 
 fn facts(source: &str) -> WebhookFacts {
     crate::extract::rust::analyze(source, &[])
@@ -12,6 +13,22 @@ fn function(source: &str) -> FnFacts {
     let mut facts = facts(source);
     assert_eq!(facts.functions.len(), 1, "one function in {source}");
     facts.functions.remove(0)
+}
+
+#[test]
+fn names_are_one_number_per_text_across_threads_and_sort_by_text() {
+    let here = Name::from("names_test_zebra");
+    let there =
+        std::thread::spawn(|| (Name::from("names_test_zebra"), Name::from("names_test_ant")))
+            .join()
+            .expect("the thread makes its names");
+    assert_eq!(here, there.0);
+    assert_eq!(there.0.as_str(), "names_test_zebra");
+    // Numbered zebra first, ordered ant first.
+    assert!(there.1 < here);
+    assert_eq!(Name::default().as_str(), "");
+    assert_eq!(std::mem::size_of::<Option<Name>>(), 4);
+    assert_eq!(std::mem::size_of::<Call>(), 16);
 }
 
 #[test]
