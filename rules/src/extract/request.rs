@@ -11,6 +11,7 @@ use std::sync::Arc;
 use thin_vec::ThinVec;
 
 use crate::extract::gate::Gate;
+use crate::extract::rust::webhooks::functions::Name;
 
 /// One piece of a string built at runtime.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -144,7 +145,7 @@ pub struct ConstString {
 /// A call `f(args)` or `x.f(args)` with string-like arguments, for resolving parameters.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CallArgs {
-    pub function: String,
+    pub function: Name,
     pub args: Vec<Template>,
 }
 
@@ -171,14 +172,14 @@ impl CallSite {
 /// `field: value` in a struct literal.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldValue {
-    pub field: String,
+    pub field: Name,
     pub value: Template,
 }
 
 /// A struct that derives `Serialize`, with its `f32`/`f64` fields.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SerializedStruct {
-    pub name: crate::extract::rust::webhooks::functions::Name,
+    pub name: Name,
     /// Empty for most: kept for every serialized struct of a workspace.
     pub float_fields: ThinVec<FloatField>,
 }
@@ -257,16 +258,20 @@ impl CallFacts {
 
     /// Records `field: value`, unless the value is unknown or the field has one already:
     /// only a field's first known value is ever read.
-    pub fn record_field(&mut self, field: String, value: Template) {
+    pub fn record_field(&mut self, field: String, mut value: Template) {
         if !is_runtime_only(&value) && !self.field_names.contains(&field) {
-            self.field_names.insert(field.clone());
-            self.fields.push(FieldValue { field, value });
+            value.shrink_to_fit();
+            self.fields.push(FieldValue {
+                field: Name::from(field.as_str()),
+                value,
+            });
+            self.field_names.insert(field);
         }
     }
 
     /// Records a call's arguments when one gives a parameter of `function` its first known
     /// value in this file: the resolver reads only those.
-    pub fn record_call_args(&mut self, function: &str, args: Vec<Template>) {
+    pub fn record_call_args(&mut self, function: &str, mut args: Vec<Template>) {
         let known = self.known_args.entry(function.to_string()).or_default();
         let mut adds = false;
         for (at, arg) in args.iter().enumerate() {
@@ -279,8 +284,12 @@ impl CallFacts {
             }
         }
         if adds {
+            for arg in &mut args {
+                arg.shrink_to_fit();
+            }
+            args.shrink_to_fit();
             self.call_args.push(CallArgs {
-                function: function.to_string(),
+                function: Name::from(function),
                 args,
             });
         }

@@ -147,7 +147,7 @@ fn has_side_effect(function: &FnFacts) -> bool {
             .rare()
             .sql_keywords
             .iter()
-            .any(|k| WRITING_SQL.contains(&k.as_str()))
+            .any(|k| WRITING_SQL.contains(k))
 }
 
 /// Something the handler reaches (itself, and the project's functions its calls resolve to)

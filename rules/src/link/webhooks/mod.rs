@@ -218,7 +218,7 @@ fn middleware_methods<'a>(
     let wrapped: Vec<&str> = methods
         .iter()
         .filter(|m| m.item.name == "transform")
-        .flat_map(|m| m.item.rare().constructs.iter().map(String::as_str))
+        .flat_map(|m| m.item.rare().constructs.iter().map(|c| c.as_str()))
         .collect();
     for endpoint in wrapped {
         methods.extend(graph.methods(endpoint, "call").iter().copied());
@@ -369,9 +369,9 @@ pub fn build<'a>(model: &ProjectModel, files: &'a [FileAnalysis]) -> WebhookMode
             }];
             // What the framework runs before the handler: its parameters' extractors, and
             // the functions its route's filters call.
-            for ty in &function.param_types {
+            for ty in function.param_types() {
                 for method in EXTRACTOR_METHODS {
-                    roots.extend(graph.methods(ty, method));
+                    roots.extend(graph.methods(ty.as_str(), method));
                 }
             }
             for filter in filters {
@@ -393,8 +393,7 @@ pub fn build<'a>(model: &ProjectModel, files: &'a [FileAnalysis]) -> WebhookMode
                     })
                     .collect(),
                 guards: function
-                    .param_types
-                    .iter()
+                    .param_types()
                     .flat_map(|t| guards.get(t.as_str()).into_iter().flatten().copied())
                     .collect(),
                 route: function

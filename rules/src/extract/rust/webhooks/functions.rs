@@ -12,6 +12,7 @@
 
 use foldhash::HashMap;
 use std::cell::RefCell;
+use std::hash::BuildHasher;
 use std::num::NonZeroU32;
 use std::ops::Range;
 use std::sync::{LazyLock, Mutex};
@@ -38,8 +39,11 @@ pub struct FnFacts {
     /// The self type of the `impl` it is a method or associated function of:
     /// `Verifier` for `impl Verifier { fn check(..) }` and `impl Verify for Verifier`.
     pub impl_type: Option<Name>,
-    /// Types of parameters (for helpers receiving an event, and request guards).
-    pub param_types: ThinVec<Name>,
+    /// The types of its first two typed parameters (for helpers receiving an event, and
+    /// request guards); the others' are in [`FnRare`]. Read through
+    /// [`FnFacts::param_types`]. Inline: most functions have one or two, and a list of its
+    /// own would be an allocation for each.
+    first_param_types: [Option<Name>; 2],
     /// Calls to functions and methods, in source order.
     pub calls: ThinVec<Call>,
     rare: Option<Box<FnRare>>,
@@ -58,12 +62,14 @@ pub struct FnRare {
     /// Keys of the `key=value` pairs its string literals start with (`"t="`, `"v1="`: how a
     /// signature header is split), each once.
     pub pair_keys: ThinVec<String>,
-    /// Types it builds with a struct literal (`VerifyEndpoint { inner: ep }`), each once: what
-    /// a poem middleware's `transform` wraps the endpoint in.
-    pub constructs: ThinVec<String>,
+    /// For a function named `transform`, the types it builds with a struct literal
+    /// (`VerifyEndpoint { inner: ep }`), each once: what a poem middleware's `transform`
+    /// wraps the endpoint in. Not kept for other functions: nothing asks, and a struct
+    /// literal is in a quarter of all functions.
+    pub constructs: ThinVec<Name>,
     /// The leading keyword of each string literal that starts like an SQL statement
     /// (`INSERT`, `UPDATE`, `SELECT`, …), upper case, each once; sqlx query macros included.
-    pub sql_keywords: ThinVec<String>,
+    pub sql_keywords: ThinVec<&'static str>,
     /// `serde_json::from_*` calls.
     pub parses: ThinVec<Parse>,
     /// `serde_json::to_vec`/`to_string` spans (a MAC over re-serialized JSON).
@@ -77,6 +83,8 @@ pub struct FnRare {
     pub value_paths: ThinVec<KeyPath>,
     /// Handlers it registers with `.route(..)`/`.at(..)`, whatever the path.
     pub registers: ThinVec<Registration>,
+    /// The types of the typed parameters after the first two.
+    pub more_param_types: ThinVec<Name>,
     /// The type written on the `let` a call initializes, by the call's order:
     /// `let event: GateEvent = verify_event(&headers, &body)?;`. Few calls have one, so it is
     /// kept here rather than in every [`Call`].
@@ -97,6 +105,7 @@ static NO_RARE_FACTS: FnRare = FnRare {
     event_types: ThinVec::new(),
     value_paths: ThinVec::new(),
     registers: ThinVec::new(),
+    more_param_types: ThinVec::new(),
     result_types: ThinVec::new(),
 };
 
@@ -114,6 +123,7 @@ impl FnRare {
             && self.event_types.is_empty()
             && self.value_paths.is_empty()
             && self.registers.is_empty()
+            && self.more_param_types.is_empty()
             && self.result_types.is_empty()
     }
 
@@ -128,6 +138,7 @@ impl FnRare {
         self.event_types.shrink_to_fit();
         self.value_paths.shrink_to_fit();
         self.registers.shrink_to_fit();
+        self.more_param_types.shrink_to_fit();
         self.result_types.shrink_to_fit();
     }
 }
@@ -172,9 +183,22 @@ static NAME_TABLE: LazyLock<NameTable> = LazyLock::new(|| NameTable {
     numbers: Mutex::new(HashMap::default()),
 });
 
+/// How many names each thread remembers, in [`RecentNames`].
+const RECENT_NAMES: usize = 4096;
+
+/// The names this thread made last, one per slot of their text's hash: most names are
+/// common ones (`clone`, `map_err`, `Ok`) and are found here without taking the table's
+/// lock, in a fixed 16 KiB.
+struct RecentNames {
+    hasher: foldhash::fast::RandomState,
+    slots: Box<[Option<Name>]>,
+}
+
 thread_local! {
-    /// The names this thread has looked up, so that a name seen before takes no lock.
-    static SEEN: RefCell<HashMap<&'static str, Name>> = RefCell::new(HashMap::default());
+    static RECENT: RefCell<RecentNames> = RefCell::new(RecentNames {
+        hasher: foldhash::fast::RandomState::default(),
+        slots: vec![None; RECENT_NAMES].into_boxed_slice(),
+    });
 }
 
 impl Name {
@@ -241,13 +265,17 @@ impl std::ops::Deref for Name {
 
 impl From<&str> for Name {
     fn from(text: &str) -> Self {
-        SEEN.with(|seen| {
-            if let Some(name) = seen.borrow().get(text) {
-                return *name;
+        RECENT.with(|recent| {
+            let mut recent = recent.borrow_mut();
+            let slot = recent.hasher.hash_one(text) as usize % RECENT_NAMES;
+            match recent.slots[slot] {
+                Some(name) if name.as_str() == text => name,
+                _ => {
+                    let name = Name::number(text);
+                    recent.slots[slot] = Some(name);
+                    name
+                }
             }
-            let name = Name::number(text);
-            seen.borrow_mut().insert(name.as_str(), name);
-            name
         })
     }
 }
@@ -409,6 +437,24 @@ impl FnFacts {
         (1..).zip(&self.calls)
     }
 
+    /// The types of its typed parameters, in order.
+    pub fn param_types(&self) -> impl Iterator<Item = Name> + '_ {
+        let first = self.first_param_types.into_iter().flatten();
+        first.chain(self.rare().more_param_types.iter().copied())
+    }
+
+    /// Adds the type of its next typed parameter (before its rare facts are boxed).
+    pub(super) fn add_param_type(&mut self, rare: &mut FnRare, name: Name) {
+        match self
+            .first_param_types
+            .iter_mut()
+            .find(|slot| slot.is_none())
+        {
+            Some(slot) => *slot = Some(name),
+            None => rare.more_param_types.push(name),
+        }
+    }
+
     /// The type written on the `let` that the call of this order initializes.
     pub fn result_type(&self, order: usize) -> Option<&str> {
         self.rare()
@@ -450,7 +496,6 @@ impl FnFacts {
     /// Takes the rare facts read, keeping them only when there are some, and drops spare
     /// capacity: every function of every file is kept until the files are linked.
     pub(super) fn finish(&mut self, mut rare: FnRare) {
-        self.param_types.shrink_to_fit();
         self.calls.shrink_to_fit();
         if !rare.is_empty() {
             rare.shrink_to_fit();

@@ -76,8 +76,7 @@ impl WebhookFacts {
             || self.functions.iter().any(|f| {
                 let rare = f.rare();
                 rare.webhook_route.is_some()
-                    || f.param_types
-                        .iter()
+                    || f.param_types()
                         .any(|t| WEB_PARAM_TYPES.contains(&t.as_str()))
                     || !rare.header_mentions.is_empty()
                     || f.calls_hmac()

@@ -52,7 +52,9 @@ pub(super) fn read_function(
                 visitor.rare.parsed_extractor = inner.or(Some("Json".into()));
             }
             if let Some(name) = type_name(&typed.ty) {
-                visitor.facts.param_types.push(Name::from(name));
+                visitor
+                    .facts
+                    .add_param_type(&mut visitor.rare, Name::from(name));
             }
         }
     }
@@ -182,8 +184,8 @@ impl FnVisitor {
             self.facts.reads_event_id = true;
         }
         if let Some(keyword) = sql_keyword(value) {
-            if !self.rare.sql_keywords.iter().any(|k| k == keyword) {
-                self.rare.sql_keywords.push(keyword.to_string());
+            if !self.rare.sql_keywords.contains(&keyword) {
+                self.rare.sql_keywords.push(keyword);
             }
         }
         if let Some(key) = pair_key(value) {
@@ -448,9 +450,11 @@ impl<'ast> Visit<'ast> for FnVisitor {
     }
 
     fn visit_expr_struct(&mut self, literal: &'ast syn::ExprStruct) {
-        let name = last_segment(&literal.path);
-        if !self.rare.constructs.contains(&name) && self.rare.constructs.len() < MAX_CONSTRUCTS {
-            self.rare.constructs.push(name);
+        if self.facts.name == "transform" && self.rare.constructs.len() < MAX_CONSTRUCTS {
+            let name = last_segment(&literal.path);
+            if !self.rare.constructs.iter().any(|c| *c == name) {
+                self.rare.constructs.push(Name::from(name));
+            }
         }
         visit::visit_expr_struct(self, literal);
     }
