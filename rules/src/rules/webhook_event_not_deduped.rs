@@ -144,10 +144,9 @@ fn is_effect_call(call: &Call) -> bool {
 fn has_side_effect(function: &FnFacts) -> bool {
     function.calls.iter().any(is_effect_call)
         || function
-            .rare()
             .sql_keywords
             .iter()
-            .any(|k| WRITING_SQL.contains(k))
+            .any(|k| WRITING_SQL.contains(&k))
 }
 
 /// Something the handler reaches (itself, and the project's functions its calls resolve to)

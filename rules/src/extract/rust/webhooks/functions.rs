@@ -36,6 +36,10 @@ pub struct FnFacts {
     /// Reads the event's id: the envelope's `id` (`event.id`, `payload["id"]`, not
     /// `event.data.id`), `event_id`/`eventId`, or the `X-0bit-Event-Id` header.
     pub reads_event_id: bool,
+    /// The leading keyword of each string literal that starts like an SQL statement; sqlx
+    /// query macros included. A set of 8 bits, in what would be padding: SQL is in many
+    /// functions of a service that talks to its database.
+    pub sql_keywords: SqlKeywords,
     /// The self type of the `impl` it is a method or associated function of:
     /// `Verifier` for `impl Verifier { fn check(..) }` and `impl Verify for Verifier`.
     pub impl_type: Option<Name>,
@@ -47,6 +51,30 @@ pub struct FnFacts {
     /// Calls to functions and methods, in source order.
     pub calls: ThinVec<Call>,
     rare: Option<Box<FnRare>>,
+}
+
+/// The SQL statement keywords a function's literals start with (upper case), as a set.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SqlKeywords(u8);
+
+/// Every keyword a [`SqlKeywords`] can hold, in the order it lists them.
+pub const SQL_KEYWORDS: [&str; 8] = [
+    "INSERT", "REPLACE", "UPDATE", "DELETE", "MERGE", "UPSERT", "SELECT", "WITH",
+];
+
+impl SqlKeywords {
+    /// Adds `keyword`, one of [`SQL_KEYWORDS`] (others are not kept).
+    pub fn insert(&mut self, keyword: &str) {
+        if let Some(at) = SQL_KEYWORDS.iter().position(|k| *k == keyword) {
+            self.0 |= 1 << at;
+        }
+    }
+
+    pub fn iter(self) -> impl Iterator<Item = &'static str> {
+        (0..SQL_KEYWORDS.len())
+            .filter(move |at| self.0 & (1 << at) != 0)
+            .map(|at| SQL_KEYWORDS[at])
+    }
 }
 
 /// What few functions have: see [`FnFacts::rare`].
@@ -67,9 +95,6 @@ pub struct FnRare {
     /// wraps the endpoint in. Not kept for other functions: nothing asks, and a struct
     /// literal is in a quarter of all functions.
     pub constructs: ThinVec<Name>,
-    /// The leading keyword of each string literal that starts like an SQL statement
-    /// (`INSERT`, `UPDATE`, `SELECT`, …), upper case, each once; sqlx query macros included.
-    pub sql_keywords: ThinVec<&'static str>,
     /// `serde_json::from_*` calls.
     pub parses: ThinVec<Parse>,
     /// `serde_json::to_vec`/`to_string` spans (a MAC over re-serialized JSON).
@@ -98,7 +123,6 @@ static NO_RARE_FACTS: FnRare = FnRare {
     header_mentions: ThinVec::new(),
     pair_keys: ThinVec::new(),
     constructs: ThinVec::new(),
-    sql_keywords: ThinVec::new(),
     parses: ThinVec::new(),
     reserializes: ThinVec::new(),
     comparisons: ThinVec::new(),
@@ -116,7 +140,6 @@ impl FnRare {
             && self.header_mentions.is_empty()
             && self.pair_keys.is_empty()
             && self.constructs.is_empty()
-            && self.sql_keywords.is_empty()
             && self.parses.is_empty()
             && self.reserializes.is_empty()
             && self.comparisons.is_empty()
@@ -131,7 +154,6 @@ impl FnRare {
         self.header_mentions.shrink_to_fit();
         self.pair_keys.shrink_to_fit();
         self.constructs.shrink_to_fit();
-        self.sql_keywords.shrink_to_fit();
         self.parses.shrink_to_fit();
         self.reserializes.shrink_to_fit();
         self.comparisons.shrink_to_fit();

@@ -27,8 +27,15 @@ fn names_are_one_number_per_text_across_threads_and_sort_by_text() {
     // Numbered zebra first, ordered ant first.
     assert!(there.1 < here);
     assert_eq!(Name::default().as_str(), "");
+}
+
+/// Every function and call of a workspace is kept until the files are linked.
+#[test]
+fn kept_facts_stay_small() {
     assert_eq!(std::mem::size_of::<Option<Name>>(), 4);
     assert_eq!(std::mem::size_of::<Call>(), 16);
+    assert_eq!(std::mem::size_of::<FnFacts>(), 48);
+    assert_eq!(std::mem::size_of::<DeField>(), 16);
 }
 
 #[test]
@@ -478,7 +485,7 @@ fn sql_keywords_of_literals() {
         }"#,
     );
     assert_eq!(
-        f.rare().sql_keywords,
+        f.sql_keywords.iter().collect::<Vec<_>>(),
         ["INSERT", "UPDATE", "DELETE", "SELECT"]
     );
 }

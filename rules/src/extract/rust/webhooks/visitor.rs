@@ -184,9 +184,7 @@ impl FnVisitor {
             self.facts.reads_event_id = true;
         }
         if let Some(keyword) = sql_keyword(value) {
-            if !self.rare.sql_keywords.contains(&keyword) {
-                self.rare.sql_keywords.push(keyword);
-            }
+            self.facts.sql_keywords.insert(keyword);
         }
         if let Some(key) = pair_key(value) {
             if !self.rare.pair_keys.iter().any(|k| k == key) {
