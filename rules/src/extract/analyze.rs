@@ -139,7 +139,7 @@ fn read_alerts(analysis: &mut FileAnalysis, model: &ProjectModel, text: &str) {
         return;
     };
     match alerts::read(&analysis.path, text, why) {
-        Ok(file) => analysis.alerts = file,
+        Ok(file) => analysis.alerts = file.map(Box::new),
         Err(message) => {
             let kind = if text.len() > alerts::MAX_ALERT_BYTES {
                 NoteKind::TooLarge
@@ -147,13 +147,13 @@ fn read_alerts(analysis: &mut FileAnalysis, model: &ProjectModel, text: &str) {
                 NoteKind::Unparsed
             };
             analysis.note(kind, message.clone());
-            analysis.alerts = Some(alerts::AlertFile {
+            analysis.alerts = Some(Box::new(alerts::AlertFile {
                 format: None,
                 alerts: Vec::new(),
                 anchor: 0..text.lines().next().map_or(0, str::len),
                 configured: why == alerts::Why::Configured,
                 unreadable: Some(message),
-            });
+            }));
         }
     }
 }

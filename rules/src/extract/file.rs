@@ -135,7 +135,8 @@ pub struct FileAnalysis {
     /// What in this file says it deals with 0Bit.
     pub evidence: ThinVec<crate::extract::evidence::Evidence>,
     /// The alert definitions this file holds, when it is read as an alert file.
-    pub alerts: Option<crate::extract::alerts::AlertFile>,
+    /// (Boxed: few files hold alerts, and every file's analysis is kept through the run.)
+    pub alerts: Option<Box<crate::extract::alerts::AlertFile>>,
     /// Routes of every path and state writes (Rust files).
     pub handlers: crate::extract::rust::handlers::HandlerFacts,
     /// Named lists of short strings (Rust consts, JS/TS consts).

@@ -221,6 +221,14 @@ pub struct CallFacts {
     /// Calls of local functions with a path literal among their arguments
     /// (`self.send("/customers", &body)`): each may be a request through a helper that sends.
     pub call_sites: ThinVec<CallSite>,
+    /// What only recording needs; dropped by [`CallFacts::finish`] (boxed, so a kept file's
+    /// facts do not carry its empty maps).
+    recording: Option<Box<Recording>>,
+}
+
+/// What [`CallFacts`] needs only while its file is read.
+#[derive(Clone, Debug, Default)]
+struct Recording {
     /// Fields in `fields` already.
     field_names: HashSet<String>,
     /// The argument positions `call_args` gives a known value, per function.
@@ -245,8 +253,7 @@ impl CallFacts {
     /// Drops what only recording needed and the spare capacity of what stays: a file's facts
     /// are kept until the end of the run.
     pub fn finish(&mut self) {
-        self.field_names = HashSet::default();
-        self.known_args = HashMap::default();
+        self.recording = None;
         self.requests.shrink_to_fit();
         self.consts.shrink_to_fit();
         self.fields.shrink_to_fit();
@@ -259,20 +266,25 @@ impl CallFacts {
     /// Records `field: value`, unless the value is unknown or the field has one already:
     /// only a field's first known value is ever read.
     pub fn record_field(&mut self, field: String, mut value: Template) {
-        if !is_runtime_only(&value) && !self.field_names.contains(&field) {
+        let field_names = &mut self.recording.get_or_insert_default().field_names;
+        if !is_runtime_only(&value) && !field_names.contains(&field) {
             value.shrink_to_fit();
             self.fields.push(FieldValue {
                 field: Name::from(field.as_str()),
                 value,
             });
-            self.field_names.insert(field);
+            field_names.insert(field);
         }
     }
 
     /// Records a call's arguments when one gives a parameter of `function` its first known
     /// value in this file: the resolver reads only those.
     pub fn record_call_args(&mut self, function: &str, mut args: Vec<Template>) {
-        let known = self.known_args.entry(function.to_string()).or_default();
+        let recording = self.recording.get_or_insert_default();
+        let known = recording
+            .known_args
+            .entry(function.to_string())
+            .or_default();
         let mut adds = false;
         for (at, arg) in args.iter().enumerate() {
             if !is_runtime_only(arg) && !known.get(at).copied().unwrap_or(false) {

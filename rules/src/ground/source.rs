@@ -1,6 +1,8 @@
 //! Line and column bookkeeping. Spans are byte ranges; reports want 1-based lines and
 //! 1-based columns counted in characters, as the JSON contract says.
 
+use thin_vec::{thin_vec, ThinVec};
+
 /// 1-based line and column (the column counts characters).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Position {
@@ -30,10 +32,13 @@ enum Chars {
     Ascii,
     /// Few characters of more than one byte: per such character, its first byte's offset and
     /// the continuation bytes up to its end, counted from the start of the text.
-    Sparse(Vec<(u32, u32)>),
+    Sparse(ThinVec<(u32, u32)>),
     /// Many: a bit per byte (set on continuation bytes), and the continuation bytes before
     /// every [`BLOCK`]-th byte, so counting reads at most one block of bits.
-    Dense { bits: Vec<u64>, before: Vec<u32> },
+    Dense {
+        bits: ThinVec<u64>,
+        before: ThinVec<u32>,
+    },
 }
 
 /// The byte offsets where lines start, packed: a line takes about one byte rather than
@@ -44,12 +49,12 @@ enum Chars {
 #[derive(Clone, Debug, Default)]
 struct LineStarts {
     /// The start of lines 0, 64, 128, …
-    anchors: Vec<u32>,
+    anchors: ThinVec<u32>,
     /// Each line's length with its line break, but the last line's; [`LONG_LINE`] for a line
     /// in `long`.
-    lengths: Vec<u8>,
+    lengths: ThinVec<u8>,
     /// `(line, length)` of the lines of [`LONG_LINE`] bytes or more, by line.
-    long: Vec<(u32, u32)>,
+    long: ThinVec<(u32, u32)>,
 }
 
 const LINES_PER_ANCHOR: usize = 64;
@@ -59,7 +64,7 @@ impl LineStarts {
     /// From the starts of lines after the first (the first starts at 0), in order.
     fn new(starts: impl Iterator<Item = u32>) -> Self {
         let mut packed = LineStarts {
-            anchors: vec![0],
+            anchors: thin_vec![0],
             ..LineStarts::default()
         };
         let mut previous = 0;
@@ -209,7 +214,7 @@ impl Chars {
         let wide = bytes.iter().filter(|&&b| b >= 0xc0).count();
         // Sparse costs 8 bytes per wide character, dense about 0.14 bytes per byte.
         if wide.saturating_mul(60) <= bytes.len() {
-            let mut sparse = Vec::with_capacity(wide);
+            let mut sparse = ThinVec::with_capacity(wide);
             let mut continuation = 0u32;
             let mut at = 0;
             while at < bytes.len() {
@@ -228,8 +233,8 @@ impl Chars {
             }
             return Chars::Sparse(sparse);
         }
-        let mut bits = vec![0u64; bytes.len().div_ceil(64)];
-        let mut before = Vec::with_capacity(bytes.len() / BLOCK + 1);
+        let mut bits = thin_vec![0u64; bytes.len().div_ceil(64)];
+        let mut before = ThinVec::with_capacity(bytes.len() / BLOCK + 1);
         let mut continuation = 0u32;
         for (at, &byte) in bytes.iter().enumerate() {
             if at % BLOCK == 0 {

@@ -118,7 +118,7 @@ fn check(facts: &Facts, cx: &mut Context) {
         let defined: Vec<String> = alerts
             .files
             .iter()
-            .filter_map(|f| f.alerts.as_ref())
+            .filter_map(|f| f.alerts.as_deref())
             .flat_map(|a| &a.alerts)
             .take(5)
             .map(|a| format!("`{}`", a.name))
