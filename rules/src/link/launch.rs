@@ -183,7 +183,7 @@ fn verification(handler: &Handler) -> Option<(String, String)> {
                 .iter()
                 .flat_map(|f| &f.item.calls)
                 .find(|call| is_verify_call(call))
-                .map(|call| call.name.to_string())
+                .map(|call| call.name().to_string())
         })
         .or_else(|| {
             let found = handler.reach.iter().find(|f| checks_signature(f.item))?;

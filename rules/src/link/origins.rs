@@ -186,8 +186,8 @@ impl<'f> Reach<'f> {
     /// (`type Shared = Arc<GateClient>`) is not resolved, so an unknown type matches by name;
     /// `CheckoutSession::create(..)` on a type of the project's own is not a 0Bit `create`.
     fn may_call(&self, call: &Call, target: &FnFacts) -> bool {
-        call.name == target.name
-            && match call.on_type.as_deref() {
+        call.name() == target.name
+            && match call.on_type().as_deref() {
                 None => true,
                 Some(owner) => {
                     target.impl_type.as_deref() == Some(owner) || !self.own_types.contains(owner)

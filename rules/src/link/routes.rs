@@ -110,10 +110,10 @@ impl<'a, T: Clone> Walk<'_, '_, 'a, T> {
                         .find_map(|callee| self.first(*callee, depth + 1))
                 })
                 .flatten();
-            let span = call.at()..call.at() + call.name.len();
+            let span = call.at()..call.at() + call.name().len();
             let found = match inner {
                 Some((value, mut through)) => {
-                    through.insert(0, call.name.to_string());
+                    through.insert(0, call.name().to_string());
                     Some((value, through))
                 }
                 None => (self.by_name)(call).map(|value| (value, Vec::new())),
@@ -309,7 +309,7 @@ mod tests {
             fn inner(id: u32) { paid(id); }"#,
         )]);
         let routes = handlers_of(&project.model, &project.files, |_| true);
-        let by_name = |call: &Call| match call.name.as_str() {
+        let by_name = |call: &Call| match call.name().as_str() {
             "paid" => Some("paid"),
             "look" => Some("look"),
             _ => None,

@@ -296,9 +296,9 @@ fn check_routes(facts: &Facts, cx: &mut Context, with_0bit: &BTreeSet<&str>) {
         })
         .map(|f| f.item.name.as_str())
         .collect();
-    let by_name = |call: &Call| match call.path.is_none() && call.on_type.is_none() {
-        true if readers.contains(call.name.as_str()) => Some(Step::Read),
-        _ => step_by_name(&call.name),
+    let by_name = |call: &Call| match call.written_path().is_none() && call.on_type().is_none() {
+        true if readers.contains(call.name().as_str()) => Some(Step::Read),
+        _ => step_by_name(&call.name()),
     };
     for handler in &routes.handlers {
         let place = handler.file.place(&HitContext {
@@ -313,7 +313,7 @@ fn check_routes(facts: &Facts, cx: &mut Context, with_0bit: &BTreeSet<&str>) {
         let other_provider = routes.reach(handler).iter().any(|f| {
             f.item.calls.iter().any(|c| {
                 names_other_provider(c.path())
-                    || c.on_type.as_deref().is_some_and(names_other_provider)
+                    || c.on_type().as_deref().is_some_and(names_other_provider)
             })
         });
         if !of_0bit || other_provider {

@@ -280,7 +280,7 @@ mod tests {
         let (check, _) = webhook
             .function
             .ordered_calls()
-            .find(|(_, c)| c.name == "check")
+            .find(|(_, c)| c.name() == "check")
             .expect("a call of `check`");
         assert_eq!(verified_at(&model, webhook, &verifying), Some(check));
     }

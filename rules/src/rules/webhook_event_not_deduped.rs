@@ -124,15 +124,15 @@ const WRITING_SQL: [&str; 6] = ["INSERT", "UPDATE", "DELETE", "MERGE", "UPSERT",
 
 /// A call of an API that writes to a database, sends a request or pushes to a queue.
 fn is_effect_call(call: &Call) -> bool {
-    match &call.path {
+    match call.written_path() {
         Some(path) => EFFECT_FUNCTIONS
             .iter()
-            .any(|f| path == f || path.ends_with(&format!("::{f}"))),
+            .any(|f| path == *f || path.ends_with(&format!("::{f}"))),
         None => {
-            EFFECT_METHODS.contains(&call.name.as_str())
-                || (ACTIVE_MODEL_WRITES.contains(&call.name.as_str())
+            EFFECT_METHODS.contains(&call.name().as_str())
+                || (ACTIVE_MODEL_WRITES.contains(&call.name().as_str())
                     && call
-                        .on_type
+                        .on_type()
                         .as_deref()
                         .is_some_and(|t| t.ends_with("ActiveModel")))
         }

@@ -106,7 +106,7 @@ fn reads_clock(function: &FnFacts) -> bool {
     function
         .calls
         .iter()
-        .any(|c| CLOCK_CALLS.contains(&c.name.as_str()) && !c.path().contains("Instant"))
+        .any(|c| CLOCK_CALLS.contains(&c.name().as_str()) && !c.path().contains("Instant"))
 }
 
 /// The timestamp `function` splits is compared with the clock: by the function itself when

@@ -114,9 +114,9 @@ impl<'a> PackageGraph<'a> {
 
     /// The functions of the package `call` resolves to (see the module docs).
     pub fn resolve(&self, call: &Call) -> &[InFile<'a, FnFacts>] {
-        match (&call.on_type, &call.path) {
-            (Some(owner), _) => self.methods(owner, &call.name),
-            (None, Some(_)) => self.free_functions(&call.name),
+        match (call.on_type(), call.written_path()) {
+            (Some(owner), _) => self.methods(owner.as_str(), call.name().as_str()),
+            (None, Some(_)) => self.free_functions(call.name().as_str()),
             (None, None) => &[],
         }
     }

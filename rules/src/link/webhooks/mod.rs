@@ -182,7 +182,7 @@ pub fn checks_signature(function: &FnFacts) -> bool {
 
 /// A call of a function named like a verifier.
 pub fn is_verify_call(call: &Call) -> bool {
-    let lower = call.name.to_ascii_lowercase();
+    let lower = call.name().to_ascii_lowercase();
     VERIFY_CALL_WORDS.iter().any(|word| lower.contains(word))
 }
 
@@ -329,7 +329,7 @@ pub fn build<'a>(model: &ProjectModel, files: &'a [FileAnalysis]) -> WebhookMode
         let called: BTreeSet<&str> = package
             .functions
             .iter()
-            .flat_map(|f| f.item.calls.iter().map(|c| c.name.as_str()))
+            .flat_map(|f| f.item.calls.iter().map(|c| c.name().as_str()))
             .collect();
         for InFile {
             file,

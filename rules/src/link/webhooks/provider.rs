@@ -66,8 +66,8 @@ fn within(outer: &std::ops::Range<usize>, inner: &std::ops::Range<usize>) -> boo
 }
 
 fn is_other_sdk_call(call: &Call) -> bool {
-    call.name == "construct_event"
-        && call.path.as_deref().is_some_and(|path| {
+    call.name() == "construct_event"
+        && call.written_path().is_some_and(|path| {
             let lower = path.to_ascii_lowercase();
             OTHER_SDKS.iter().any(|sdk| lower.contains(sdk))
         })

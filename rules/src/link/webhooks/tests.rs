@@ -183,7 +183,7 @@ fn reach_and_calls() {
     let hmac = model.within_reach(FnFacts::calls_hmac);
     assert!(hmac.contains(project.function("one")));
     assert!(!hmac.contains(webhook.function));
-    let call = webhook.function.calls.iter().find(|c| c.name == "one");
+    let call = webhook.function.calls.iter().find(|c| c.name() == "one");
     let callees = model.callees(webhook, call.expect("a call of `one`"));
     assert_eq!(callees.len(), 1);
     assert_eq!(callees[0].item.name, "one");
@@ -263,7 +263,7 @@ fn calls_are_followed_to_what_they_resolve_to() {
             .function
             .calls
             .iter()
-            .find(|c| c.name == name)
+            .find(|c| c.name() == name)
             .expect("a call")
     };
     assert!(model.callees(webhook, call("check")).is_empty());

@@ -10,14 +10,11 @@
 //! have side effects or read the clock, and which names look like a signature are decided
 //! by the rules.
 
-use foldhash::HashMap;
-use std::cell::RefCell;
-use std::hash::BuildHasher;
-use std::num::NonZeroU32;
 use std::ops::Range;
-use std::sync::{LazyLock, Mutex};
 use thin_vec::ThinVec;
 
+pub use crate::extract::rust::webhooks::interned::Name;
+use crate::extract::rust::webhooks::interned::{Callee, CalleeNumber};
 use crate::extract::rust::webhooks::routes::Registration;
 
 /// What one function does, as far as webhooks are concerned. Every function of a workspace
@@ -185,188 +182,77 @@ pub struct KeyPath {
     pub source: Source,
 }
 
-/// A short name kept for the whole run (a call's name, path or type). Names repeat (every
-/// `clone`, `map_err`, `Hmac::new_from_slice`), so the run keeps one copy of each text and a
-/// `Name` is its number: 4 bytes (`Option<Name>` too), copied freely, equal when the texts
-/// are. Ordered by text, so sorting by name does not depend on which thread saw it first.
-/// Compares with and derefs to `str`.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Name(NonZeroU32);
-
-/// Every name's text, by number less one, and the number of each text. Only grows: the
-/// texts are bounded by the distinct names of the run (of every run, in one process).
-struct NameTable {
-    texts: boxcar::Vec<Box<str>>,
-    numbers: Mutex<HashMap<&'static str, Name>>,
-}
-
-static NAME_TABLE: LazyLock<NameTable> = LazyLock::new(|| NameTable {
-    texts: boxcar::Vec::new(),
-    numbers: Mutex::new(HashMap::default()),
-});
-
-/// How many names each thread remembers, in [`RecentNames`].
-const RECENT_NAMES: usize = 4096;
-
-/// The names this thread made last, one per slot of their text's hash: most names are
-/// common ones (`clone`, `map_err`, `Ok`) and are found here without taking the table's
-/// lock, in a fixed 16 KiB.
-struct RecentNames {
-    hasher: foldhash::fast::RandomState,
-    slots: Box<[Option<Name>]>,
-}
-
-thread_local! {
-    static RECENT: RefCell<RecentNames> = RefCell::new(RecentNames {
-        hasher: foldhash::fast::RandomState::default(),
-        slots: vec![None; RECENT_NAMES].into_boxed_slice(),
-    });
-}
-
-impl Name {
-    pub fn as_str(&self) -> &'static str {
-        &NAME_TABLE.texts[self.0.get() as usize - 1]
-    }
-
-    /// The number of `text`, giving it the next one if it has none.
-    fn number(text: &str) -> Name {
-        let table = &*NAME_TABLE;
-        // A poisoned lock only means another thread panicked while it held it; the map is
-        // still whole (an insert does not unwind halfway through).
-        let mut numbers = table.numbers.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(name) = numbers.get(text) {
-            return *name;
-        }
-        let at = table.texts.push(text.into());
-        // Four billion distinct names would take far more memory than any scan has; were
-        // it ever reached, later names would share the last number rather than panic.
-        let name = Name(
-            u32::try_from(at + 1)
-                .ok()
-                .and_then(NonZeroU32::new)
-                .unwrap_or(NonZeroU32::MAX),
-        );
-        numbers.insert(&table.texts[at], name);
-        name
-    }
-}
-
-impl PartialOrd for Name {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Name {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        if self == other {
-            return std::cmp::Ordering::Equal;
-        }
-        self.as_str().cmp(other.as_str())
-    }
-}
-
-impl Default for Name {
-    fn default() -> Self {
-        Name::from("")
-    }
-}
-
-impl std::fmt::Debug for Name {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Debug::fmt(self.as_str(), f)
-    }
-}
-
-impl std::ops::Deref for Name {
-    type Target = str;
-    fn deref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl From<&str> for Name {
-    fn from(text: &str) -> Self {
-        RECENT.with(|recent| {
-            let mut recent = recent.borrow_mut();
-            let slot = recent.hasher.hash_one(text) as usize % RECENT_NAMES;
-            match recent.slots[slot] {
-                Some(name) if name.as_str() == text => name,
-                _ => {
-                    let name = Name::number(text);
-                    recent.slots[slot] = Some(name);
-                    name
-                }
-            }
-        })
-    }
-}
-
-impl From<String> for Name {
-    fn from(text: String) -> Self {
-        Name::from(text.as_str())
-    }
-}
-
-impl PartialEq<str> for Name {
-    fn eq(&self, other: &str) -> bool {
-        self.as_str() == other
-    }
-}
-
-impl PartialEq<&str> for Name {
-    fn eq(&self, other: &&str) -> bool {
-        self.as_str() == *other
-    }
-}
-
-impl PartialEq<String> for Name {
-    fn eq(&self, other: &String) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-
-impl std::fmt::Display for Name {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// A call of a function or method.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A call of a function or method: what it calls (a [`Callee`], kept by number: a large
+/// workspace has a million calls and a few thousand callees) and where.
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Call {
+    callee: CalleeNumber,
+    /// Where the function or method name starts in the file (files are far below 4 GiB).
+    at: u32,
+}
+
+impl std::fmt::Debug for Call {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Call")
+            .field("name", &self.name())
+            .field("path", &self.written_path())
+            .field("on_type", &self.on_type())
+            .field("at", &self.at)
+            .finish()
+    }
+}
+
+impl Call {
+    /// A call of `name`; `path` and `on_type` are as [`Call::written_path`] and
+    /// [`Call::on_type`] say.
+    pub(super) fn new(name: Name, path: Option<Name>, on_type: Option<Name>, at: usize) -> Call {
+        Call {
+            callee: Callee {
+                name,
+                path,
+                on_type,
+            }
+            .number(),
+            at: u32::try_from(at).unwrap_or(u32::MAX),
+        }
+    }
+
     /// The function or method name: `new_from_slice`, `verify_signature`.
-    pub name: Name,
+    pub fn name(&self) -> Name {
+        self.callee.callee().name
+    }
+
     /// A function's path as written, `::`-joined without generics:
     /// `Hmac::new_from_slice`. `None` for method calls.
-    pub path: Option<Name>,
+    pub fn written_path(&self) -> Option<Name> {
+        self.callee.callee().path
+    }
+
     /// The type the call is on, when the walk knows it: `Verifier` for `Verifier::new(..)`;
     /// for `verifier.check(..)` when `verifier` is a parameter of type `Verifier` (through
     /// references, `Arc`, `State`, …) or a local declared so or made by `Verifier::…(..)` or
     /// `Verifier { .. }`; the impl's type for `self.check(..)` and `Self::check(..)`. `None`
     /// for a free function (`check(..)`, `verify::check(..)`) and for a method on a receiver
     /// of unknown type.
-    pub on_type: Option<Name>,
-    /// Where the function or method name starts in the file (files are far below 4 GiB).
-    pub at: u32,
-}
+    pub fn on_type(&self) -> Option<Name> {
+        self.callee.callee().on_type
+    }
 
-impl Call {
     /// Where the function or method name starts in the file.
     pub fn at(&self) -> usize {
         self.at as usize
     }
 
     /// The path of a function call, `""` for a method call.
-    pub fn path(&self) -> &str {
-        self.path.as_deref().unwrap_or("")
+    pub fn path(&self) -> &'static str {
+        self.written_path().map_or("", |path| path.as_str())
     }
 
     /// A call into an HMAC API: the `hmac` crate (`Hmac::<Sha256>::new_from_slice`),
     /// `ring::hmac`, openssl's `PKey::hmac`.
     pub fn is_hmac(&self) -> bool {
         let path = self.path();
-        self.name == "new_from_slice"
+        self.name() == "new_from_slice"
             || path.contains("Hmac")
             || path.contains("hmac::")
             || path.contains("PKey::hmac")
@@ -447,8 +333,9 @@ impl FnFacts {
     pub(super) fn in_impl(&mut self, self_type: &str) {
         self.impl_type = Some(Name::from(self_type));
         for call in &mut self.calls {
-            if call.on_type.as_deref() == Some("Self") {
-                call.on_type = Some(self_type.into());
+            if call.on_type().is_some_and(|t| t == "Self") {
+                let at = call.at();
+                *call = Call::new(call.name(), call.written_path(), Some(self_type.into()), at);
             }
         }
     }

@@ -10,6 +10,7 @@
 
 mod flow;
 pub mod functions;
+mod interned;
 mod names;
 pub mod routes;
 pub mod serde_types;

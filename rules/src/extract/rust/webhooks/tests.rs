@@ -33,7 +33,7 @@ fn names_are_one_number_per_text_across_threads_and_sort_by_text() {
 #[test]
 fn kept_facts_stay_small() {
     assert_eq!(std::mem::size_of::<Option<Name>>(), 4);
-    assert_eq!(std::mem::size_of::<Call>(), 16);
+    assert_eq!(std::mem::size_of::<Call>(), 8);
     assert_eq!(std::mem::size_of::<FnFacts>(), 48);
     assert_eq!(std::mem::size_of::<DeField>(), 16);
 }
@@ -80,7 +80,13 @@ fn calls_with_their_paths_in_order() {
     );
     let calls: Vec<(&str, Option<&str>, usize)> = f
         .ordered_calls()
-        .map(|(order, c)| (c.name.as_str(), c.path.as_deref(), order))
+        .map(|(order, c)| {
+            (
+                c.name().as_str(),
+                c.written_path().map(|p| p.as_str()),
+                order,
+            )
+        })
         .collect();
     assert_eq!(
         calls,
@@ -115,7 +121,7 @@ fn parses_with_target_types() {
         parses,
         [(Some("GateEvent"), false), (Some("SessionData"), true)]
     );
-    let from_slice = f.ordered_calls().find(|(_, c)| c.name == "from_slice");
+    let from_slice = f.ordered_calls().find(|(_, c)| c.name() == "from_slice");
     assert_eq!(
         Some(f.rare().parses[0].order),
         from_slice.map(|(order, _)| order)
@@ -333,7 +339,7 @@ fn calls_on_known_types() {
     let on: Vec<(&str, Option<&str>)> = check
         .calls
         .iter()
-        .map(|c| (c.name.as_str(), c.on_type.as_deref()))
+        .map(|c| (c.name().as_str(), c.on_type().map(|t| t.as_str())))
         .collect();
     assert_eq!(
         on,
@@ -346,7 +352,7 @@ fn calls_on_known_types() {
     let on: Vec<(&str, Option<&str>)> = f
         .calls
         .iter()
-        .map(|c| (c.name.as_str(), c.on_type.as_deref()))
+        .map(|c| (c.name().as_str(), c.on_type().map(|t| t.as_str())))
         .collect();
     assert_eq!(
         on,
@@ -394,7 +400,7 @@ fn where_parsed_values_come_from() {
         .collect();
     let (verify, _) = f
         .ordered_calls()
-        .find(|(_, c)| c.name == "verify_event")
+        .find(|(_, c)| c.name() == "verify_event")
         .unwrap();
     assert_eq!(
         sources,
@@ -422,7 +428,7 @@ fn typed_results_of_calls() {
     );
     let typed: Vec<(&str, Option<&str>)> = f
         .ordered_calls()
-        .map(|(order, c)| (c.name.as_str(), f.result_type(order)))
+        .map(|(order, c)| (c.name().as_str(), f.result_type(order)))
         .filter(|(_, t)| t.is_some())
         .collect();
     assert_eq!(

@@ -220,12 +220,12 @@ impl FnVisitor {
         } else if written.starts_with("serde_json::to_") {
             self.rare.reserializes.push(span);
         }
-        self.facts.calls.push(Call {
-            name: name.into(),
-            path: path.map(Name::from),
-            on_type: on_type.map(Name::from),
-            at: u32::try_from(at).unwrap_or(u32::MAX),
-        });
+        self.facts.calls.push(Call::new(
+            name.into(),
+            path.map(Name::from),
+            on_type.map(Name::from),
+            at,
+        ));
         order
     }
 
