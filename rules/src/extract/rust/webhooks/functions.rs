@@ -331,11 +331,13 @@ impl FnFacts {
 
     /// Makes it a method of `self_type`: its calls on `Self` are calls on that type.
     pub(super) fn in_impl(&mut self, self_type: &str) {
-        self.impl_type = Some(Name::from(self_type));
+        let self_type = Name::from(self_type);
+        self.impl_type = Some(self_type);
         for call in &mut self.calls {
-            if call.on_type().is_some_and(|t| t == "Self") {
-                let at = call.at();
-                *call = Call::new(call.name(), call.written_path(), Some(self_type.into()), at);
+            let callee = call.callee.callee();
+            if callee.on_type.is_some_and(|t| t == "Self") {
+                let on_type = Some(self_type);
+                call.callee = Callee { on_type, ..callee }.number();
             }
         }
     }
