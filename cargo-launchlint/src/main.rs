@@ -2,6 +2,10 @@
 //! `scan`, output is written by a `report` module. Exit codes: 0 no error-level finding,
 //! 1 at least one (or a warning with `--deny-warnings`), 2 the tool could not run.
 
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
