@@ -4,6 +4,7 @@
 //! array literal of strings (`['US', 'GB']`, `new Set([..])`, `Object.freeze([..])`). Which
 //! names and values gate availability is for the rules to decide.
 
+use crate::extract::rust::offsets::SpanBytes;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -69,7 +70,7 @@ pub fn rust_item(name: &syn::Ident, expr: &syn::Expr, gate: Gate) -> Option<Name
     let values = first.0.filter(|v| short(v))?;
     Some(NamedList {
         name: name.to_string(),
-        span: name.span().byte_range(),
+        span: name.span().bytes(),
         values,
         gate,
     })

@@ -2,6 +2,7 @@
 //! `mod` declarations, and each function and type handed to the request and webhook
 //! extractors.
 
+use crate::extract::rust::offsets::SpanBytes;
 use std::ops::Range;
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
@@ -28,9 +29,10 @@ pub(super) fn collect(
     if let Some(offset) = depth::too_deep(text) {
         return Err(NotParsed::TooDeep { offset });
     }
+    let _lines = super::offsets::FileLines::of(text);
     let file = syn::parse_file(text).map_err(|error| NotParsed::Syntax {
         message: error.to_string(),
-        span: error.span().byte_range(),
+        span: error.span().bytes(),
     })?;
     let mut collector = Collector {
         facts: RustFacts::default(),
@@ -97,7 +99,7 @@ impl Collector<'_> {
         // A gate comes from an attribute, and the region starts at the first one.
         let start = attrs
             .first()
-            .map_or(end, |a| a.pound_token.span.byte_range().start);
+            .map_or(end, |a| a.pound_token.span.bytes().start);
         self.facts.regions.push((start..end, gate));
         self.gates.push(gate);
         inner(self);
@@ -173,7 +175,7 @@ impl Collector<'_> {
                 (TokenTree::Ident(word), _, _) if word == "if" || word == "else" => {}
                 (TokenTree::Literal(literal), _, _) => {
                     chain = CfgChain::default();
-                    self.facts.literals.push(literal.span().byte_range())
+                    self.facts.literals.push(literal.span().bytes())
                 }
                 (TokenTree::Group(group), _, _) => {
                     chain = CfgChain::default();
@@ -186,7 +188,7 @@ impl Collector<'_> {
                 ) if bang.as_char() == '!' => {
                     chain = CfgChain::default();
                     // `env!("X")` nested inside another macro's tokens.
-                    let span = ident.span().byte_range().start..args.span().byte_range().end;
+                    let span = ident.span().bytes().start..args.span().bytes().end;
                     self.macro_call(&ident.to_string(), args.stream(), span);
                 }
                 _ => chain = CfgChain::default(),
@@ -209,7 +211,7 @@ impl Collector<'_> {
             };
             match tree {
                 TokenTree::Literal(literal) => {
-                    let span = literal.span().byte_range();
+                    let span = literal.span().bytes();
                     let value = equals
                         && key
                             .as_deref()
@@ -245,7 +247,7 @@ impl Collector<'_> {
     fn scan_block(&mut self, block: &proc_macro2::Group, own: Gate) {
         let gate = self.current().or(own);
         if gate != self.current() {
-            self.facts.regions.push((block.span().byte_range(), gate));
+            self.facts.regions.push((block.span().bytes(), gate));
         }
         self.gates.push(gate);
         self.scan_tokens(block.stream());
@@ -507,7 +509,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                     let compiled = pair.path.get_ident().is_some_and(|key| {
                         COMPILED_ATTRIBUTE_KEYS.contains(&key.to_string().as_str())
                     });
-                    let span = literal.lit.span().byte_range();
+                    let span = literal.lit.span().bytes();
                     if compiled {
                         self.facts.literals.push(span);
                     } else {
@@ -538,7 +540,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                 syn::Lit::Str(_) | syn::Lit::ByteStr(_) | syn::Lit::CStr(_)
             )
         {
-            self.facts.literals.push(literal.span().byte_range());
+            self.facts.literals.push(literal.span().bytes());
         }
     }
 
@@ -557,11 +559,11 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                 .segments
                 .first()
                 .map_or(last.ident.span(), |s| s.ident.span());
-            let end = mac.delimiter_span().byte_range().end;
+            let end = mac.delimiter_span().bytes().end;
             self.macro_call(
                 &last.ident.to_string(),
                 mac.tokens.clone(),
-                span.byte_range().start..end,
+                span.bytes().start..end,
             );
         }
         self.scan_tokens(mac.tokens.clone());

@@ -2,6 +2,7 @@
 //! builders and the example values of OpenAPI and JSON Schema documents built in code. Doc
 //! comments and attribute arguments are read by the walk in `collect`.
 
+use crate::extract::rust::offsets::SpanBytes;
 use std::ops::Range;
 
 /// The byte ranges of `call`'s arguments that are documentation: the string arguments of
@@ -17,14 +18,14 @@ pub(super) fn in_method_call(call: &syn::ExprMethodCall) -> Vec<Range<usize>> {
                 syn::Expr::Lit(syn::ExprLit {
                     lit: syn::Lit::Str(text),
                     ..
-                }) => Some(text.span().byte_range()),
+                }) => Some(text.span().bytes()),
                 _ => None,
             })
             .collect();
     }
     match (call.args.first().and_then(string_key), call.args.get(1)) {
         (Some(key), Some(value)) if method == "insert" && EXAMPLE_KEYS.contains(&key.as_str()) => {
-            vec![syn::spanned::Spanned::span(value).byte_range()]
+            vec![syn::spanned::Spanned::span(value).bytes()]
         }
         _ => Vec::new(),
     }

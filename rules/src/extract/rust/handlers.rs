@@ -14,6 +14,7 @@
 //! like an SQL write (`UPDATE`, `INSERT`), sqlx query macros included. What a write means is
 //! the rules' decision.
 
+use crate::extract::rust::offsets::SpanBytes;
 use std::ops::Range;
 use thin_vec::ThinVec;
 
@@ -100,7 +101,7 @@ pub fn function(
     }
     let mut reader = BodyReader {
         facts,
-        function: name.span().byte_range(),
+        function: name.span().bytes(),
         routes: 0,
     };
     reader.visit_block(block);
@@ -120,7 +121,7 @@ fn route_attribute(attr: &syn::Attribute) -> Option<(String, Range<usize>)> {
     };
     match list.tokens.clone().into_iter().next() {
         Some(TokenTree::Literal(literal)) => {
-            string_value(&literal).map(|path| (path, literal.span().byte_range()))
+            string_value(&literal).map(|path| (path, literal.span().bytes()))
         }
         _ => None,
     }
@@ -184,7 +185,7 @@ impl BodyReader<'_> {
                 TokenTree::Group(group) => self.macro_literals(group.stream()),
                 TokenTree::Literal(literal) => {
                     if let Some(value) = string_value(&literal) {
-                        self.literal(&value, literal.span().byte_range());
+                        self.literal(&value, literal.span().bytes());
                     }
                 }
                 _ => {}
@@ -202,7 +203,7 @@ impl BodyReader<'_> {
                 if let Expr::Path(field) = &*call.receiver {
                     let name = last_segment(&field.path);
                     let value = call.args.first().expect("one argument");
-                    self.field(&name, value, call.method.span().byte_range());
+                    self.field(&name, value, call.method.span().bytes());
                 }
             }
             _ => {}
@@ -214,7 +215,7 @@ impl<'ast> Visit<'ast> for BodyReader<'_> {
     fn visit_expr_assign(&mut self, assign: &'ast syn::ExprAssign) {
         if let Expr::Field(field) = &*assign.left {
             if let syn::Member::Named(name) = &field.member {
-                self.field(&name.to_string(), &assign.right, name.span().byte_range());
+                self.field(&name.to_string(), &assign.right, name.span().bytes());
             }
         }
         visit::visit_expr_assign(self, assign);
@@ -223,7 +224,7 @@ impl<'ast> Visit<'ast> for BodyReader<'_> {
     fn visit_expr_struct(&mut self, literal: &'ast syn::ExprStruct) {
         for field in &literal.fields {
             if let syn::Member::Named(name) = &field.member {
-                self.field(&name.to_string(), &field.expr, name.span().byte_range());
+                self.field(&name.to_string(), &field.expr, name.span().bytes());
             }
         }
         visit::visit_expr_struct(self, literal);
@@ -266,7 +267,7 @@ impl<'ast> Visit<'ast> for BodyReader<'_> {
     }
 
     fn visit_lit_str(&mut self, lit: &'ast syn::LitStr) {
-        self.literal(&lit.value(), lit.span().byte_range());
+        self.literal(&lit.value(), lit.span().bytes());
     }
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
@@ -288,7 +289,7 @@ fn literal(expr: &Expr) -> Option<(String, Range<usize>)> {
     match expr {
         Expr::Lit(syn::ExprLit {
             lit: Lit::Str(s), ..
-        }) => Some((s.value(), s.span().byte_range())),
+        }) => Some((s.value(), s.span().bytes())),
         _ => None,
     }
 }
@@ -420,7 +421,7 @@ fn collect_path(expr: &Expr, pieces: &mut Vec<(String, Range<usize>)>, budget: &
             for tree in mac.mac.tokens.clone() {
                 if let TokenTree::Literal(literal) = tree {
                     if let Some(value) = string_value(&literal) {
-                        pieces.push((value, literal.span().byte_range()));
+                        pieces.push((value, literal.span().bytes()));
                     }
                 }
             }

@@ -4,6 +4,7 @@
 //! message with its format arguments. The macro's tokens are split at top-level commas (and
 //! `log`'s `;` before the message) and each argument is parsed as an expression.
 
+use crate::extract::rust::offsets::SpanBytes;
 use proc_macro2::{Spacing, TokenStream, TokenTree};
 use syn::Expr;
 
@@ -114,10 +115,8 @@ pub(super) fn log_call(
     if !shallow(mac.tokens.clone()) {
         return None;
     }
-    let start = mac.path.segments.first()?.ident.span().byte_range().start;
-    let end = super::spans::DelimiterSpan::delimiter_span(mac)
-        .byte_range()
-        .end;
+    let start = mac.path.segments.first()?.ident.span().bytes().start;
+    let end = super::spans::DelimiterSpan::delimiter_span(mac).bytes().end;
     let reader = Reader { params };
     let mut chunks = split(mac.tokens.clone());
     if kind == Syntax::Log && LEVEL_FIRST.contains(&last.as_str()) && !chunks.is_empty() {
@@ -417,7 +416,7 @@ impl Reader<'_> {
     }
 
     fn value(&self, expr: &Expr, depth: usize) -> Value {
-        let span = syn::spanned::Spanned::span(expr).byte_range();
+        let span = syn::spanned::Spanned::span(expr).bytes();
         if depth > MAX_VALUE_DEPTH {
             return Value::other(span);
         }

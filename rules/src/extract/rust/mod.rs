@@ -12,6 +12,7 @@ pub mod depth;
 mod documentation;
 pub mod handlers;
 mod logs;
+pub(crate) mod offsets;
 mod spans;
 pub mod webhooks;
 

@@ -1,5 +1,6 @@
 //! Where syn nodes end, and their attributes: the extent of a gated region.
 
+use crate::extract::rust::offsets::SpanBytes;
 use proc_macro2::Span;
 use syn::Attribute;
 
@@ -102,15 +103,15 @@ pub(super) fn stmt_end(stmt: &syn::Stmt) -> usize {
 }
 
 fn semi_end(semi: &syn::Token![;]) -> usize {
-    semi.span.byte_range().end
+    semi.span.bytes().end
 }
 
 fn brace_end(brace: &syn::token::Brace) -> usize {
-    brace.span.close().byte_range().end
+    brace.span.close().bytes().end
 }
 
 fn macro_end(mac: &syn::Macro) -> usize {
-    mac.delimiter_span().byte_range().end
+    mac.delimiter_span().bytes().end
 }
 
 /// `end`, or where `Spanned` says the node ends when `end` is unknown (0: no such token, or
@@ -119,7 +120,7 @@ fn or_spanned(end: usize, node: &impl syn::spanned::Spanned) -> usize {
     if end > 0 {
         end
     } else {
-        node.span().byte_range().end
+        node.span().bytes().end
     }
 }
 

@@ -2,6 +2,7 @@
 //! `Request::builder()`, a generated client's operation, a local helper), and the builder
 //! methods applied to one (`.header(..)`, `.headers(map)`, `.json(..)`, `.send()`).
 
+use crate::extract::rust::offsets::SpanBytes;
 use std::ops::Range;
 
 use syn::spanned::Spanned;
@@ -34,7 +35,7 @@ impl FunctionScanner<'_> {
             .path
             .segments
             .last()
-            .map_or(0..0, |s| s.ident.span().byte_range());
+            .map_or(0..0, |s| s.ident.span().bytes());
         let args: Vec<Value> = self.arguments(&name, &full, &call.args);
         self.origin_call(&full, &call.args, &args, span.clone());
         let first_segment = segments.first().map(String::as_str).unwrap_or("");
@@ -54,10 +55,10 @@ impl FunctionScanner<'_> {
                 return self.new_request(span, Some("GET".into()), Value::Nothing);
             }
             name if FRESH_CALLS.contains(&name) => {
-                return Value::Fresh(call.span().byte_range(), self.scopes.clone());
+                return Value::Fresh(call.span().bytes(), self.scopes.clone());
             }
             "new" if first_segment.contains("Ulid") || segments.iter().any(|s| s == "Ulid") => {
-                return Value::Fresh(call.span().byte_range(), self.scopes.clone());
+                return Value::Fresh(call.span().bytes(), self.scopes.clone());
             }
             "new" if name == "new" && segments.iter().any(|s| s == "HeaderMap") => {
                 return Value::Headers(Vec::new());
@@ -129,7 +130,7 @@ impl FunctionScanner<'_> {
 
     pub(super) fn method_call(&mut self, call: &syn::ExprMethodCall) -> Value {
         let name = call.method.to_string();
-        let span = call.method.span().byte_range();
+        let span = call.method.span().bytes();
         let origins_before = self.facts.origins.len();
         let receiver = self.expr(&call.receiver);
         let args: Vec<Value> = self.arguments(&name, "", &call.args);

@@ -1,6 +1,7 @@
 //! Items outside function bodies that requests use: string consts (URL bases) and structs
 //! that derive `Serialize` (bodies).
 
+use crate::extract::rust::offsets::SpanBytes;
 use syn::Expr;
 
 use super::locals::Value;
@@ -39,7 +40,7 @@ pub fn serialized_struct(item: &syn::ItemStruct) -> Option<SerializedStruct> {
             let is_float = matches!(type_name(&field.ty).as_deref(), Some("f32" | "f64"));
             is_float.then(|| FloatField {
                 name: ident.to_string(),
-                span: ident.span().byte_range(),
+                span: ident.span().bytes(),
             })
         })
         .collect();

@@ -1,6 +1,7 @@
 //! Token-level helpers: string literals in an expression, and what `format!` and `json!`
 //! tokens hold (fresh-making calls, `"key": literal` pairs).
 
+use crate::extract::rust::offsets::SpanBytes;
 use std::ops::Range;
 
 use proc_macro2::{TokenStream, TokenTree};
@@ -22,7 +23,7 @@ pub(super) fn string_literals(expr: &Expr) -> Vec<StringLiteral> {
         fn visit_lit_str(&mut self, lit: &'ast syn::LitStr) {
             self.0.push(StringLiteral {
                 value: lit.value(),
-                span: lit.span().byte_range(),
+                span: lit.span().bytes(),
             });
         }
     }
@@ -42,7 +43,7 @@ pub(super) fn fresh_call(tokens: &TokenStream) -> Option<Range<usize>> {
                 if args.delimiter() == proc_macro2::Delimiter::Parenthesis
                     && FRESH_CALLS.contains(&ident.to_string().as_str()) =>
             {
-                Some(ident.span().byte_range())
+                Some(ident.span().bytes())
             }
             (TokenTree::Group(group), _) => fresh_call(&group.stream()),
             _ => None,
@@ -119,7 +120,7 @@ pub(super) fn json_literal(tokens: TokenStream) -> JsonLiteral {
             if let Some(value) = crate::ground::syntax::string_value(&pair.value) {
                 origins.push(JsonOrigin {
                     value,
-                    span: pair.value.span().byte_range(),
+                    span: pair.value.span().bytes(),
                     role,
                 });
             }
@@ -130,7 +131,7 @@ pub(super) fn json_literal(tokens: TokenStream) -> JsonLiteral {
         if is_float {
             floats.push(JsonFloat {
                 key: pair.key,
-                span: pair.value.span().byte_range(),
+                span: pair.value.span().bytes(),
             });
         }
     }

@@ -1,6 +1,7 @@
 //! Origins and redirect targets set in Rust: `.return_url(..)`, `.allow_origin(..)`,
 //! `AllowOrigin::list(..)`, `Cors::permissive()`, recorded as [`RustOrigin`]s.
 
+use crate::extract::rust::offsets::SpanBytes;
 use std::ops::Range;
 
 use syn::spanned::Spanned;
@@ -114,7 +115,7 @@ impl FunctionScanner<'_> {
                 }
             }
         } else if let (Some(role), [arg]) = (origin_role(last), args) {
-            let expr_span = exprs.first().map_or(span, |e| e.span().byte_range());
+            let expr_span = exprs.first().map_or(span, |e| e.span().bytes());
             self.origin(arg, expr_span, role, None);
         }
     }

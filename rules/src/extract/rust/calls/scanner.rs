@@ -2,6 +2,7 @@
 //! the file's [`CallFacts`]. This part reads statements and plain expressions; calls are
 //! read in `builders`, macros in `macros`, origin setters in `origin_calls`.
 
+use crate::extract::rust::offsets::SpanBytes;
 use foldhash::HashMap;
 use std::ops::Range;
 
@@ -171,7 +172,7 @@ impl<'a> FunctionScanner<'a> {
             return false;
         }
         let args = self.arguments(&method, "", &call.args);
-        self.origin_call(&method, &call.args, &args, call.method.span().byte_range());
+        self.origin_call(&method, &call.args, &args, call.method.span().bytes());
         let header = args.first().and_then(Value::template).map(|name| Header {
             name,
             key: args.get(1).map_or(KeyOrigin::Other, Value::key_origin),
@@ -199,7 +200,7 @@ impl<'a> FunctionScanner<'a> {
             Expr::Lit(lit) => match &lit.lit {
                 syn::Lit::Str(s) => Value::Str(
                     bounded(vec![Piece::Text(s.value())]),
-                    Some(s.span().byte_range()),
+                    Some(s.span().bytes()),
                 ),
                 _ => Value::Nothing,
             },
@@ -326,7 +327,7 @@ impl<'a> FunctionScanner<'a> {
             if let syn::Member::Named(name) = &field.member {
                 if let Some(role) = crate::extract::origins::origin_role(&name.to_string()) {
                     let struct_type = s.path.segments.last().map(|seg| seg.ident.to_string());
-                    self.origin(&value, field.expr.span().byte_range(), role, struct_type);
+                    self.origin(&value, field.expr.span().bytes(), role, struct_type);
                 }
             }
             if let (syn::Member::Named(name), Some(template)) = (&field.member, value.template()) {

@@ -24,6 +24,7 @@ pub use functions::{
 pub use routes::{Filter, NestedRouter, Registration, WebhookRoute};
 pub use serde_types::{DeField, DeStruct, TaggedEnum, TaggedVariant};
 
+use crate::extract::rust::offsets::SpanBytes;
 use crate::ground::syntax::{last_segment, type_name};
 use thin_vec::ThinVec;
 
@@ -129,7 +130,7 @@ pub fn impl_facts(
             .items
             .iter()
             .filter_map(|item| match item {
-                syn::ImplItem::Fn(method) => Some(method.sig.ident.span().byte_range()),
+                syn::ImplItem::Fn(method) => Some(method.sig.ident.span().bytes()),
                 _ => None,
             })
             .collect();

@@ -5,6 +5,7 @@
 //! asks about the levels inside it; [`NameCollector`] remembers what it read of each
 //! sub-expression, so a chain is read once rather than once per level.
 
+use crate::extract::rust::offsets::SpanBytes;
 use foldhash::HashMap;
 use std::ops::Range;
 
@@ -195,7 +196,7 @@ fn get_path_within(call: &syn::ExprMethodCall, steps: usize) -> Option<KeyPath> 
         return None;
     };
     let (root, mut keys) = index_path_within(&call.receiver, steps)?;
-    keys.push((s.value(), s.span().byte_range()));
+    keys.push((s.value(), s.span().bytes()));
     Some((root, keys))
 }
 
@@ -212,7 +213,7 @@ fn indexed_path_within(index: &syn::ExprIndex, steps: usize) -> Option<KeyPath> 
         return None;
     };
     let (root, mut keys) = index_path_within(&index.expr, steps)?;
-    keys.push((s.value(), s.span().byte_range()));
+    keys.push((s.value(), s.span().bytes()));
     Some((root, keys))
 }
 

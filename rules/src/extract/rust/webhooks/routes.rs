@@ -7,6 +7,7 @@
 //! `path!("webhooks").and_then(h)`, and actix/rocket `#[post("/webhooks/…")]`. Which
 //! functions are handlers is decided across files, in `link::webhooks`.
 
+use crate::extract::rust::offsets::SpanBytes;
 use foldhash::HashMap;
 use std::ops::Range;
 
@@ -109,7 +110,7 @@ fn filters(chain: &Expr) -> Vec<Filter> {
             if lower.contains("signature") || lower.starts_with("x-0bit-") {
                 self.0.push(Filter::Header {
                     literal: value,
-                    span: lit.span().byte_range(),
+                    span: lit.span().bytes(),
                 });
             }
         }

@@ -2,6 +2,7 @@
 //! as serde reads them (after `rename` and `rename_all`), and `#[serde(tag = "type")]` enums
 //! with each variant's event type and payload type.
 
+use crate::extract::rust::offsets::SpanBytes;
 use std::ops::Range;
 
 use proc_macro2::TokenTree;
@@ -85,7 +86,7 @@ pub fn serde_type(item: &syn::Item) -> Option<SerdeType> {
                     let raw = raw.trim_start_matches("r#");
                     let name = serde_value(&f.attrs, "rename")
                         .unwrap_or_else(|| rename(raw, rename_all.as_deref()));
-                    let span = ident.span().byte_range();
+                    let span = ident.span().bytes();
                     let offset = |at: usize| u32::try_from(at).unwrap_or(u32::MAX);
                     Some(DeField {
                         name: Name::from(name),
@@ -111,7 +112,7 @@ pub fn serde_type(item: &syn::Item) -> Option<SerdeType> {
                         Some((value, span)) => (value, span),
                         None => (
                             rename(&v.ident.to_string(), rename_all.as_deref()),
-                            v.ident.span().byte_range(),
+                            v.ident.span().bytes(),
                         ),
                     };
                     let payload = match &v.fields {
@@ -157,7 +158,7 @@ fn serde_literal(attrs: &[syn::Attribute], key: &str) -> Option<(String, Range<u
             {
                 if ident == key && eq.as_char() == '=' {
                     if let Some(text) = string_value(value) {
-                        return Some((text, value.span().byte_range()));
+                        return Some((text, value.span().bytes()));
                     }
                 }
             }

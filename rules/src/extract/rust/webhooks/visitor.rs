@@ -1,5 +1,6 @@
 //! Reads a function's [`FnFacts`] in one walk of its signature and body.
 
+use crate::extract::rust::offsets::SpanBytes;
 use foldhash::HashMap;
 use std::ops::Range;
 
@@ -29,8 +30,8 @@ pub(super) fn read_function(
     let mut visitor = FnVisitor {
         facts: FnFacts::new(
             Name::from(name.to_string()),
-            name.span().byte_range(),
-            block.brace_token.span.close().byte_range().end,
+            name.span().bytes(),
+            block.brace_token.span.close().bytes().end,
             test,
         ),
         rare: FnRare {
@@ -249,7 +250,7 @@ impl FnVisitor {
         {
             self.rare.event_types.push(EventTypeString {
                 value: s.value(),
-                span: s.span().byte_range(),
+                span: s.span().bytes(),
                 source,
             });
         }
@@ -262,7 +263,7 @@ impl FnVisitor {
                 if let Lit::Str(s) = &lit.lit {
                     self.rare.event_types.push(EventTypeString {
                         value: s.value(),
-                        span: s.span().byte_range(),
+                        span: s.span().bytes(),
                         source,
                     });
                 }
@@ -309,7 +310,7 @@ impl FnVisitor {
                         .any(|m| lower.contains(m))
                     {
                         if let Some(value) = string_value(literal) {
-                            self.literal(&value, || literal.span().byte_range());
+                            self.literal(&value, || literal.span().bytes());
                         }
                     }
                 }
@@ -334,7 +335,7 @@ impl FnVisitor {
 
 impl<'ast> Visit<'ast> for FnVisitor {
     fn visit_lit_str(&mut self, lit: &'ast syn::LitStr) {
-        self.literal(&lit.value(), || lit.span().byte_range());
+        self.literal(&lit.value(), || lit.span().bytes());
     }
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
@@ -358,7 +359,7 @@ impl<'ast> Visit<'ast> for FnVisitor {
                 func.path
                     .segments
                     .last()
-                    .map_or(0..0, |s| s.ident.span().byte_range())
+                    .map_or(0..0, |s| s.ident.span().bytes())
             };
             let parses_before = self.rare.parses.len();
             let on_type = path_type(&func.path);
@@ -387,7 +388,7 @@ impl<'ast> Visit<'ast> for FnVisitor {
 
     fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
         let name = call.method.to_string();
-        let span = call.method.span().byte_range();
+        let span = call.method.span().bytes();
         match name.as_str() {
             "eq" | "starts_with" => {
                 if let Some(arg) = call.args.first() {
@@ -415,7 +416,7 @@ impl<'ast> Visit<'ast> for FnVisitor {
                     let source = self.locals.source(&call.receiver);
                     self.rare.value_paths.push(KeyPath {
                         keys,
-                        span: s.span().byte_range(),
+                        span: s.span().bytes(),
                         source,
                     });
                 }
@@ -459,7 +460,7 @@ impl<'ast> Visit<'ast> for FnVisitor {
 
     fn visit_expr_binary(&mut self, binary: &'ast syn::ExprBinary) {
         if matches!(binary.op, syn::BinOp::Eq(_) | syn::BinOp::Ne(_)) {
-            self.compare(&binary.left, &binary.right, binary.op.span().byte_range());
+            self.compare(&binary.left, &binary.right, binary.op.span().bytes());
             // `event.type_ == "gate_session.completed"`
             if self.names(&binary.left).typed {
                 let source = self.locals.source(&binary.left);
