@@ -151,11 +151,11 @@ pub fn text_origin_uses(text: &str) -> Vec<OriginUse> {
         Regex::new(r#"["'`](https?://[^"'`\s]+|\*)["'`]|(?:^|[\s\-\[,])(https?://[^"'`\s,\]]+)"#)
             .expect("the origin value pattern is valid")
     });
+    // A key holds one of these words, in any case: text and lines without one need no
+    // regex. (A line that is not ASCII is matched anyway, for Unicode's case folding.)
+    const KEY_WORDS: [&str; 3] = ["url", "uri", "origin"];
     let lower = text.to_ascii_lowercase();
-    if !["url", "uri", "origin"]
-        .iter()
-        .any(|word| lower.contains(word))
-    {
+    if !KEY_WORDS.iter().any(|word| lower.contains(word)) {
         return Vec::new();
     }
     let mut uses = Vec::new();
@@ -168,7 +168,9 @@ pub fn text_origin_uses(text: &str) -> Vec<OriginUse> {
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim();
         parents.read(line);
-        let from = match key.captures(line) {
+        let lower_line = &lower[line_start..line_start + line.len()];
+        let may_be_key = !line.is_ascii() || KEY_WORDS.iter().any(|word| lower_line.contains(word));
+        let from = match may_be_key.then(|| key.captures(line)).flatten() {
             Some(captures) => {
                 let found = captures.get(0).expect("a match has a whole");
                 role = origin_role(found.as_str());

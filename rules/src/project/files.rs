@@ -154,12 +154,11 @@ pub fn words(segment: &str) -> Vec<&str> {
 /// `contest.rs` and `testimonials/` are live.
 pub fn marked_scope(path: &str) -> Scope {
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let path_words: Vec<&str> = segments.iter().flat_map(|segment| words(segment)).collect();
     let has_word = |list: &[&str]| {
-        segments.iter().any(|segment| {
-            words(segment)
-                .iter()
-                .any(|word| list.iter().any(|w| word.eq_ignore_ascii_case(w)))
-        })
+        path_words
+            .iter()
+            .any(|word| list.iter().any(|w| word.eq_ignore_ascii_case(w)))
     };
     let name = segments.last().copied().unwrap_or("").to_ascii_lowercase();
     let parts: Vec<&str> = name.split('.').collect();
