@@ -79,7 +79,9 @@ impl<'a> FunctionScanner<'a> {
                 index += 1;
             }
         }
-        let value = scanner.block(block);
+        let Value::Request(at) = scanner.block(block) else {
+            return;
+        };
         // A helper returns the builder for its callers to finish: `-> RequestBuilder`.
         let returns_builder = match &sig.output {
             syn::ReturnType::Type(_, ty) => {
@@ -88,11 +90,9 @@ impl<'a> FunctionScanner<'a> {
             }
             syn::ReturnType::Default => false,
         };
-        if let (Value::Request(at), true) = (value, returns_builder) {
-            let request = &mut scanner.facts.requests[at];
-            if !request.sends {
-                request.returned_by = Some(name.to_string());
-            }
+        let request = &mut scanner.facts.requests[at];
+        if returns_builder && !request.sends {
+            request.returned_by = Some(name.to_string());
         }
     }
 
