@@ -4,7 +4,6 @@
 //! array literal of strings (`['US', 'GB']`, `new Set([..])`, `Object.freeze([..])`). Which
 //! names and values gate availability is for the rules to decide.
 
-use crate::extract::rust::offsets::SpanBytes;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -12,6 +11,7 @@ use regex::Regex;
 use syn::visit::{self, Visit};
 
 use crate::extract::gate::Gate;
+use crate::extract::rust::offsets::SpanBytes;
 
 /// A named list whose items are all short string literals.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -2,7 +2,6 @@
 //! `mod` declarations, and each function and type handed to the request and webhook
 //! extractors.
 
-use crate::extract::rust::offsets::SpanBytes;
 use std::ops::Range;
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
@@ -14,6 +13,7 @@ use super::documentation::{self, COMPILED_ATTRIBUTE_KEYS};
 use super::spans::{impl_item_end, item_attrs, item_end, stmt_end, trait_item_end, DelimiterSpan};
 use super::{depth, EnvMacro, Include, ModDecl, NotParsed, RustFacts, MAX_PARSE_BYTES};
 use crate::extract::gate::Gate;
+use crate::extract::rust::offsets::SpanBytes;
 
 pub(super) fn collect(
     text: &str,

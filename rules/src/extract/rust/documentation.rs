@@ -2,8 +2,9 @@
 //! builders and the example values of OpenAPI and JSON Schema documents built in code. Doc
 //! comments and attribute arguments are read by the walk in `collect`.
 
-use crate::extract::rust::offsets::SpanBytes;
 use std::ops::Range;
+
+use crate::extract::rust::offsets::SpanBytes;
 
 /// The byte ranges of `call`'s arguments that are documentation: the string arguments of
 /// clap's help methods (`.about("…")`), and the value of a schema's example

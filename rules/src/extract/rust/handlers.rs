@@ -14,7 +14,6 @@
 //! like an SQL write (`UPDATE`, `INSERT`), sqlx query macros included. What a write means is
 //! the rules' decision.
 
-use crate::extract::rust::offsets::SpanBytes;
 use std::ops::Range;
 use thin_vec::ThinVec;
 
@@ -22,6 +21,7 @@ use proc_macro2::{TokenStream, TokenTree};
 use syn::visit::{self, Visit};
 use syn::{Expr, Lit};
 
+use crate::extract::rust::offsets::SpanBytes;
 use crate::ground::syntax::{last_segment, string_value};
 
 #[derive(Clone, Debug, Default)]

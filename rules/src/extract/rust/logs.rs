@@ -4,12 +4,12 @@
 //! message with its format arguments. The macro's tokens are split at top-level commas (and
 //! `log`'s `;` before the message) and each argument is parsed as an expression.
 
-use crate::extract::rust::offsets::SpanBytes;
 use proc_macro2::{Spacing, TokenStream, TokenTree};
 use syn::Expr;
 
 use crate::extract::gate::Gate;
 use crate::extract::logs::{placeholders, LogCall, Logged, Value, ValueKind};
+use crate::extract::rust::offsets::SpanBytes;
 use crate::ground::syntax::{path_segments, string_value, type_name};
 
 /// Macros that print their format arguments.

@@ -1,8 +1,9 @@
 //! Where syn nodes end, and their attributes: the extent of a gated region.
 
-use crate::extract::rust::offsets::SpanBytes;
 use proc_macro2::Span;
 use syn::Attribute;
+
+use crate::extract::rust::offsets::SpanBytes;
 
 pub(super) trait DelimiterSpan {
     fn delimiter_span(&self) -> Span;

@@ -2,7 +2,6 @@
 //! `Request::builder()`, a generated client's operation, a local helper), and the builder
 //! methods applied to one (`.header(..)`, `.headers(map)`, `.json(..)`, `.send()`).
 
-use crate::extract::rust::offsets::SpanBytes;
 use std::ops::Range;
 
 use syn::spanned::Spanned;
@@ -15,6 +14,7 @@ use super::{
     MAX_HEADERS,
 };
 use crate::extract::request::{Body, CallSite, Header, HelperCall, KeyOrigin, Piece, Template};
+use crate::extract::rust::offsets::SpanBytes;
 use crate::ground::syntax::path_segments;
 
 type Args = syn::punctuated::Punctuated<Expr, syn::Token![,]>;

@@ -1,12 +1,12 @@
 //! Items outside function bodies that requests use: string consts (URL bases) and structs
 //! that derive `Serialize` (bodies).
 
-use crate::extract::rust::offsets::SpanBytes;
 use syn::Expr;
 
 use super::locals::Value;
 use super::scanner::FunctionScanner;
 use crate::extract::request::{CallFacts, ConstString, FloatField, SerializedStruct};
+use crate::extract::rust::offsets::SpanBytes;
 use crate::ground::syntax::type_name;
 
 /// A `const`/`static` string item.

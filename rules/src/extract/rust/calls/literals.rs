@@ -1,7 +1,6 @@
 //! Token-level helpers: string literals in an expression, and what `format!` and `json!`
 //! tokens hold (fresh-making calls, `"key": literal` pairs).
 
-use crate::extract::rust::offsets::SpanBytes;
 use std::ops::Range;
 
 use proc_macro2::{TokenStream, TokenTree};
@@ -9,6 +8,7 @@ use syn::Expr;
 
 use super::FRESH_CALLS;
 use crate::extract::request::JsonFloat;
+use crate::extract::rust::offsets::SpanBytes;
 
 /// A string literal's value and span.
 pub(super) struct StringLiteral {

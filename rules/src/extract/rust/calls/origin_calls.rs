@@ -1,7 +1,6 @@
 //! Origins and redirect targets set in Rust: `.return_url(..)`, `.allow_origin(..)`,
 //! `AllowOrigin::list(..)`, `Cors::permissive()`, recorded as [`RustOrigin`]s.
 
-use crate::extract::rust::offsets::SpanBytes;
 use std::ops::Range;
 
 use syn::spanned::Spanned;
@@ -12,6 +11,7 @@ use super::locals::Value;
 use super::scanner::FunctionScanner;
 use crate::extract::origins::{origin_role, OriginRole};
 use crate::extract::request::{Piece, RustOrigin, Template};
+use crate::extract::rust::offsets::SpanBytes;
 
 type Args = syn::punctuated::Punctuated<Expr, syn::Token![,]>;
 

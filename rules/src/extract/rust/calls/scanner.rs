@@ -2,7 +2,6 @@
 //! the file's [`CallFacts`]. This part reads statements and plain expressions; calls are
 //! read in `builders`, macros in `macros`, origin setters in `origin_calls`.
 
-use crate::extract::rust::offsets::SpanBytes;
 use foldhash::HashMap;
 use std::ops::Range;
 
@@ -13,6 +12,7 @@ use super::locals::{Locals, Value};
 use super::{bounded, MAX_HEADERS};
 use crate::extract::gate::Gate;
 use crate::extract::request::{CallFacts, Header, KeyOrigin, Piece};
+use crate::extract::rust::offsets::SpanBytes;
 use crate::ground::syntax::type_name;
 
 /// Reads one function body. `operations` are the method names of generated clients.

@@ -5,12 +5,13 @@
 //! asks about the levels inside it; [`NameCollector`] remembers what it read of each
 //! sub-expression, so a chain is read once rather than once per level.
 
-use crate::extract::rust::offsets::SpanBytes;
 use foldhash::HashMap;
 use std::ops::Range;
 
 use syn::visit::{self, Visit};
 use syn::{Expr, Lit};
+
+use crate::extract::rust::offsets::SpanBytes;
 
 /// Names that make a variable the root of an event: `event`, `payload`, `envelope`, …
 const EVENT_ROOT_WORDS: [&str; 6] = [

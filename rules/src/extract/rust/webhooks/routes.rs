@@ -7,7 +7,6 @@
 //! `path!("webhooks").and_then(h)`, and actix/rocket `#[post("/webhooks/…")]`. Which
 //! functions are handlers is decided across files, in `link::webhooks`.
 
-use crate::extract::rust::offsets::SpanBytes;
 use foldhash::HashMap;
 use std::ops::Range;
 
@@ -15,6 +14,7 @@ use proc_macro2::TokenTree;
 use syn::visit::{self, Visit};
 use syn::{Expr, Lit};
 
+use crate::extract::rust::offsets::SpanBytes;
 use crate::ground::syntax::last_segment;
 
 /// A handler registered on a webhook route.

@@ -2,12 +2,12 @@
 //! as serde reads them (after `rename` and `rename_all`), and `#[serde(tag = "type")]` enums
 //! with each variant's event type and payload type.
 
-use crate::extract::rust::offsets::SpanBytes;
 use std::ops::Range;
 
 use proc_macro2::TokenTree;
 
 use super::functions::Name;
+use crate::extract::rust::offsets::SpanBytes;
 use crate::ground::syntax::{string_value, type_name};
 
 /// A `Deserialize` struct: its serde field names, spans and (inner) types.

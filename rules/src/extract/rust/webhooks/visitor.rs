@@ -1,6 +1,5 @@
 //! Reads a function's [`FnFacts`] in one walk of its signature and body.
 
-use crate::extract::rust::offsets::SpanBytes;
 use foldhash::HashMap;
 use std::ops::Range;
 
@@ -9,6 +8,7 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, Lit};
 
+use crate::extract::rust::offsets::SpanBytes;
 use crate::extract::rust::webhooks::flow::{path_type, Locals};
 use crate::extract::rust::webhooks::functions::{
     Call, Comparison, EventTypeString, FnFacts, FnRare, HeaderMention, KeyPath, Name, Parse, Source,
