@@ -4,9 +4,12 @@
 //! through a per-file map from character to byte offsets that it searches and grows on
 //! every call: on real code that was a twentieth of the whole scan. While a file is read
 //! (see [`FileLines::of`]), [`SpanBytes::bytes`] instead takes the span's line and column,
-//! which proc-macro2 finds by a binary search, and adds the column to the line's start: on a
-//! line that is all ASCII a column of characters is one of bytes, and on any other line the
-//! column's characters are counted. Spans read outside that scope go through `byte_range`.
+//! which proc-macro2 finds by a binary search, and adds the column to the line's start: in a
+//! file that is all ASCII a column of characters is one of bytes, and in any other file the
+//! column's characters are counted from the line's start. Spans read outside that scope go
+//! through `byte_range`. Inside it, every span must come from that file's parse (syn keeps
+//! token spans when it re-parses tokens; text parsed apart, with `parse_str`, would count
+//! from its own start): debug builds check each span against `byte_range`.
 
 use std::cell::RefCell;
 use std::ops::Range;
