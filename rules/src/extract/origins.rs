@@ -38,6 +38,11 @@ pub enum OriginRole {
 /// What a field, key or variable of this name holds, when it holds an origin or redirect
 /// target.
 pub fn origin_role(name: &str) -> Option<OriginRole> {
+    // Every role's key holds `url` or `origin`: most names (a field, a method) are turned
+    // away here without building the lower-cased copy below.
+    if !squeezed_contains(name, b"url") && !squeezed_contains(name, b"origin") {
+        return None;
+    }
     let lower = name.to_ascii_lowercase().replace(['-', '_'], "");
     let has = |keys: &[&str]| keys.iter().any(|key| lower.contains(key));
     if has(&["returnurl", "cancelurl", "successurl", "redirecturl"]) {
@@ -49,6 +54,22 @@ pub fn origin_role(name: &str) -> Option<OriginRole> {
     } else {
         None
     }
+}
+
+/// Whether `name`, lower-cased and without `-` and `_`, contains `needle` (lower-case ASCII,
+/// at most 8 bytes). One pass, keeping the last bytes read.
+fn squeezed_contains(name: &str, needle: &[u8]) -> bool {
+    let mut last = [0u8; 8];
+    let mut read = 0;
+    for byte in name.bytes().filter(|b| !matches!(b, b'-' | b'_')) {
+        last.copy_within(1.., 0);
+        last[7] = byte.to_ascii_lowercase();
+        read += 1;
+        if read >= needle.len() && last[8 - needle.len()..] == *needle {
+            return true;
+        }
+    }
+    false
 }
 
 /// `scheme://host[:port]` of a URL, lower-cased, default ports dropped; `None` if not a URL.
@@ -348,6 +369,9 @@ mod tests {
         assert_eq!(origin_role("KIOSK_EMBED_ORIGIN"), Some(OriginRole::Embed));
         assert_eq!(origin_role("API_URL"), None);
         assert_eq!(origin_role("redirect_uri"), None);
+        assert_eq!(origin_role("return-U_R_L"), Some(OriginRole::Redirect));
+        assert_eq!(origin_role("cors_ORI_gins"), Some(OriginRole::Cors));
+        assert_eq!(origin_role("client"), None);
     }
 
     #[test]
