@@ -44,12 +44,9 @@ impl FileLines {
             lines.starts.clear();
             lines.starts.push(0);
             // Files over `MAX_PARSE_BYTES` are never parsed, so offsets fit in 32 bits.
-            lines.starts.extend(
-                text.bytes()
-                    .enumerate()
-                    .filter(|&(_, byte)| byte == b'\n')
-                    .map(|(at, _)| at as u32 + 1),
-            );
+            lines
+                .starts
+                .extend(text.match_indices('\n').map(|(at, _)| at as u32 + 1));
             lines.text.clear();
             if !text.is_ascii() {
                 lines.text.push_str(text);
