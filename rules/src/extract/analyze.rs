@@ -9,7 +9,7 @@ use crate::extract::file::{CredentialHit, EnvRead, FileAnalysis, HitContext, Not
 use crate::extract::gate::Gate;
 use crate::extract::rust::{self as rust_source, NotParsed};
 use crate::extract::{alerts, bundle, js, suppression};
-use crate::ground::source::{LineIndex, Stamp};
+use crate::ground::source::{lossy_text, LineIndex, Stamp};
 use crate::project::files;
 use crate::project::model::{self, FileKind, PackageSide, ProjectModel, Scope};
 
@@ -30,7 +30,7 @@ pub fn analyze_file(model: &ProjectModel, path: &str, bytes: &[u8]) -> FileAnaly
         analysis.note(NoteKind::Binary, "binary file, skipped");
         return analysis;
     }
-    let text = String::from_utf8_lossy(bytes);
+    let text = lossy_text(bytes);
     if let std::borrow::Cow::Owned(_) = text {
         analysis.note(
             NoteKind::Info,
@@ -122,7 +122,7 @@ pub fn analyze_credentials_of(model: &ProjectModel, path: &str, bytes: &[u8]) ->
         NoteKind::Detail,
         "written by launchlint (a report or a rule's docs page): read for credentials only",
     );
-    let text = String::from_utf8_lossy(bytes);
+    let text = lossy_text(bytes);
     scan_text(&mut analysis, &text);
     if analysis.may_be_reported(model.launch.path.as_deref()) {
         analysis.lines = LineIndex::new(&text);

@@ -5,6 +5,7 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 use crate::extract::gate::Gate;
@@ -156,6 +157,38 @@ pub fn is_0bit_url(value: &str) -> bool {
         .is_some_and(|origin| origin.ends_with(".0bit.app") || origin.contains(".0bit.app:"))
 }
 
+/// The words a key of [`text_origin_uses`] holds, as its pattern does: a return, cancel,
+/// success or redirect word before `ur` (of `url`, `uri`), or an allowed, CORS or embed word
+/// before `origin`, joined by nothing, `_` or `-`; in any ASCII case.
+fn key_cores() -> &'static AhoCorasick {
+    static CORES: OnceLock<AhoCorasick> = OnceLock::new();
+    CORES.get_or_init(|| {
+        let joined = |words: &[&str], tail: &str| {
+            words
+                .iter()
+                .flat_map(|word| ["", "_", "-"].map(|join| format!("{word}{join}{tail}")))
+                .collect::<Vec<_>>()
+        };
+        let mut cores = joined(&["return", "cancel", "success", "redirect"], "ur");
+        cores.extend(joined(&["allowed", "cors", "embed"], "origin"));
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(cores)
+            .expect("the cores are plain text")
+    })
+}
+
+/// `url`, `uri` or `origin` in any ASCII case: every key holds one.
+fn key_words() -> &'static AhoCorasick {
+    static WORDS: OnceLock<AhoCorasick> = OnceLock::new();
+    WORDS.get_or_init(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(["url", "uri", "origin"])
+            .expect("the words are plain text")
+    })
+}
+
 /// Origin uses in a text config or front-end file: `return_url = "…"` (TOML),
 /// `return_url: https://…` and `allowed_origins:` followed by `- …` items (YAML), JSON keys,
 /// and `returnUrl: "…"` (JS). Every URL or `*` on the key's line counts, and so does every
@@ -172,11 +205,17 @@ pub fn text_origin_uses(text: &str) -> Vec<OriginUse> {
         Regex::new(r#"["'`](https?://[^"'`\s]+|\*)["'`]|(?:^|[\s\-\[,])(https?://[^"'`\s,\]]+)"#)
             .expect("the origin value pattern is valid")
     });
-    // A key holds one of these words, in any case: text and lines without one need no
-    // regex. (A line that is not ASCII is matched anyway, for Unicode's case folding.)
-    const KEY_WORDS: [&str; 3] = ["url", "uri", "origin"];
-    let lower = text.to_ascii_lowercase();
-    if !KEY_WORDS.iter().any(|word| lower.contains(word)) {
+    // An ASCII text or line holds a key only where it holds one of the key's cores: text and
+    // lines without one need no regex. Unicode's case folding matches more than ASCII's
+    // (`ſ` is an `s`), so text that is not ASCII is only turned away without `url`, `uri` or
+    // `origin`, which fold to nothing else, and its lines that are not ASCII are matched anyway.
+    let cores = key_cores();
+    let turned_away = if text.is_ascii() {
+        !cores.is_match(text)
+    } else {
+        !key_words().is_match(text)
+    };
+    if turned_away {
         return Vec::new();
     }
     let mut uses = Vec::new();
@@ -189,8 +228,7 @@ pub fn text_origin_uses(text: &str) -> Vec<OriginUse> {
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim();
         parents.read(line);
-        let lower_line = &lower[line_start..line_start + line.len()];
-        let may_be_key = !line.is_ascii() || KEY_WORDS.iter().any(|word| lower_line.contains(word));
+        let may_be_key = !line.is_ascii() || cores.is_match(line);
         let from = match may_be_key.then(|| key.captures(line)).flatten() {
             Some(captures) => {
                 let found = captures.get(0).expect("a match has a whole");
@@ -372,6 +410,36 @@ mod tests {
         assert_eq!(origin_role("return-U_R_L"), Some(OriginRole::Redirect));
         assert_eq!(origin_role("cors_ORI_gins"), Some(OriginRole::Cors));
         assert_eq!(origin_role("client"), None);
+    }
+
+    #[test]
+    fn key_cores_hold_every_key() {
+        // Every spelling of a key the pattern matches holds a core, in any ASCII case.
+        for word in [
+            "return", "cancel", "success", "redirect", "allowed", "cors", "embed",
+        ] {
+            for join in ["", "_", "-"] {
+                for tail in ["url", "uri", "urls", "origin", "origins"] {
+                    for key in [
+                        format!("{word}{join}{tail}"),
+                        format!("app_{word}{join}{tail}").to_ascii_uppercase(),
+                        format!("\"{word}{join}{tail}\"").replace('r', "R"),
+                    ] {
+                        let text = format!("{key}: \"https://shop.example.com/a\"\n");
+                        let found = !text_origin_uses(&text).is_empty();
+                        let roled = origin_role(&format!("{key}:")).is_some();
+                        assert_eq!(found, roled, "{key}");
+                        if found {
+                            assert!(key_cores().is_match(&key), "{key}");
+                            let not_ascii = format!("# caf\u{e9}\n{text}");
+                            assert!(!text_origin_uses(&not_ascii).is_empty(), "{key}");
+                        }
+                    }
+                }
+            }
+        }
+        // Lines with a URL but no key are turned away before the pattern.
+        assert!(text_origin_uses("api_url = \"https://a.example.com\"\norigin: x\n").is_empty());
     }
 
     #[test]

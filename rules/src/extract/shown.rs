@@ -6,6 +6,7 @@
 
 use crate::extract::credential::{self, Credential};
 use crate::extract::file::FileAnalysis;
+use crate::ground::source::lossy_text;
 
 /// `bytes`, read again from `file`'s path, as text with its secrets masked; `None` when they
 /// are not the bytes scanned (the file changed or vanished since) or `file` kept no lines.
@@ -13,7 +14,7 @@ pub fn masked_text(file: &FileAnalysis, bytes: &[u8]) -> Option<String> {
     if !file.stamp?.matches(bytes) {
         return None;
     }
-    let text = String::from_utf8_lossy(bytes);
+    let text = lossy_text(bytes);
     // The scan masked these same bytes; a span that does not fit them (which a matching
     // stamp rules out) shows no excerpt rather than a wrong one.
     let fits = |span: &std::ops::Range<usize>| text.get(span.clone()).is_some_and(str::is_ascii);

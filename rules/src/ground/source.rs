@@ -3,6 +3,16 @@
 
 use thin_vec::{thin_vec, ThinVec};
 
+/// `bytes` as text, invalid UTF-8 replaced by U+FFFD, as `String::from_utf8_lossy` does;
+/// valid text (nearly every file) is checked by `std::str::from_utf8`, which is several times
+/// faster on it.
+pub fn lossy_text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
+}
+
 /// 1-based line and column (the column counts characters).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Position {
@@ -157,7 +167,7 @@ impl LineIndex {
             return LineIndex::binary();
         }
         let as_u32 = |at: usize| u32::try_from(at).expect("the text's length fits in 32 bits");
-        let starts = text.match_indices('\n').map(|(at, _)| as_u32(at + 1));
+        let starts = memchr::memchr_iter(b'\n', text.as_bytes()).map(|at| as_u32(at + 1));
         LineIndex {
             line_starts: LineStarts::new(starts),
             len: Some(text.len()),

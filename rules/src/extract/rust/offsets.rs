@@ -46,7 +46,7 @@ impl FileLines {
             // Files over `MAX_PARSE_BYTES` are never parsed, so offsets fit in 32 bits.
             lines
                 .starts
-                .extend(text.match_indices('\n').map(|(at, _)| at as u32 + 1));
+                .extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|at| at as u32 + 1));
             lines.text.clear();
             if !text.is_ascii() {
                 lines.text.push_str(text);
