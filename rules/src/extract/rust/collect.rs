@@ -262,6 +262,7 @@ impl Collector<'_> {
                 let gate = self.current();
                 crate::extract::rust::webhooks::function_facts(
                     &mut self.facts.webhooks,
+                    &mut self.facts.handlers,
                     &function.sig.ident,
                     &function.attrs,
                     &function.sig,
@@ -276,13 +277,6 @@ impl Collector<'_> {
                     &name,
                     &function.sig,
                     &function.block,
-                );
-                crate::extract::rust::handlers::function(
-                    &mut self.facts.handlers,
-                    &function.sig.ident,
-                    &function.attrs,
-                    &function.block,
-                    gate.test,
                 );
             }
             syn::Item::Const(item) => {
@@ -411,6 +405,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             let gate = self.current().or(gate_of(&method.attrs));
             crate::extract::rust::webhooks::function_facts(
                 &mut self.facts.webhooks,
+                &mut self.facts.handlers,
                 &method.sig.ident,
                 &method.attrs,
                 &method.sig,
@@ -426,13 +421,6 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                 &name,
                 &method.sig,
                 &method.block,
-            );
-            crate::extract::rust::handlers::function(
-                &mut self.facts.handlers,
-                &method.sig.ident,
-                &method.attrs,
-                &method.block,
-                gate.test,
             );
         }
         let attrs: &[Attribute] = match item {

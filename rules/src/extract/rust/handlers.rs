@@ -81,16 +81,18 @@ const MAX_CHAIN: usize = 64;
 /// Routes one function is read for.
 const MAX_ROUTES: usize = 256;
 
-/// Reads one function: the route of its attribute, and the routes and writes of its body.
-pub fn function(
-    facts: &mut HandlerFacts,
+/// Starts reading one function: records the route of its attribute and returns the reader
+/// of its body, or `None` for test code, which has no routes or writes. The webhook walk of
+/// the body calls the reader's hooks on every node it visits and hands it the few subtrees
+/// it does not visit itself (see `webhooks::visitor`), so a body is walked once for both.
+pub(crate) fn function<'f>(
+    facts: &'f mut HandlerFacts,
     name: &syn::Ident,
     attrs: &[syn::Attribute],
-    block: &syn::Block,
     test: bool,
-) {
+) -> Option<BodyReader<'f>> {
     if test {
-        return;
+        return None;
     }
     if let Some((path, span)) = attrs.iter().find_map(route_attribute) {
         facts.routes.push(Route {
@@ -99,12 +101,11 @@ pub fn function(
             span,
         });
     }
-    let mut reader = BodyReader {
+    Some(BodyReader {
         facts,
         function: name.span().bytes(),
         routes: 0,
-    };
-    reader.visit_block(block);
+    })
 }
 
 /// The path of a route attribute: `#[get("/checkout/return")]`, `#[post("/x", data = "..")]`.
@@ -127,7 +128,9 @@ fn route_attribute(attr: &syn::Attribute) -> Option<(String, Range<usize>)> {
     }
 }
 
-struct BodyReader<'f> {
+/// Reads one function's body for its routes and writes: hooks called on each node of a walk
+/// that visits every node once, in source order (and a walk of its own, [`Visit`]).
+pub(crate) struct BodyReader<'f> {
     facts: &'f mut HandlerFacts,
     function: Range<usize>,
     routes: usize,
@@ -162,7 +165,8 @@ impl BodyReader<'_> {
         }
     }
 
-    fn literal(&mut self, value: &str, span: Range<usize>) {
+    /// A string literal's value.
+    pub(crate) fn literal(&mut self, value: &str, span: Range<usize>) {
         let collapsed: String = value.split_whitespace().collect::<Vec<_>>().join(" ");
         let lower = collapsed.to_ascii_lowercase();
         let update = lower.starts_with("update ") && lower.contains(" set ");
@@ -211,26 +215,24 @@ impl BodyReader<'_> {
     }
 }
 
-impl<'ast> Visit<'ast> for BodyReader<'_> {
-    fn visit_expr_assign(&mut self, assign: &'ast syn::ExprAssign) {
+impl BodyReader<'_> {
+    pub(crate) fn assignment(&mut self, assign: &syn::ExprAssign) {
         if let Expr::Field(field) = &*assign.left {
             if let syn::Member::Named(name) = &field.member {
                 self.field(&name.to_string(), &assign.right, name.span().bytes());
             }
         }
-        visit::visit_expr_assign(self, assign);
     }
 
-    fn visit_expr_struct(&mut self, literal: &'ast syn::ExprStruct) {
+    pub(crate) fn struct_literal(&mut self, literal: &syn::ExprStruct) {
         for field in &literal.fields {
             if let syn::Member::Named(name) = &field.member {
                 self.field(&name.to_string(), &field.expr, name.span().bytes());
             }
         }
-        visit::visit_expr_struct(self, literal);
     }
 
-    fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+    pub(crate) fn method_call(&mut self, call: &syn::ExprMethodCall) {
         let name = call.method.to_string();
         let args: Vec<&Expr> = call.args.iter().collect();
         match (name.as_str(), args.as_slice()) {
@@ -263,6 +265,32 @@ impl<'ast> Visit<'ast> for BodyReader<'_> {
             }
             _ => {}
         }
+    }
+
+    pub(crate) fn macro_call(&mut self, mac: &syn::Macro) {
+        let name = last_segment(&mac.path);
+        if matches!(
+            name.as_str(),
+            "query" | "query_as" | "query_scalar" | "execute" | "sql"
+        ) {
+            self.macro_literals(mac.tokens.clone());
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for BodyReader<'_> {
+    fn visit_expr_assign(&mut self, assign: &'ast syn::ExprAssign) {
+        self.assignment(assign);
+        visit::visit_expr_assign(self, assign);
+    }
+
+    fn visit_expr_struct(&mut self, literal: &'ast syn::ExprStruct) {
+        self.struct_literal(literal);
+        visit::visit_expr_struct(self, literal);
+    }
+
+    fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+        self.method_call(call);
         visit::visit_expr_method_call(self, call);
     }
 
@@ -271,13 +299,7 @@ impl<'ast> Visit<'ast> for BodyReader<'_> {
     }
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
-        let name = last_segment(&mac.path);
-        if matches!(
-            name.as_str(),
-            "query" | "query_as" | "query_scalar" | "execute" | "sql"
-        ) {
-            self.macro_literals(mac.tokens.clone());
-        }
+        self.macro_call(mac);
     }
 
     fn visit_item(&mut self, _: &'ast syn::Item) {
@@ -435,15 +457,68 @@ fn collect_path(expr: &Expr, pieces: &mut Vec<(String, Range<usize>)>, budget: &
 mod tests {
     use super::*;
 
+    /// The facts of `source`'s functions as a scan reads them: in the webhook walk.
     fn read(source: &str) -> HandlerFacts {
+        let file = syn::parse_file(source).expect("test source parses");
+        let mut facts = HandlerFacts::default();
+        let mut webhooks = crate::extract::rust::webhooks::WebhookFacts::default();
+        for item in &file.items {
+            if let syn::Item::Fn(f) = item {
+                crate::extract::rust::webhooks::function_facts(
+                    &mut webhooks,
+                    &mut facts,
+                    &f.sig.ident,
+                    &f.attrs,
+                    &f.sig,
+                    &f.block,
+                    false,
+                );
+            }
+        }
+        facts
+    }
+
+    /// The same, each body walked by the reader alone.
+    fn read_alone(source: &str) -> HandlerFacts {
         let file = syn::parse_file(source).expect("test source parses");
         let mut facts = HandlerFacts::default();
         for item in &file.items {
             if let syn::Item::Fn(f) = item {
-                function(&mut facts, &f.sig.ident, &f.attrs, &f.block, false);
+                if let Some(mut reader) = function(&mut facts, &f.sig.ident, &f.attrs, false) {
+                    reader.visit_block(&f.block);
+                }
             }
         }
         facts
+    }
+
+    #[test]
+    fn the_webhook_walk_reads_what_a_walk_of_its_own_reads() {
+        // Subtrees the webhook walk treats apart: indexed paths (not walked inside), webhook
+        // nests, matches, lets and closures.
+        let source = r#"
+            #[post("/pay/{id}/done")]
+            async fn f(db: &Db, payload: Value) {
+                let s = payload["UPDATE orders SET status = 'paid'"]["data"].as_str();
+                let t = cache[Order { status: "paid", id: 1 }.key()];
+                let app = Router::new()
+                    .nest("/webhooks", Router::new().route("/0bit", post(receive)))
+                    .route("/checkout/return", get(back));
+                match event.kind.as_str() {
+                    "paid" => { order.status = OrderStatus::Paid; }
+                    _ => sqlx::query!("INSERT INTO events (id) VALUES ($1)", id).execute(db).await?,
+                }
+                if let Some(o) = orders.iter().find(|o| { o.state = State::Shipped; true }) {}
+                let done = async { diesel::update(o).set(status.eq(Status::Fulfilled)) };
+                fn nested() { order.paid = true; }
+            }
+        "#;
+        let merged = read(source);
+        let alone = read_alone(source);
+        assert_eq!(merged.routes, alone.routes);
+        assert_eq!(merged.writes, alone.writes);
+        assert_eq!(alone.routes.len(), 3);
+        assert_eq!(alone.writes.len(), 6);
     }
 
     fn routes(source: &str) -> Vec<(String, String)> {

@@ -24,6 +24,7 @@ pub use functions::{
 pub use routes::{Filter, NestedRouter, Registration, WebhookRoute};
 pub use serde_types::{DeField, DeStruct, TaggedEnum, TaggedVariant};
 
+use crate::extract::rust::handlers::HandlerFacts;
 use crate::extract::rust::offsets::SpanBytes;
 use crate::ground::syntax::{last_segment, type_name};
 use thin_vec::ThinVec;
@@ -102,16 +103,19 @@ impl WebhookFacts {
     }
 }
 
-/// Reads a function; `test` when it is test code.
+/// Reads a function, and its routes and state writes into `handlers` in the same walk;
+/// `test` when it is test code.
 pub fn function_facts(
     facts: &mut WebhookFacts,
+    handlers: &mut HandlerFacts,
     name: &syn::Ident,
     attrs: &[syn::Attribute],
     sig: &syn::Signature,
     block: &syn::Block,
     test: bool,
 ) {
-    let (function, routes) = visitor::read_function(name, attrs, sig, block, test);
+    let body = crate::extract::rust::handlers::function(handlers, name, attrs, test);
+    let (function, routes) = visitor::read_function(name, attrs, sig, block, test, body);
     facts.routes.extend(routes.routes);
     facts.nested_routers.extend(routes.nested);
     facts.functions.push(function);

@@ -8,6 +8,7 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, Lit};
 
+use crate::extract::rust::handlers::BodyReader;
 use crate::extract::rust::offsets::SpanBytes;
 use crate::extract::rust::webhooks::flow::{path_type, Locals};
 use crate::extract::rust::webhooks::functions::{
@@ -19,15 +20,18 @@ use crate::extract::rust::webhooks::names::{
 use crate::extract::rust::webhooks::routes::{webhook_route_attribute, RouteReader};
 use crate::ground::syntax::{last_segment, path_segments, string_value, type_name};
 
-/// Reads a function: its facts and the webhook routes its body registers.
+/// Reads a function: its facts and the webhook routes its body registers. `handlers` reads
+/// the same body for routes and state writes in this one walk.
 pub(super) fn read_function(
     name: &syn::Ident,
     attrs: &[syn::Attribute],
     sig: &syn::Signature,
     block: &syn::Block,
     test: bool,
+    handlers: Option<BodyReader<'_>>,
 ) -> (FnFacts, RouteReader) {
     let mut visitor = FnVisitor {
+        handlers,
         facts: FnFacts::new(
             Name::from(name.to_string()),
             name.span().bytes(),
@@ -126,7 +130,9 @@ fn pair_key(value: &str) -> Option<&str> {
     word.then_some(key)
 }
 
-struct FnVisitor {
+struct FnVisitor<'h> {
+    /// Called on every node this walk visits, and given the subtrees it skips.
+    handlers: Option<BodyReader<'h>>,
     facts: FnFacts,
     /// Read apart from `facts`, which keep them only when there are some.
     rare: FnRare,
@@ -143,7 +149,7 @@ struct FnVisitor {
     locals: Locals,
 }
 
-impl FnVisitor {
+impl FnVisitor<'_> {
     fn names(&mut self, expr: &Expr) -> Names {
         let mut collector = NameCollector {
             memo: &mut self.names,
@@ -333,12 +339,19 @@ impl FnVisitor {
     }
 }
 
-impl<'ast> Visit<'ast> for FnVisitor {
+impl<'ast> Visit<'ast> for FnVisitor<'_> {
     fn visit_lit_str(&mut self, lit: &'ast syn::LitStr) {
-        self.literal(&lit.value(), || lit.span().bytes());
+        let value = lit.value();
+        if let Some(handlers) = &mut self.handlers {
+            handlers.literal(&value, lit.span().bytes());
+        }
+        self.literal(&value, || lit.span().bytes());
     }
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        if let Some(handlers) = &mut self.handlers {
+            handlers.macro_call(mac);
+        }
         let name = last_segment(&mac.path);
         // sqlx query macros are where `event.id` is bound for the event log, and their SQL
         // says whether they write.
@@ -387,6 +400,9 @@ impl<'ast> Visit<'ast> for FnVisitor {
     }
 
     fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+        if let Some(handlers) = &mut self.handlers {
+            handlers.method_call(call);
+        }
         let name = call.method.to_string();
         let span = call.method.span().bytes();
         match name.as_str() {
@@ -448,7 +464,17 @@ impl<'ast> Visit<'ast> for FnVisitor {
         visit::visit_expr_method_call(self, call);
     }
 
+    fn visit_expr_assign(&mut self, assign: &'ast syn::ExprAssign) {
+        if let Some(handlers) = &mut self.handlers {
+            handlers.assignment(assign);
+        }
+        visit::visit_expr_assign(self, assign);
+    }
+
     fn visit_expr_struct(&mut self, literal: &'ast syn::ExprStruct) {
+        if let Some(handlers) = &mut self.handlers {
+            handlers.struct_literal(literal);
+        }
         if self.facts.name == "transform" && self.rare.constructs.len() < MAX_CONSTRUCTS {
             let name = last_segment(&literal.path);
             if !self.rare.constructs.iter().any(|c| *c == name) {
@@ -510,6 +536,9 @@ impl<'ast> Visit<'ast> for FnVisitor {
             let source = self.locals.source(&index.expr);
             self.record_path(&root, keys, source);
             // The outer index has been recorded whole; do not record its inner prefixes.
+            if let Some(handlers) = &mut self.handlers {
+                handlers.visit_expr_index(index);
+            }
             return;
         }
         visit::visit_expr_index(self, index);
