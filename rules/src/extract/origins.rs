@@ -157,6 +157,23 @@ pub fn is_0bit_url(value: &str) -> bool {
         .is_some_and(|origin| origin.ends_with(".0bit.app") || origin.contains(".0bit.app:"))
 }
 
+/// A key of [`text_origin_uses`] and what follows it up to its `:` or `=`.
+fn key_pattern() -> &'static Regex {
+    static KEY: OnceLock<Regex> = OnceLock::new();
+    KEY.get_or_init(|| {
+        Regex::new(r#"(?i)["']?([a-z_\-]*(?:return|cancel|success|redirect)[_\-]?ur[li]s?|[a-z_\-]*(?:allowed|cors|embed)[_\-]?origins?)["']?\s*[:=]"#)
+            .expect("the origin key pattern is valid")
+    })
+}
+
+/// Whether `text` may hold a match of [`key_pattern`]: text without one needs no regex. A
+/// key holds one of [`key_cores`], in some case. The pattern's case folding is Unicode's,
+/// under which the only letters that match something other than ASCII are `k` (the Kelvin
+/// sign) and `s` (`ſ`); the cores have no `k`, so text with no core and no `ſ` holds no key.
+fn may_hold_key(text: &str) -> bool {
+    key_cores().is_match(text) || text.contains('\u{17f}')
+}
+
 /// The words a key of [`text_origin_uses`] holds, as its pattern does: a return, cancel,
 /// success or redirect word before `ur` (of `url`, `uri`), or an allowed, CORS or embed word
 /// before `origin`, joined by nothing, `_` or `-`; in any ASCII case.
@@ -178,44 +195,19 @@ fn key_cores() -> &'static AhoCorasick {
     })
 }
 
-/// `url`, `uri` or `origin` in any ASCII case: every key holds one.
-fn key_words() -> &'static AhoCorasick {
-    static WORDS: OnceLock<AhoCorasick> = OnceLock::new();
-    WORDS.get_or_init(|| {
-        AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(["url", "uri", "origin"])
-            .expect("the words are plain text")
-    })
-}
-
 /// Origin uses in a text config or front-end file: `return_url = "…"` (TOML),
 /// `return_url: https://…` and `allowed_origins:` followed by `- …` items (YAML), JSON keys,
 /// and `returnUrl: "…"` (JS). Every URL or `*` on the key's line counts, and so does every
 /// entry of a list that the key opens (`[` or a YAML block) on the following lines.
 pub fn text_origin_uses(text: &str) -> Vec<OriginUse> {
-    static KEY: OnceLock<Regex> = OnceLock::new();
     static VALUE: OnceLock<Regex> = OnceLock::new();
-    let key = KEY.get_or_init(|| {
-        Regex::new(r#"(?i)["']?([a-z_\-]*(?:return|cancel|success|redirect)[_\-]?ur[li]s?|[a-z_\-]*(?:allowed|cors|embed)[_\-]?origins?)["']?\s*[:=]"#)
-            .expect("the origin key pattern is valid")
-    });
+    let key = key_pattern();
     // A quoted URL or `*`, or an unquoted URL (YAML).
     let value = VALUE.get_or_init(|| {
         Regex::new(r#"["'`](https?://[^"'`\s]+|\*)["'`]|(?:^|[\s\-\[,])(https?://[^"'`\s,\]]+)"#)
             .expect("the origin value pattern is valid")
     });
-    // An ASCII text or line holds a key only where it holds one of the key's cores: text and
-    // lines without one need no regex. Unicode's case folding matches more than ASCII's
-    // (`ſ` is an `s`), so text that is not ASCII is only turned away without `url`, `uri` or
-    // `origin`, which fold to nothing else, and its lines that are not ASCII are matched anyway.
-    let cores = key_cores();
-    let turned_away = if text.is_ascii() {
-        !cores.is_match(text)
-    } else {
-        !key_words().is_match(text)
-    };
-    if turned_away {
+    if !may_hold_key(text) {
         return Vec::new();
     }
     let mut uses = Vec::new();
@@ -228,7 +220,7 @@ pub fn text_origin_uses(text: &str) -> Vec<OriginUse> {
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim();
         parents.read(line);
-        let may_be_key = !line.is_ascii() || cores.is_match(line);
+        let may_be_key = may_hold_key(line);
         let from = match may_be_key.then(|| key.captures(line)).flatten() {
             Some(captures) => {
                 let found = captures.get(0).expect("a match has a whole");
@@ -433,6 +425,14 @@ mod tests {
                             assert!(key_cores().is_match(&key), "{key}");
                             let not_ascii = format!("# caf\u{e9}\n{text}");
                             assert!(!text_origin_uses(&not_ascii).is_empty(), "{key}");
+                        }
+                        // Case variants the pattern folds to its letters: `ſ` for `s`, and
+                        // the Kelvin sign, which the cores lack.
+                        for variant in [key.replacen('s', "\u{17f}", 1), format!("k\u{212a}{key}")]
+                        {
+                            if key_pattern().is_match(&format!("{variant}:")) {
+                                assert!(may_hold_key(&variant), "{variant}");
+                            }
                         }
                     }
                 }
