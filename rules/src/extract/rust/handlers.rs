@@ -1,6 +1,6 @@
 //! Routes of every path, in every supported framework, and the state each function writes,
-//! read from Rust in the same syn walk as everything else (a walk of each function body, not
-//! a second parse).
+//! read from Rust in the webhook walk of each function body (`webhooks::visitor` calls the
+//! hooks of [`BodyReader`]), not in a walk or a parse of their own.
 //!
 //! Routes: axum and poem `.route(path, get(h))`/`.at(..)`, actix `#[get("/x")]`,
 //! `web::resource("/x").route(web::get().to(h))` and `App::route("/x", web::get().to(h))`,
