@@ -9,9 +9,10 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
+use foldhash::HashMap;
 use regex::Regex;
 
-use crate::extract::js::{in_any, skip_string, JsText};
+use crate::extract::js::{in_any, skip_string, unicode_matches, JsText};
 
 /// A callback given to a component or an embed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,19 +36,34 @@ const KEYWORDS: [&str; 12] = [
     "async", "fetch",
 ];
 
+/// Where a callback is given; `(?-u:\b)` for `\b` (see [`unicode_matches`]).
+pub(crate) const CALLBACK_PATTERN: &str = r#"(?:(?-u:\b)(onSuccess|onClose|on_success)\s*(:|=|\()|(on:success|on:close|@success|@close|v-on:success)\s*=)"#;
+
+/// Whether a match of [`CALLBACK_PATTERN`] took its branch that starts with a boundary.
+pub(crate) fn callback_bounded(captures: &regex::Captures) -> bool {
+    captures.get(1).is_some()
+}
+
+/// Where the local function `escaped` (a name, regex-escaped) is defined; `(?-u:\b)` for
+/// `\b` (see [`unicode_matches`]).
+pub(crate) fn definition_pattern(escaped: &str) -> String {
+    format!(
+        r#"(?:(?-u:\b)function\s+{escaped}\s*\(|(?-u:\b)(?:const|let|var)\s+{escaped}\s*=|(?m)^\s*(?:async\s+)?{escaped}\s*\([^)]*\)\s*\{{)"#
+    )
+}
+
 pub fn js_callbacks(js: &JsText) -> Vec<Callback> {
     let text = js.text;
     static NAME: OnceLock<Regex> = OnceLock::new();
-    let name = NAME.get_or_init(|| {
-        Regex::new(r#"(?:\b(onSuccess|onClose|on_success)\s*(:|=|\()|(on:success|on:close|@success|@close|v-on:success)\s*=)"#)
-            .expect("the callback pattern is valid")
-    });
+    let name =
+        NAME.get_or_init(|| Regex::new(CALLBACK_PATTERN).expect("the callback pattern is valid"));
     if !text.contains("uccess") && !text.contains("lose") {
         return Vec::new();
     }
     let comments = js.comments();
     let mut found = Vec::new();
-    for captures in name.captures_iter(text) {
+    let mut definitions = HashMap::default();
+    for captures in unicode_matches(name, text, callback_bounded) {
         let Some(written) = captures.get(1).or_else(|| captures.get(3)) else {
             continue;
         };
@@ -72,7 +88,11 @@ pub fn js_callbacks(js: &JsText) -> Vec<Callback> {
             if followed >= MAX_FOLLOWED {
                 break;
             }
-            if let Some(definition) = definition(text, &callee) {
+            let definition = definitions
+                .entry(callee)
+                .or_insert_with_key(|callee| definition(text, callee))
+                .clone();
+            if let Some(definition) = definition {
                 if !ranges
                     .iter()
                     .any(|r| r.start <= definition.start && definition.end <= r.end)
@@ -184,12 +204,10 @@ fn called_names(code: &str) -> Vec<String> {
 /// The body of the local function `name`: `function name(..) {..}`, `const name = ..`, or
 /// a method `name(..) {..}`.
 fn definition(text: &str, name: &str) -> Option<Range<usize>> {
-    let escaped = regex::escape(name);
-    let pattern = Regex::new(&format!(
-        r#"(?:\bfunction\s+{escaped}\s*\(|\b(?:const|let|var)\s+{escaped}\s*=|(?m)^\s*(?:async\s+)?{escaped}\s*\([^)]*\)\s*\{{)"#
-    ))
-    .ok()?;
-    let found = pattern.find(text)?;
+    let pattern = Regex::new(&definition_pattern(&regex::escape(name))).ok()?;
+    // The line-start branch follows a line break or nothing, never a word character, so
+    // every match counts as bounded.
+    let found = unicode_matches(&pattern, text, |_| true).next()?.get(0)?;
     let bytes = text.as_bytes();
     if found.as_str().trim_end().ends_with('=') {
         return Some(found.end()..value_end(bytes, found.end()));

@@ -10,13 +10,19 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use crate::extract::gate::Gate;
-use crate::extract::js::{function_call_end, in_any, skip_string, JsText, ScanBudget};
+use crate::extract::js::{
+    function_call_end, in_any, skip_string, unicode_matches, JsText, ScanBudget,
+};
 use crate::extract::logs::{preceding, LogCall, Logged, Value, ValueKind};
 
 /// Argument lists longer than this are not read.
 const MAX_ARGUMENTS_BYTES: usize = 4000;
 /// Member chains and calls are read this deep.
 const MAX_DEPTH: usize = 8;
+
+/// A console call; `(?-u:\b)` for `\b` (see [`unicode_matches`]).
+pub(crate) const CONSOLE_PATTERN: &str =
+    r"(?-u:\b)console\s*\.\s*(log|info|warn|error|debug|trace|dir|table)\s*\(";
 
 /// Every `console.log|info|warn|error|debug|trace|dir|table(…)` call outside comments.
 pub fn console_calls(js: &JsText) -> Vec<LogCall> {
@@ -25,14 +31,12 @@ pub fn console_calls(js: &JsText) -> Vec<LogCall> {
     if !text.contains("console") {
         return Vec::new();
     }
-    let call = CALL.get_or_init(|| {
-        Regex::new(r"\bconsole\s*\.\s*(log|info|warn|error|debug|trace|dir|table)\s*\(")
-            .expect("the console pattern is valid")
-    });
+    let call =
+        CALL.get_or_init(|| Regex::new(CONSOLE_PATTERN).expect("the console pattern is valid"));
     let comments = js.comments();
     let mut budget = ScanBudget::for_text(text);
     let mut calls = Vec::new();
-    for found in call.captures_iter(text) {
+    for found in unicode_matches(call, text, |_| true) {
         let whole = found.get(0).expect("group 0 always matches");
         if in_any(comments, whole.start()) {
             continue;

@@ -11,6 +11,7 @@ use regex::Regex;
 use syn::visit::{self, Visit};
 
 use crate::extract::gate::Gate;
+use crate::extract::js::unicode_matches;
 use crate::extract::rust::offsets::SpanBytes;
 
 /// A named list whose items are all short string literals.
@@ -95,19 +96,20 @@ fn strings<'e>(items: impl Iterator<Item = &'e syn::Expr>) -> Option<Vec<String>
     (!values.is_empty()).then_some(values)
 }
 
+/// Where a JavaScript list starts; `(?-u:\b)` for `\b` (see [`unicode_matches`]).
+pub(crate) const JS_LIST_PATTERN: &str = r#"(?-u:\b)(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=\n;]{1,80})?=\s*(?:new\s+Set\s*(?:<[^>\n]{0,40}>)?\s*\(\s*|Object\.freeze\s*\(\s*)?\["#;
+
 /// Lists in JavaScript or TypeScript: `const NAME = ['a', 'b']`, with an optional type
 /// annotation, `new Set(..)` or `Object.freeze(..)` around the array.
 pub fn js_lists(text: &str) -> Vec<NamedList> {
     static START: OnceLock<Regex> = OnceLock::new();
-    let start = START.get_or_init(|| {
-        Regex::new(r#"\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=\n;]{1,80})?=\s*(?:new\s+Set\s*(?:<[^>\n]{0,40}>)?\s*\(\s*|Object\.freeze\s*\(\s*)?\["#)
-            .expect("the JS list pattern is valid")
-    });
+    let start =
+        START.get_or_init(|| Regex::new(JS_LIST_PATTERN).expect("the JS list pattern is valid"));
     if !text.contains('[') {
         return Vec::new();
     }
     let mut lists = Vec::new();
-    for captures in start.captures_iter(text) {
+    for captures in unicode_matches(start, text, |_| true) {
         let (Some(whole), Some(name)) = (captures.get(0), captures.get(1)) else {
             continue;
         };
