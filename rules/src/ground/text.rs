@@ -1,5 +1,23 @@
 //! Small text measures shared by every layer.
 
+/// Whether `haystack` holds `needle` in any ASCII case: `haystack.to_ascii_lowercase()
+/// .contains(needle)` for a lower-case `needle`, without the copy.
+pub fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
+    let needle = needle.as_bytes();
+    needle.is_empty()
+        || haystack
+            .as_bytes()
+            .windows(needle.len())
+            .any(|window| window.eq_ignore_ascii_case(needle))
+}
+
+/// Whether `text` starts with `prefix` in any ASCII case.
+pub fn starts_with_ignore_ascii_case(text: &str, prefix: &str) -> bool {
+    text.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|start| start.eq_ignore_ascii_case(prefix.as_bytes()))
+}
+
 /// Levenshtein distance, for "did you mean" suggestions.
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
@@ -63,5 +81,34 @@ mod tests {
             identifier_words("/orders/{id}/mark-paid"),
             ["orders", "id", "mark", "paid"]
         );
+    }
+
+    #[test]
+    fn ascii_case_insensitive_search_is_search_in_the_lower_cased_copy() {
+        let texts = [
+            "",
+            "Gate-Signature",
+            "X-0BIT-EVENT-ID",
+            "x-0bit-",
+            "SIGNATUR",
+            "sIgNaTuRe\u{e9}",
+            "\u{130}signature",
+            "caf\u{e9} X-0bit-Id",
+        ];
+        for text in texts {
+            for needle in ["signature", "x-0bit-", "", "\u{e9} x"] {
+                let lower = text.to_ascii_lowercase();
+                assert_eq!(
+                    contains_ignore_ascii_case(text, needle),
+                    lower.contains(needle),
+                    "{text:?} {needle:?}"
+                );
+                assert_eq!(
+                    starts_with_ignore_ascii_case(text, needle),
+                    lower.starts_with(needle),
+                    "{text:?} {needle:?}"
+                );
+            }
+        }
     }
 }

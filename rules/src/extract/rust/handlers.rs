@@ -167,6 +167,12 @@ impl BodyReader<'_> {
 
     /// A string literal's value.
     pub(crate) fn literal(&mut self, value: &str, span: Range<usize>) {
+        // Only a literal whose first word is `update` or `insert` can be a write: nearly
+        // every other is turned away before the copies below.
+        let first = value.split_whitespace().next().unwrap_or_default();
+        if !first.eq_ignore_ascii_case("update") && !first.eq_ignore_ascii_case("insert") {
+            return;
+        }
         let collapsed: String = value.split_whitespace().collect::<Vec<_>>().join(" ");
         let lower = collapsed.to_ascii_lowercase();
         let update = lower.starts_with("update ") && lower.contains(" set ");

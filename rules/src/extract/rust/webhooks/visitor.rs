@@ -19,6 +19,7 @@ use crate::extract::rust::webhooks::names::{
 };
 use crate::extract::rust::webhooks::routes::{webhook_route_attribute, RouteReader};
 use crate::ground::syntax::{last_segment, path_segments, string_value, type_name};
+use crate::ground::text::{contains_ignore_ascii_case, starts_with_ignore_ascii_case};
 
 /// Reads a function: its facts and the webhook routes its body registers. `handlers` reads
 /// the same body for routes and state writes in this one walk.
@@ -97,9 +98,22 @@ const SQL_WORDS: [&str; 4] = ["insert", "update", "delete", "select"];
 /// Struct literal types one function records: a middleware wraps in one or two.
 const MAX_CONSTRUCTS: usize = 16;
 
+/// The first words of the statements [`sql_keyword`] knows, lower case.
+const STATEMENT_WORDS: [&str; 8] = [
+    "insert", "replace", "update", "delete", "merge", "upsert", "select", "with",
+];
+
 /// The leading keyword of a literal that starts like an SQL statement, upper case:
 /// `"INSERT INTO events …"` → `INSERT`. A lone word (`"update"`) is not a statement.
 fn sql_keyword(value: &str) -> Option<&'static str> {
+    // Nearly every literal starts with another word: it is turned away before the copy.
+    let first = value.split_whitespace().next()?;
+    if !STATEMENT_WORDS
+        .iter()
+        .any(|word| first.eq_ignore_ascii_case(word))
+    {
+        return None;
+    }
     let lower = value.trim_start().to_ascii_lowercase();
     let mut words = lower.split_whitespace();
     let first = words.next()?;
@@ -179,15 +193,18 @@ impl FnVisitor<'_> {
 
     /// A string literal of the body (or of a macro body read for them).
     fn literal(&mut self, value: &str, span: impl FnOnce() -> Range<usize>) {
-        let lower = value.to_ascii_lowercase();
-        let header = lower.contains("signature") || lower.starts_with("x-0bit-");
+        let header = contains_ignore_ascii_case(value, "signature")
+            || starts_with_ignore_ascii_case(value, "x-0bit-");
         if header && !self.rare.header_mentions.iter().any(|h| h.literal == value) {
             self.rare.header_mentions.push(HeaderMention {
                 literal: value.to_string(),
                 span: span(),
             });
         }
-        if lower == "x-0bit-event-id" || value == "eventId" || value == "event_id" {
+        if value.eq_ignore_ascii_case("x-0bit-event-id")
+            || value == "eventId"
+            || value == "event_id"
+        {
             self.facts.reads_event_id = true;
         }
         if let Some(keyword) = sql_keyword(value) {
@@ -582,5 +599,51 @@ impl<'ast> Visit<'ast> for FnVisitor<'_> {
 
     fn visit_item(&mut self, _: &'ast syn::Item) {
         // Nested items are read on their own.
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// [`sql_keyword`] as it was before its first word was checked ahead of the copy.
+    fn sql_keyword_of_the_copy(value: &str) -> Option<&'static str> {
+        let lower = value.trim_start().to_ascii_lowercase();
+        let mut words = lower.split_whitespace();
+        let (first, second) = (words.next()?, words.next()?);
+        match first {
+            "insert" if matches!(second, "into" | "or" | "ignore") => Some("INSERT"),
+            "replace" if matches!(second, "into" | "or" | "ignore") => Some("REPLACE"),
+            "update" if lower.contains(" set ") => Some("UPDATE"),
+            "delete" if second == "from" => Some("DELETE"),
+            "merge" if second == "into" => Some("MERGE"),
+            "upsert" => Some("UPSERT"),
+            "select" => Some("SELECT"),
+            "with" if lower.contains(" as ") => Some("WITH"),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn statements_are_known_by_their_first_word() {
+        let firsts = [
+            "INSERT", "replace", "Update", "delete", "MERGE", "upsert", "select", "With", "drop",
+            "updates", "\u{e9}", "",
+        ];
+        let seconds = ["into", "OR", "ignore", "x", "from", "set", "as", ""];
+        for first in firsts {
+            for second in seconds {
+                for lead in ["", "  ", "\n\t", "\u{3000}"] {
+                    for tail in ["", " t SET a = 1", " AS (SELECT 1)", " events"] {
+                        let value = format!("{lead}{first} {second}{tail}");
+                        assert_eq!(
+                            sql_keyword(&value),
+                            sql_keyword_of_the_copy(&value),
+                            "{value:?}"
+                        );
+                    }
+                }
+            }
+        }
     }
 }
