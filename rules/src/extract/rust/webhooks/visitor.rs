@@ -1,6 +1,7 @@
 //! Reads a function's [`FnFacts`] in one walk of its signature and body.
 
 use foldhash::HashMap;
+use std::fmt::Write;
 use std::ops::Range;
 
 use proc_macro2::{TokenStream, TokenTree};
@@ -18,7 +19,7 @@ use crate::extract::rust::webhooks::names::{
     get_path, indexed_path, is_data_access, is_event_root, Idents, Interner, NameCollector, Names,
 };
 use crate::extract::rust::webhooks::routes::{webhook_route_attribute, RouteReader};
-use crate::ground::syntax::{last_segment, path_segments, string_value, type_name};
+use crate::ground::syntax::{last_segment, string_value, type_name};
 use crate::ground::text::{contains_ignore_ascii_case, starts_with_ignore_ascii_case};
 
 /// Reads a function: its facts and the webhook routes its body registers. `handlers` reads
@@ -222,7 +223,7 @@ impl FnVisitor<'_> {
     fn call(
         &mut self,
         name: &str,
-        path: Option<String>,
+        path: Option<&str>,
         on_type: Option<String>,
         input: Option<&Expr>,
         span: impl FnOnce() -> Range<usize>,
@@ -230,7 +231,7 @@ impl FnVisitor<'_> {
         let order = self.next_order();
         let span = span();
         let at = span.start;
-        let written = path.as_deref().unwrap_or("");
+        let written = path.unwrap_or("");
         if written.starts_with("serde_json::from_")
             || (path.is_none() && name.starts_with("from_slice"))
         {
@@ -382,8 +383,16 @@ impl<'ast> Visit<'ast> for FnVisitor<'_> {
 
     fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
         if let Expr::Path(func) = &*call.func {
-            let segments: Vec<String> = path_segments(&func.path);
-            let name = segments.last().cloned().unwrap_or_default();
+            // `a::b::c` in one buffer, the name its last segment.
+            let mut written = String::new();
+            let mut name_start = 0;
+            for (at, segment) in func.path.segments.iter().enumerate() {
+                if at > 0 {
+                    written.push_str("::");
+                }
+                name_start = written.len();
+                write!(written, "{}", segment.ident).expect("writing to a String cannot fail");
+            }
             // The function name's span: `Spanned` on the whole call would re-print it.
             let span = || {
                 func.path
@@ -394,8 +403,8 @@ impl<'ast> Visit<'ast> for FnVisitor<'_> {
             let parses_before = self.rare.parses.len();
             let on_type = path_type(&func.path);
             let order = self.call(
-                &name,
-                Some(segments.join("::")),
+                &written[name_start..],
+                Some(&written),
                 on_type,
                 call.args.first(),
                 span,
