@@ -165,8 +165,8 @@ impl BodyReader<'_> {
         }
     }
 
-    /// A string literal's value.
-    pub(crate) fn literal(&mut self, value: &str, span: Range<usize>) {
+    /// A string literal's value, and its span (asked only when it is a write).
+    pub(crate) fn literal(&mut self, value: &str, span: impl FnOnce() -> Range<usize>) {
         // Only a literal whose first word is `update` or `insert` can be a write: nearly
         // every other is turned away before the copies below.
         let first = value.split_whitespace().next().unwrap_or_default();
@@ -183,7 +183,7 @@ impl BodyReader<'_> {
             }
             self.facts.writes.push(StateWrite {
                 function: self.function.clone(),
-                span,
+                span: span(),
                 kind: WriteKind::Sql(lower[..end].to_string()),
             });
         }
@@ -195,7 +195,7 @@ impl BodyReader<'_> {
                 TokenTree::Group(group) => self.macro_literals(group.stream()),
                 TokenTree::Literal(literal) => {
                     if let Some(value) = string_value(&literal) {
-                        self.literal(&value, literal.span().bytes());
+                        self.literal(&value, || literal.span().bytes());
                     }
                 }
                 _ => {}
@@ -301,7 +301,7 @@ impl<'ast> Visit<'ast> for BodyReader<'_> {
     }
 
     fn visit_lit_str(&mut self, lit: &'ast syn::LitStr) {
-        self.literal(&lit.value(), lit.span().bytes());
+        self.literal(&lit.value(), || lit.span().bytes());
     }
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {

@@ -361,7 +361,7 @@ impl<'ast> Visit<'ast> for FnVisitor<'_> {
     fn visit_lit_str(&mut self, lit: &'ast syn::LitStr) {
         let value = lit.value();
         if let Some(handlers) = &mut self.handlers {
-            handlers.literal(&value, lit.span().bytes());
+            handlers.literal(&value, || lit.span().bytes());
         }
         self.literal(&value, || lit.span().bytes());
     }
