@@ -78,6 +78,10 @@ const STATE_FIELD_WORDS: [&str; 8] = [
 const MAX_SQL: usize = 400;
 /// Nodes of a route chain read for its path.
 const MAX_CHAIN: usize = 64;
+/// Methods that take the handler of the route their receiver builds.
+const HANDLER_METHODS: [&str; 10] = [
+    "to", "get", "post", "put", "patch", "handle", "and_then", "map", "then", "goal",
+];
 /// Routes one function is read for.
 const MAX_ROUTES: usize = 256;
 
@@ -239,20 +243,24 @@ impl BodyReader<'_> {
     }
 
     pub(crate) fn method_call(&mut self, call: &syn::ExprMethodCall) {
-        let name = call.method.to_string();
-        let args: Vec<&Expr> = call.args.iter().collect();
-        match (name.as_str(), args.as_slice()) {
-            ("set", _) => args.iter().for_each(|a| self.diesel_set(a)),
+        // Compared as identifiers: a method call that is none of these allocates nothing.
+        let method = &call.method;
+        let args = &call.args;
+        if method == "set" {
+            args.iter().for_each(|a| self.diesel_set(a));
+            return;
+        }
+        match (args.first(), args.len()) {
             // axum, poem, actix `App::route("/x", web::get().to(h))`.
-            ("route" | "at", [path, handlers]) => {
+            (Some(path), 2) if method == "route" || method == "at" => {
                 if let Some((path, span)) = literal(path) {
-                    for handler in handlers_in(handlers) {
+                    for handler in handlers_in(&args[1]) {
                         self.route(handler, path.clone(), span.clone());
                     }
                 }
             }
             // actix `web::resource("/x").route(web::get().to(h))`.
-            ("route", [handlers]) => {
+            (Some(handlers), 1) if method == "route" => {
                 if let Some((path, span)) = chain_path(&call.receiver) {
                     for handler in handlers_in(handlers) {
                         self.route(handler, path.clone(), span.clone());
@@ -260,11 +268,7 @@ impl BodyReader<'_> {
                 }
             }
             // actix `.to(h)`, salvo `.get(h)`, warp `.and_then(h)`/`.map(h)`.
-            (
-                "to" | "get" | "post" | "put" | "patch" | "handle" | "and_then" | "map" | "then"
-                | "goal",
-                [Expr::Path(handler)],
-            ) => {
+            (Some(Expr::Path(handler)), 1) if HANDLER_METHODS.iter().any(|m| method == m) => {
                 if let Some((path, span)) = chain_path(&call.receiver) {
                     self.route(last_segment(&handler.path), path, span);
                 }
