@@ -12,7 +12,8 @@ use std::sync::OnceLock;
 use foldhash::HashMap;
 use regex::Regex;
 
-use crate::extract::js::{in_any, skip_string, unicode_matches, JsText};
+use crate::extract::js::{in_any, skip_string, JsText};
+use crate::extract::word_boundaries::unicode_matches;
 
 /// A callback given to a component or an embed.
 #[derive(Clone, Debug, PartialEq, Eq)]

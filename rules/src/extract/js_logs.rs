@@ -10,10 +10,9 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use crate::extract::gate::Gate;
-use crate::extract::js::{
-    function_call_end, in_any, skip_string, unicode_matches, JsText, ScanBudget,
-};
+use crate::extract::js::{function_call_end, in_any, skip_string, JsText, ScanBudget};
 use crate::extract::logs::{preceding, LogCall, Logged, Value, ValueKind};
+use crate::extract::word_boundaries::unicode_matches;
 
 /// Argument lists longer than this are not read.
 const MAX_ARGUMENTS_BYTES: usize = 4000;

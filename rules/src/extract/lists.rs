@@ -11,8 +11,8 @@ use regex::Regex;
 use syn::visit::{self, Visit};
 
 use crate::extract::gate::Gate;
-use crate::extract::js::unicode_matches;
 use crate::extract::rust::offsets::SpanBytes;
+use crate::extract::word_boundaries::unicode_matches;
 
 /// A named list whose items are all short string literals.
 #[derive(Clone, Debug, PartialEq, Eq)]

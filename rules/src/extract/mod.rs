@@ -20,3 +20,4 @@ pub mod request;
 pub mod rust;
 pub mod shown;
 pub mod suppression;
+pub mod word_boundaries;

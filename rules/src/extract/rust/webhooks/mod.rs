@@ -11,6 +11,7 @@
 mod flow;
 pub mod functions;
 mod interned;
+mod literals;
 mod names;
 pub mod routes;
 pub mod serde_types;
