@@ -2,6 +2,10 @@
 //! its kind, and its scope (spec §2, "Test, example and documentation paths"), decided by
 //! whole words of its path's segments.
 
+use std::sync::OnceLock;
+
+use aho_corasick::AhoCorasick;
+
 use crate::project::package::PackageSide;
 
 /// What kind of file a path is, from its name alone.
@@ -124,6 +128,23 @@ const TEST_NAME_ENDINGS: [&str; 1] = [".postman_collection.json"];
 /// Words of a path segment that make a file example scope.
 const EXAMPLE_WORDS: [&str; 6] = ["example", "examples", "sample", "samples", "demo", "demos"];
 
+/// Every word, name part and ending above, in any ASCII case: each is a piece of the path
+/// it marks, so a path holding none (most paths) is live without being split into words.
+fn scope_marks() -> &'static AhoCorasick {
+    static MARKS: OnceLock<AhoCorasick> = OnceLock::new();
+    MARKS.get_or_init(|| {
+        let marks = TEST_WORDS
+            .iter()
+            .chain(&TEST_NAME_PARTS)
+            .chain(&TEST_NAME_ENDINGS)
+            .chain(&EXAMPLE_WORDS);
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(marks)
+            .expect("the marks are plain text")
+    })
+}
+
 /// The words of one path segment: it splits at `-`, `_` and `.`, where a lowercase letter is
 /// followed by an uppercase one (`paymentsTest` is `payments`, `Test`), and before the last
 /// capital of a run of capitals that a lowercase letter follows (`APITests` is `API`, `Tests`).
@@ -153,6 +174,9 @@ pub fn words(segment: &str) -> Vec<&str> {
 /// collection), else example when one is an example word, else live. Whole words only:
 /// `contest.rs` and `testimonials/` are live.
 pub fn marked_scope(path: &str) -> Scope {
+    if !scope_marks().is_match(path) {
+        return Scope::Live;
+    }
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     let path_words: Vec<&str> = segments.iter().flat_map(|segment| words(segment)).collect();
     let has_word = |list: &[&str]| {
@@ -311,6 +335,22 @@ mod tests {
             "server/src/testing/mod.rs",
         ] {
             assert_eq!(marked_scope(path), Scope::Test, "{path}");
+        }
+        // Each word marks a path in any case, past the marks that turn other paths away.
+        for word in TEST_WORDS {
+            for path in [
+                format!("a/{word}/b.rs"),
+                format!("A/{}-x/B.rs", word.to_ascii_uppercase()),
+            ] {
+                assert_eq!(marked_scope(&path), Scope::Test, "{path}");
+            }
+        }
+        for word in EXAMPLE_WORDS {
+            assert_eq!(
+                marked_scope(&format!("a/{word}_b/c.rs")),
+                Scope::Example,
+                "{word}"
+            );
         }
     }
 
