@@ -166,17 +166,12 @@ fn key_pattern() -> &'static Regex {
     })
 }
 
-/// Whether `text` may hold a match of [`key_pattern`]: text without one needs no regex. A
-/// key holds one of [`key_cores`], in some case. The pattern's case folding is Unicode's,
-/// under which the only letters that match something other than ASCII are `k` (the Kelvin
-/// sign) and `s` (`ſ`); the cores have no `k`, so text with no core and no `ſ` holds no key.
-fn may_hold_key(text: &str) -> bool {
-    key_cores().is_match(text) || text.contains('\u{17f}')
-}
-
 /// The words a key of [`text_origin_uses`] holds, as its pattern does: a return, cancel,
 /// success or redirect word before `ur` (of `url`, `uri`), or an allowed, CORS or embed word
-/// before `origin`, joined by nothing, `_` or `-`; in any ASCII case.
+/// before `origin`, joined by nothing, `_` or `-`; in any ASCII case. The pattern's case
+/// folding is Unicode's, under which the only letters that match something other than ASCII
+/// are `k` (the Kelvin sign) and `s` (`ſ`): the cores have no `k`, so a line with no core and
+/// no `ſ` holds no key.
 fn key_cores() -> &'static AhoCorasick {
     static CORES: OnceLock<AhoCorasick> = OnceLock::new();
     CORES.get_or_init(|| {
@@ -207,9 +202,15 @@ pub fn text_origin_uses(text: &str) -> Vec<OriginUse> {
         Regex::new(r#"["'`](https?://[^"'`\s]+|\*)["'`]|(?:^|[\s\-\[,])(https?://[^"'`\s,\]]+)"#)
             .expect("the origin value pattern is valid")
     });
-    if !may_hold_key(text) {
-        return Vec::new();
+    // Where a core or an `ſ` starts, in order (see `key_cores`): a key's line holds one.
+    // A core holds no line break, so each line holding one holds the start of a core that
+    // this (non-overlapping) search reports.
+    let mut marks: Vec<usize> = key_cores().find_iter(text).map(|m| m.start()).collect();
+    if text.contains('\u{17f}') {
+        marks.extend(text.match_indices('\u{17f}').map(|(at, _)| at));
+        marks.sort_unstable();
     }
+    let mut marks = marks.into_iter().peekable();
     let mut uses = Vec::new();
     let mut in_list = false;
     // The role and path of the key whose value or list is being read.
@@ -218,9 +219,14 @@ pub fn text_origin_uses(text: &str) -> Vec<OriginUse> {
     let mut parents = Parents::default();
     let mut line_start = 0;
     for line in text.split_inclusive('\n') {
+        while marks.next_if(|&at| at < line_start).is_some() {}
+        // Past the last key, only the items of a list it opened can follow.
+        if marks.peek().is_none() && !in_list {
+            break;
+        }
         let trimmed = line.trim();
         parents.read(line);
-        let may_be_key = may_hold_key(line);
+        let may_be_key = marks.peek().is_some_and(|&at| at < line_start + line.len());
         let from = match may_be_key.then(|| key.captures(line)).flatten() {
             Some(captures) => {
                 let found = captures.get(0).expect("a match has a whole");
@@ -431,13 +437,22 @@ mod tests {
                         for variant in [key.replacen('s', "\u{17f}", 1), format!("k\u{212a}{key}")]
                         {
                             if key_pattern().is_match(&format!("{variant}:")) {
-                                assert!(may_hold_key(&variant), "{variant}");
+                                let marked =
+                                    key_cores().is_match(&variant) || variant.contains('\u{17f}');
+                                assert!(marked, "{variant}");
                             }
                         }
                     }
                 }
             }
         }
+        // The items of a list the last key opens are read after it.
+        let yaml = "name: shop\ncors:\n  allowed_origins:\n    - https://a.example.com\n    - '*'\nother: https://x.example.com\n";
+        let values: Vec<_> = text_origin_uses(yaml)
+            .into_iter()
+            .map(|u| u.value)
+            .collect();
+        assert_eq!(values, ["https://a.example.com", "*"]);
         // Lines with a URL but no key are turned away before the pattern.
         assert!(text_origin_uses("api_url = \"https://a.example.com\"\norigin: x\n").is_empty());
     }
