@@ -494,6 +494,22 @@ const CASES: &[(&str, &str, Generator, bool)] = &[
         false,
     ),
     (
+        "js-callbacks-of-new-names",
+        "dist/app.js",
+        |n| {
+            let mut out = String::new();
+            let mut i = 0;
+            while out.len() < n {
+                out.push_str(&format!(
+                    "ramp.mount('#g', {{ onSuccess: () => {{ paid{i}(); }} }});\nfunction paid{i}() {{}}\n"
+                ));
+                i += 1;
+            }
+            out.into()
+        },
+        false,
+    ),
+    (
         "js-keys-joined",
         "dist/app.js",
         |n| {

@@ -6,6 +6,7 @@
 //! (`onSuccess`, `onClose`; see the contract); what the code in them does is read from the
 //! file's requests by the rules.
 
+use std::collections::hash_map::Entry;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -30,6 +31,13 @@ pub struct Callback {
 const MAX_BODY: usize = 8000;
 /// Local functions followed from one callback.
 const MAX_FOLLOWED: usize = 8;
+/// Callbacks read per file. An embed takes two; a hostile file of nothing but callbacks
+/// would otherwise have each read up to [`MAX_BODY`] bytes.
+const MAX_CALLBACKS: usize = 256;
+/// Names looked up per file for their definitions: each lookup compiles a pattern and
+/// searches the whole file, and a hostile file could call a new name in every callback
+/// (3,000 callbacks of two new names each took 4 s in 220 KB).
+const MAX_LOOKUPS: usize = 64;
 
 /// Words that are not calls of local functions.
 const KEYWORDS: [&str; 12] = [
@@ -63,8 +71,11 @@ pub fn js_callbacks(js: &JsText) -> Vec<Callback> {
     }
     let comments = js.comments();
     let mut found = Vec::new();
-    let mut definitions = HashMap::default();
+    let mut definitions: HashMap<String, Option<Range<usize>>> = HashMap::default();
     for captures in unicode_matches(name, text, callback_bounded) {
+        if found.len() >= MAX_CALLBACKS {
+            break;
+        }
         let Some(written) = captures.get(1).or_else(|| captures.get(3)) else {
             continue;
         };
@@ -89,10 +100,15 @@ pub fn js_callbacks(js: &JsText) -> Vec<Callback> {
             if followed >= MAX_FOLLOWED {
                 break;
             }
-            let definition = definitions
-                .entry(callee)
-                .or_insert_with_key(|callee| definition(text, callee))
-                .clone();
+            let lookups = definitions.len();
+            let definition = match definitions.entry(callee) {
+                Entry::Occupied(known) => known.get().clone(),
+                Entry::Vacant(_) if lookups >= MAX_LOOKUPS => None,
+                Entry::Vacant(new) => {
+                    let found = definition(text, new.key());
+                    new.insert(found).clone()
+                }
+            };
             if let Some(definition) = definition {
                 if !ranges
                     .iter()
@@ -232,6 +248,19 @@ mod tests {
                 (c.name, texts)
             })
             .collect()
+    }
+
+    #[test]
+    fn a_file_of_callbacks_is_read_within_bounds() {
+        // Every callback calls a function of its own, defined after it.
+        let text: String = (0..300)
+            .map(|i| format!("ramp.mount('#g', {{ onSuccess: () => {{ paid{i}(); }} }});\nfunction paid{i}() {{ go({i}); }}\n"))
+            .collect();
+        let found = bodies(&text);
+        assert_eq!(found.len(), MAX_CALLBACKS);
+        let followed = found.iter().filter(|(_, bodies)| bodies.len() == 2).count();
+        assert_eq!(followed, MAX_LOOKUPS);
+        assert!(found[0].1[1].starts_with("function paid0()"));
     }
 
     #[test]
