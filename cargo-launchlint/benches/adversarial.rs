@@ -35,6 +35,17 @@ fn fill(size: usize, head: &str, unit: &str, tail: &str) -> String {
     out
 }
 
+/// `unit(0)`, `unit(1)`, … until the text is at least `size` bytes: units that differ.
+fn numbered(size: usize, unit: impl Fn(usize) -> String) -> String {
+    let mut out = String::with_capacity(size);
+    let mut i = 0;
+    while out.len() < size {
+        out.push_str(&unit(i));
+        i += 1;
+    }
+    out
+}
+
 /// `open` `count` times, `middle`, then `close` `count` times, sized to `size`.
 fn nest(size: usize, head: &str, open: &str, middle: &str, close: &str, tail: &str) -> String {
     let count =
@@ -497,15 +508,10 @@ const CASES: &[(&str, &str, Generator, bool)] = &[
         "js-callbacks-of-new-names",
         "dist/app.js",
         |n| {
-            let mut out = String::new();
-            let mut i = 0;
-            while out.len() < n {
-                out.push_str(&format!(
-                    "ramp.mount('#g', {{ onSuccess: () => {{ paid{i}(); }} }});\nfunction paid{i}() {{}}\n"
-                ));
-                i += 1;
-            }
-            out.into()
+            numbered(n, |i| {
+                format!("ramp.mount('#g', {{ onSuccess: () => {{ paid{i}(); }} }});\nfunction paid{i}() {{}}\n")
+            })
+            .into()
         },
         false,
     ),
@@ -581,16 +587,13 @@ const CASES: &[(&str, &str, Generator, bool)] = &[
         "suppressions",
         "dist/app.js",
         |n| {
-            let mut out = String::new();
-            let mut i = 0;
-            while out.len() < n {
-                out.push_str(&format!(
+            numbered(n, |i| {
+                format!(
                     "// launchlint: allow(secret-key-in-client) rotated\nconst k = \"{}\";\n",
                     key(i)
-                ));
-                i += 1;
-            }
-            out.into_bytes()
+                )
+            })
+            .into_bytes()
         },
         true,
     ),
