@@ -223,9 +223,7 @@ impl BodyReader<'_> {
             _ => {}
         }
     }
-}
 
-impl BodyReader<'_> {
     pub(crate) fn assignment(&mut self, assign: &syn::ExprAssign) {
         if let Expr::Field(field) = &*assign.left {
             if let syn::Member::Named(name) = &field.member {

@@ -1,5 +1,14 @@
-//! What a string literal of a function body says on its own: the SQL statement it starts
-//! with, the `key=` of a `key=value` pair.
+//! What a string literal of a function body says on its own: whether it names a webhook
+//! header, the SQL statement it starts with, the `key=` of a `key=value` pair.
+
+use crate::ground::text::{contains_ignore_ascii_case, starts_with_ignore_ascii_case};
+
+/// Whether a literal may name a delivery's header: a `*signature*` or an `X-0bit-*` name, in
+/// any case (a header mention of the body, a header filter of a route).
+pub(super) fn mentions_header(value: &str) -> bool {
+    contains_ignore_ascii_case(value, "signature")
+        || starts_with_ignore_ascii_case(value, "x-0bit-")
+}
 
 /// The first words of the statements [`sql_keyword`] knows, lower case.
 const STATEMENT_WORDS: [&str; 8] = [

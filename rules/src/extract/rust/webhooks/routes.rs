@@ -15,6 +15,7 @@ use syn::visit::{self, Visit};
 use syn::{Expr, Lit};
 
 use crate::extract::rust::offsets::SpanBytes;
+use crate::extract::rust::webhooks::literals::mentions_header;
 use crate::ground::syntax::last_segment;
 
 /// A handler registered on a webhook route.
@@ -106,8 +107,7 @@ fn filters(chain: &Expr) -> Vec<Filter> {
         }
         fn visit_lit_str(&mut self, lit: &'ast syn::LitStr) {
             let value = lit.value();
-            let lower = value.to_ascii_lowercase();
-            if lower.contains("signature") || lower.starts_with("x-0bit-") {
+            if mentions_header(&value) {
                 self.0.push(Filter::Header {
                     literal: value,
                     span: lit.span().bytes(),

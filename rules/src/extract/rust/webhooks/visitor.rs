@@ -15,13 +15,12 @@ use crate::extract::rust::webhooks::flow::{path_type, Locals};
 use crate::extract::rust::webhooks::functions::{
     Call, Comparison, EventTypeString, FnFacts, FnRare, HeaderMention, KeyPath, Name, Parse, Source,
 };
-use crate::extract::rust::webhooks::literals::{pair_key, sql_keyword};
+use crate::extract::rust::webhooks::literals::{mentions_header, pair_key, sql_keyword};
 use crate::extract::rust::webhooks::names::{
     get_path, indexed_path, is_data_access, is_event_root, Idents, Interner, NameCollector, Names,
 };
 use crate::extract::rust::webhooks::routes::{webhook_route_attribute, RouteReader};
 use crate::ground::syntax::{last_segment, string_value, type_name};
-use crate::ground::text::{contains_ignore_ascii_case, starts_with_ignore_ascii_case};
 
 /// Reads a function: its facts and the webhook routes its body registers. `handlers` reads
 /// the same body for routes and state writes in this one walk.
@@ -149,9 +148,7 @@ impl FnVisitor<'_> {
 
     /// A string literal of the body (or of a macro body read for them).
     fn literal(&mut self, value: &str, span: impl FnOnce() -> Range<usize>) {
-        let header = contains_ignore_ascii_case(value, "signature")
-            || starts_with_ignore_ascii_case(value, "x-0bit-");
-        if header && !self.rare.header_mentions.iter().any(|h| h.literal == value) {
+        if mentions_header(value) && !self.rare.header_mentions.iter().any(|h| h.literal == value) {
             self.rare.header_mentions.push(HeaderMention {
                 literal: value.to_string(),
                 span: span(),
